@@ -1,0 +1,198 @@
+import { Agent, request } from "undici";
+import { Endpoint, setting } from "./config";
+import { ErrorKind, VendorError, VendorErrorInit, redactSecrets } from "./errors";
+import { RateClass, RateLimiter, limiterFor } from "./rate-limit";
+import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs, sleep } from "./retry";
+import { processGlobal } from "./registry";
+import { debug } from "./log";
+
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RequestSpec {
+  method: Method;
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** Safe to send twice. Defaults to true for everything but POST. */
+  idempotent?: boolean;
+  /** Which rate-limit windows the call counts against. Defaults from the method. */
+  rateClass?: RateClass;
+}
+
+export interface VendorResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+  requestId?: string;
+}
+
+/** What differs between vendors: auth, media type, error envelope, limits. */
+export interface VendorProtocol {
+  vendor: string;
+  contentType: string;
+  /** Default client-side limits, see `parseRateLimits`. Overridden by `<vendor>:rateLimits`. */
+  defaultRateLimits: string;
+  authorize(credential: string): { headers?: Record<string, string>; query?: Record<string, string> };
+  requestId(headers: Record<string, string>, body: unknown): string | undefined;
+  /** An error for this response, or undefined when it is a success (Flashduty can fail with HTTP 200). */
+  toError(status: number, body: unknown, headers: Record<string, string>): Omit<VendorErrorInit, "vendor"> | undefined;
+}
+
+export interface ClientOptions {
+  retry?: Partial<RetryPolicy>;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+function agentFor(baseUrl: string, o: Required<Pick<ClientOptions, "connectTimeoutMs" | "headersTimeoutMs" | "bodyTimeoutMs">>): Agent {
+  const agents = processGlobal("http-agents", () => new Map<string, Agent>());
+  const key = `${baseUrl}|${o.connectTimeoutMs}|${o.headersTimeoutMs}|${o.bodyTimeoutMs}`;
+  let a = agents.get(key);
+  if (!a) {
+    a = new Agent({
+      connect: { timeout: o.connectTimeoutMs },
+      headersTimeout: o.headersTimeoutMs,
+      bodyTimeout: o.bodyTimeoutMs,
+      keepAliveTimeout: 10_000,
+      connections: 16,
+    });
+    agents.set(key, a);
+  }
+  return a;
+}
+
+// Failures where the request cannot have reached the server.
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function networkFailure(e: unknown): { code: string; kind: ErrorKind; sent: boolean } {
+  const err = e as { code?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code ?? "UNKNOWN";
+  const kind: ErrorKind = code.includes("TIMEOUT") ? "timeout" : "network";
+  return { code, kind, sent: !NOT_SENT.has(code) };
+}
+
+/** HTTP to one vendor endpoint: limits, retries, typed errors, no credential in any message. */
+export class VendorClient {
+  readonly limiter: RateLimiter;
+  private readonly policy: RetryPolicy;
+  private readonly agent: Agent;
+
+  constructor(
+    readonly protocol: VendorProtocol,
+    readonly endpoint: Endpoint,
+    options: ClientOptions = {},
+  ) {
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    const spec = setting(protocol.vendor, "rateLimits", `${protocol.vendor.toUpperCase()}_RATE_LIMITS`) ?? protocol.defaultRateLimits;
+    this.limiter = limiterFor(protocol.vendor, endpoint.credential, spec);
+    this.agent = agentFor(endpoint.baseUrl, {
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      headersTimeoutMs: options.headersTimeoutMs ?? Number(process.env.ALERT_ROUTING_HTTP_TIMEOUT_MS ?? 30_000),
+      bodyTimeoutMs: options.bodyTimeoutMs ?? Number(process.env.ALERT_ROUTING_HTTP_TIMEOUT_MS ?? 30_000),
+    });
+  }
+
+  private url(spec: RequestSpec): { url: string; shown: string } {
+    const auth = this.protocol.authorize(this.endpoint.credential);
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) q.set(k, String(v));
+    const shown = q.toString() ? `${spec.path}?${q}` : spec.path;
+    for (const [k, v] of Object.entries(auth.query ?? {})) q.set(k, v);
+    const qs = q.toString();
+    return { url: `${this.endpoint.baseUrl}${spec.path}${qs ? `?${qs}` : ""}`, shown };
+  }
+
+  /** Sends once, no retry. Throws VendorError. */
+  private async send<T>(spec: RequestSpec): Promise<VendorResponse<T>> {
+    const { url, shown } = this.url(spec);
+    const auth = this.protocol.authorize(this.endpoint.credential);
+    const headers: Record<string, string> = { accept: this.protocol.contentType, ...auth.headers };
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers["content-type"] = this.protocol.contentType;
+    }
+    const base = { vendor: this.protocol.vendor, method: spec.method, path: shown.split("?")[0] };
+    let res;
+    try {
+      res = await request(url, { method: spec.method, headers, body, dispatcher: this.agent });
+    } catch (e) {
+      const f = networkFailure(e);
+      throw new VendorError({
+        ...base,
+        kind: f.kind,
+        code: f.code,
+        message: f.sent ? `connection failed after the request was sent (${f.code})` : `could not connect (${f.code})`,
+        ambiguous: f.sent,
+      });
+    }
+    const respHeaders: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (e) {
+      const f = networkFailure(e);
+      throw new VendorError({ ...base, kind: f.kind, code: f.code, status: res.statusCode, message: `response body was cut off (${f.code})`, ambiguous: true });
+    }
+    let parsed: unknown = text;
+    if (text.length) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    } else parsed = undefined;
+    const requestId = this.protocol.requestId(respHeaders, parsed);
+    const err = this.protocol.toError(res.statusCode, parsed, respHeaders);
+    if (err) {
+      const retryAfterMs = serverWaitMs(respHeaders);
+      throw new VendorError({
+        ...base,
+        ...err,
+        status: err.status ?? res.statusCode,
+        requestId: err.requestId ?? requestId,
+        retryAfterMs: err.retryAfterMs ?? retryAfterMs,
+        // A 5xx may come after the server committed the change.
+        ambiguous: err.ambiguous ?? (res.statusCode >= 500 && spec.method !== "GET"),
+      });
+    }
+    return { status: res.statusCode, body: parsed as T, headers: respHeaders, requestId };
+  }
+
+  /**
+   * Sends with pacing and bounded retries. A non-idempotent request is retried only
+   * when the server cannot have applied it (429, connect failure); otherwise the
+   * ambiguous error goes back to the caller, who knows how to look the object up.
+   */
+  async call<T>(spec: RequestSpec): Promise<VendorResponse<T>> {
+    const idempotent = spec.idempotent ?? spec.method !== "POST";
+    const cls: RateClass = spec.rateClass ?? (spec.method === "GET" ? "read" : "write");
+    const started = Date.now();
+    let rateLimitWait = 0;
+    for (let attempt = 0; ; attempt++) {
+      await this.limiter.acquire(cls);
+      try {
+        const r = await this.send<T>(spec);
+        debug(`${this.protocol.vendor} ${spec.method} ${spec.path} -> ${r.status}`);
+        return r;
+      } catch (e) {
+        if (!(e instanceof VendorError)) throw e;
+        debug(`${this.protocol.vendor} ${spec.method} ${spec.path} failed: ${redactSecrets(e.message)}`);
+        const elapsed = Date.now() - started;
+        if (e.kind === "rate_limited") {
+          const wait = e.retryAfterMs ?? backoffDelay(attempt, this.policy) + this.policy.baseDelayMs;
+          if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
+          rateLimitWait += wait;
+          this.limiter.blockUntil(Date.now() + wait);
+          continue;
+        }
+        const transient = e.kind === "server" || e.kind === "network" || e.kind === "timeout";
+        const safe = idempotent || !e.ambiguous;
+        if (!transient || !safe || attempt + 1 >= this.policy.maxAttempts || elapsed >= this.policy.maxElapsedMs) throw e;
+        await sleep(e.retryAfterMs ?? backoffDelay(attempt, this.policy) + 50);
+      }
+    }
+  }
+}

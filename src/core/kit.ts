@@ -1,0 +1,199 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { setStackConfig, VENDOR_SETTINGS } from "./config";
+import { sanitizeError } from "./errors";
+import { containsUnknown, unknownPaths } from "./unknown";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export interface DiffResult {
+  changes: boolean;
+  replaces?: string[];
+  deleteBeforeReplace?: boolean;
+}
+
+/**
+ * What a resource is: its input schema, a pure diff, and the calls that manage it.
+ * `I` are the inputs as validated by `schema`; `O` the outputs stored in state
+ * (normalized inputs plus server fields).
+ */
+export interface ResourceDefinition<I, O extends object> {
+  /** `pulumi-nodejs:dynamic/<module>:<type>` */
+  module: string;
+  type: string;
+  schema: z.ZodType<I>;
+  /** Top-level inputs whose change replaces the object (used when a value is unknown at preview). */
+  replaceKeys?: readonly string[];
+  /** Extra checks that need the API (e.g. a schema's labels). Runs only on fully known, valid inputs. */
+  checkRemote?(news: I, olds: Partial<O> | undefined): Promise<CheckFailure[]>;
+  diff(olds: O, news: I): DiffResult;
+  create(inputs: I): Promise<{ id: string; outs: O }>;
+  /** Live state, or undefined when the object is gone. `props` may be inputs only (import). */
+  read(id: string, props: Partial<O>): Promise<{ id: string; outs: O } | undefined>;
+  update(id: string, olds: O, news: I): Promise<O>;
+  delete(id: string, props: O): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDefinition = ResourceDefinition<any, any>;
+
+const PROVIDER_KEY = "__provider";
+
+function strip(props: Record<string, unknown> | undefined): Record<string, unknown> {
+  const { [PROVIDER_KEY]: _p, ...rest } = props ?? {};
+  return rest;
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+function related(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Validates with the zod schema; issues that touch a value not known yet (preview) are let through. */
+export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[] {
+  const r = schema.safeParse(news);
+  if (r.success) return [];
+  const unknowns = unknownPaths(news);
+  return r.error.issues
+    .filter((iss) => !unknowns.some((u) => related(u, iss.path)))
+    .map((iss) => ({ property: formatPath(iss.path) || "(inputs)", reason: iss.message }));
+}
+
+function plain<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw sanitizeError(e);
+  }
+}
+
+function configure(req: { config: { get(key: string): string | undefined; rawConfig?: Record<string, unknown> } }): void {
+  const entries: Record<string, unknown> = {};
+  const raw = req.config.rawConfig;
+  if (raw && typeof raw === "object") {
+    const namespaces = new Set(Object.keys(VENDOR_SETTINGS));
+    for (const [k, v] of Object.entries(raw)) if (namespaces.has(k.split(":")[0])) entries[k] = v;
+  } else {
+    for (const vendor of Object.keys(VENDOR_SETTINGS)) {
+      const s = VENDOR_SETTINGS[vendor];
+      for (const key of [s.credentialKey, s.urlKey, "rateLimits"]) entries[`${vendor}:${key}`] = req.config.get(`${vendor}:${key}`);
+    }
+  }
+  setStackConfig(entries);
+}
+
+/** The engine-facing operations of a set of definitions, keyed `module:type`. */
+export function createDispatcher(defs: AnyDefinition[]) {
+  const byKey = new Map(defs.map((d) => [`${d.module}:${d.type}`, d]));
+  return async function dispatch(key: string, method: string, args: unknown[]): Promise<unknown> {
+    if (method === "configure") return configure(args[0] as Parameters<typeof configure>[0]);
+    const def = byKey.get(key);
+    if (!def) throw new Error(`pulumi-alert-routing: unknown resource type ${key}; is the installed package older than the state?`);
+    switch (method) {
+      case "check":
+        return guarded(() => check(def, args[0] as Record<string, unknown> | undefined, args[1] as Record<string, unknown>));
+      case "diff":
+        return guarded(() => diff(def, args[1] as Record<string, unknown>, args[2] as Record<string, unknown>));
+      case "create":
+        return guarded(async () => {
+          const r = await def.create(strip(args[0] as Record<string, unknown>));
+          return { id: r.id, outs: plain(r.outs) };
+        });
+      case "read":
+        return guarded(async () => {
+          const props = strip(args[1] as Record<string, unknown>);
+          const r = await def.read(args[0] as string, props);
+          // No id tells the engine the object is gone.
+          if (!r) return { id: undefined, props: {} };
+          const outs = plain(r.outs);
+          return { id: r.id, props: outs, inputs: outs };
+        });
+      case "update":
+        return guarded(async () => ({ outs: plain(await def.update(args[0] as string, strip(args[1] as Record<string, unknown>), strip(args[2] as Record<string, unknown>))) }));
+      case "delete":
+        return guarded(() => def.delete(args[0] as string, strip(args[1] as Record<string, unknown>)));
+      default:
+        throw new Error(`pulumi-alert-routing: unsupported provider method ${method}`);
+    }
+  };
+}
+
+async function check(def: AnyDefinition, olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
+  const inputs = strip(news);
+  const failures = validate(def.schema, inputs);
+  if (!failures.length && def.checkRemote && !containsUnknown(inputs)) {
+    const parsed = def.schema.parse(inputs);
+    failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));
+  }
+  return { inputs: news, failures };
+}
+
+function diff(def: AnyDefinition, oldsRaw: Record<string, unknown>, newsRaw: Record<string, unknown>): DiffResult {
+  const olds = strip(oldsRaw);
+  const news = strip(newsRaw);
+  // A value not known yet is a change; diff the rest as if it kept its old value.
+  const unknownKeys = Object.keys(news).filter((k) => containsUnknown(news[k]));
+  const known = { ...news };
+  for (const k of unknownKeys) known[k] = olds[k];
+  const r = def.diff(olds, known);
+  if (!unknownKeys.length) return r;
+  const replaced = unknownKeys.filter((k) => def.replaceKeys?.includes(k));
+  return { ...r, changes: true, replaces: [...new Set([...(r.replaces ?? []), ...replaced])] };
+}
+
+/** Input types as users may pass them: any value may be an Output. */
+export type DeepInput<T> = T extends string | number | boolean | null | undefined
+  ? pulumi.Input<T>
+  : T extends (infer E)[]
+    ? pulumi.Input<DeepInput<E>[]>
+    : T extends object
+      ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+      : pulumi.Input<T>;
+
+export type InputArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
+
+/**
+ * The serialized provider: a few lines that load the installed package's runtime
+ * by module name at call time. Nothing else is captured, so `__provider` stays
+ * small, holds no credential, and refresh/destroy run the installed code.
+ */
+export function providerShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
+  const MOD = runtimeModule;
+  const KEY = key;
+  const call = (method: string, args: unknown[]) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(MOD) as { dispatch(k: string, m: string, a: unknown[]): Promise<never> }).dispatch(KEY, method, args);
+  return {
+    configure: (req) => call("configure", [req]),
+    check: (olds, news) => call("check", [olds, news]),
+    diff: (id, olds, news) => call("diff", [id, olds, news]),
+    create: (inputs) => call("create", [inputs]),
+    read: (id, props) => call("read", [id, props]),
+    update: (id, olds, news) => call("update", [id, olds, news]),
+    delete: (id, props) => call("delete", [id, props]),
+  };
+}
+
+/** Resource props: the args plus every output key (undefined) so the engine's outputs surface as properties. */
+export function withOutputKeys<T extends object>(args: T, outputKeys: readonly string[]): Record<string, unknown> {
+  const props: Record<string, unknown> = {};
+  for (const k of outputKeys) props[k] = undefined;
+  return { ...props, ...args };
+}

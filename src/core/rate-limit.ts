@@ -1,0 +1,90 @@
+import { createHash } from "node:crypto";
+import { processGlobal } from "./registry";
+
+export type RateClass = "read" | "write";
+
+interface Window {
+  limit: number;
+  windowMs: number;
+  classes: RateClass[];
+  /** Start times of the calls inside the window, oldest first. */
+  stamps: number[];
+}
+
+/**
+ * Parses "read=5/60s,write=3/60s" or "50/1s,1000/1m" (no class = every call).
+ * Durations take ms, s or m.
+ */
+export function parseRateLimits(spec: string): { limit: number; windowMs: number; classes: RateClass[] }[] {
+  const out: { limit: number; windowMs: number; classes: RateClass[] }[] = [];
+  for (const raw of spec.split(/[,;]/).map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(?:(read|write|all)\s*=\s*)?(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*(ms|s|m)$/.exec(raw);
+    if (!m) throw new Error(`invalid rate limit "${raw}": expected e.g. "write=3/60s" or "50/1s"`);
+    const unit = m[4] === "ms" ? 1 : m[4] === "s" ? 1000 : 60_000;
+    const classes: RateClass[] = !m[1] || m[1] === "all" ? ["read", "write"] : [m[1] as RateClass];
+    out.push({ limit: Number(m[2]), windowMs: Number(m[3]) * unit, classes });
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Sliding-window limiter for one (vendor, credential). Callers wait in FIFO order
+ * for a slot in every window that applies to their class, so bursts of parallel
+ * engine steps are paced instead of failing.
+ */
+export class RateLimiter {
+  private readonly windows: Window[];
+  private blockedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+  readonly spec: string;
+
+  constructor(spec: string, private readonly now: () => number = Date.now) {
+    this.spec = spec;
+    this.windows = parseRateLimits(spec).map((w) => ({ ...w, stamps: [] }));
+  }
+
+  /** Waits until a call of `cls` may start, then records it. Returns how long it waited. */
+  acquire(cls: RateClass): Promise<number> {
+    const started = this.now();
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        const t = this.now();
+        let waitUntil = this.blockedUntil;
+        for (const w of this.windows) {
+          if (!w.classes.includes(cls)) continue;
+          while (w.stamps.length && w.stamps[0] <= t - w.windowMs) w.stamps.shift();
+          if (w.stamps.length >= w.limit) waitUntil = Math.max(waitUntil, w.stamps[w.stamps.length - w.limit] + w.windowMs);
+        }
+        if (waitUntil <= t) break;
+        await sleep(waitUntil - t + 1);
+      }
+      const t = this.now();
+      for (const w of this.windows) if (w.classes.includes(cls)) w.stamps.push(t);
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn.then(() => this.now() - started);
+  }
+
+  /** The server said no more calls until `until` (epoch ms): everyone waits. */
+  blockUntil(until: number): void {
+    this.blockedUntil = Math.max(this.blockedUntil, until);
+  }
+}
+
+export function credentialFingerprint(credential: string): string {
+  return createHash("sha256").update(credential).digest("hex").slice(0, 16);
+}
+
+/** The limiter shared by every provider copy in this process for one vendor and credential. */
+export function limiterFor(vendor: string, credential: string, spec: string): RateLimiter {
+  const limiters = processGlobal("rate-limiters", () => new Map<string, RateLimiter>());
+  const key = `${vendor}:${credentialFingerprint(credential)}`;
+  let l = limiters.get(key);
+  if (!l || l.spec !== spec) {
+    l = new RateLimiter(spec);
+    limiters.set(key, l);
+  }
+  return l;
+}
