@@ -1,6 +1,6 @@
 import { Agent, request } from "undici";
 import { Endpoint, setting } from "./config";
-import { ErrorKind, VendorError, VendorErrorInit, redactSecrets } from "./errors";
+import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
 import { RateClass, RateLimiter, limiterFor } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs, sleep } from "./retry";
 import { processGlobal } from "./registry";
@@ -83,6 +83,7 @@ export class VendorClient {
     readonly endpoint: Endpoint,
     options: ClientOptions = {},
   ) {
+    registerSecret(endpoint.credential);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     const spec = setting(protocol.vendor, "rateLimits", `${protocol.vendor.toUpperCase()}_RATE_LIMITS`) ?? protocol.defaultRateLimits;
     this.limiter = limiterFor(protocol.vendor, endpoint.credential, spec);

@@ -142,15 +142,15 @@ export class EmulatorServer {
   }
 
   private takeFault(method: string, path: string): FaultSpec | undefined {
+    // Every matching fault counts the request, so `skip` means the same whatever else is injected.
+    let chosen: (typeof this.faults)[number] | undefined;
     for (const f of this.faults) {
       if (!matches(f, method, path)) continue;
       f.seen++;
-      if (f.seen <= (f.skip ?? 0)) continue;
-      if (f.fired >= (f.times ?? 1)) continue;
-      f.fired++;
-      return f;
+      if (!chosen && f.seen > (f.skip ?? 0) && f.fired < (f.times ?? 1)) chosen = f;
     }
-    return undefined;
+    if (chosen) chosen.fired++;
+    return chosen;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

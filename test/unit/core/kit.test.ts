@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createDispatcher, formatPath, validate } from "../../../src/core/kit";
+import { UNKNOWN } from "../../../src/core/unknown";
+
+const schema = z
+  .object({
+    name: z.string().min(1),
+    order: z.number().int().min(0).optional(),
+    rules: z.array(z.object({ op: z.enum(["eq", "ne"]), value: z.string() })),
+    notify: z.object({ id: z.string().optional(), name: z.string().optional() }).refine((n) => !(n.id && n.name), "give id or name, not both"),
+  })
+  .strict();
+
+describe("validate", () => {
+  it("names the property path of each failure", () => {
+    const f = validate(schema, { name: "", rules: [{ op: "eq", value: "a" }, { op: "gt", value: "b" }], notify: { id: "1", name: "n" } });
+    expect(f.map((x) => x.property).sort()).toEqual(["name", "notify", "rules[1].op"]);
+  });
+  it("lets unknown preview values through, and only those", () => {
+    expect(validate(schema, { name: UNKNOWN, order: UNKNOWN, rules: UNKNOWN, notify: { id: UNKNOWN } })).toEqual([]);
+    const f = validate(schema, { name: "x", order: -1, rules: [{ op: UNKNOWN, value: 3 }], notify: {} });
+    expect(f.map((x) => x.property).sort()).toEqual(["order", "rules[0].value"]);
+  });
+  it("formats paths like users write them", () => {
+    expect(formatPath(["cases", 2, "if", 0, "vals", 1])).toBe("cases[2].if[0].vals[1]");
+  });
+});
+
+describe("dispatcher", () => {
+  const calls: string[] = [];
+  const dispatch = createDispatcher([
+    {
+      module: "t",
+      type: "Thing",
+      schema,
+      replaceKeys: ["name"],
+      diff: (olds: { name: string; order?: number }, news: { name: string; order?: number }) => ({
+        changes: olds.name !== news.name || olds.order !== news.order,
+        replaces: olds.name !== news.name ? ["name"] : [],
+      }),
+      create: async () => {
+        calls.push("create");
+        throw new Error("failed with GenieKey abc123secret at /x?app_key=topsecret");
+      },
+      read: async () => undefined,
+      update: async () => ({}),
+      delete: async () => undefined,
+    },
+  ]);
+  it("reports a change (and a replace) where a value is unknown", async () => {
+    const olds = { name: "a", order: 1, __provider: "p" };
+    expect(await dispatch("t:Thing", "diff", ["id", olds, { name: "a", order: 1, __provider: "q" }])).toMatchObject({ changes: false });
+    expect(await dispatch("t:Thing", "diff", ["id", olds, { name: "a", order: UNKNOWN }])).toMatchObject({ changes: true, replaces: [] });
+    expect(await dispatch("t:Thing", "diff", ["id", olds, { name: UNKNOWN, order: 1 }])).toMatchObject({ changes: true, replaces: ["name"] });
+  });
+  it("never lets a credential out in an error", async () => {
+    await expect(dispatch("t:Thing", "create", [{}])).rejects.toThrow(/GenieKey \[redacted\].*app_key=\[redacted\]/);
+  });
+  it("tells the engine a gone object has no id", async () => {
+    expect(await dispatch("t:Thing", "read", ["id", {}])).toEqual({ id: undefined, props: {} });
+  });
+  it("refuses an unknown type with a hint", async () => {
+    await expect(dispatch("t:Other", "create", [{}])).rejects.toThrow(/unknown resource type t:Other/);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { parseRateLimits, RateLimiter } from "../../../src/core/rate-limit";
+
+describe("parseRateLimits", () => {
+  it("reads classes, counts and durations", () => {
+    expect(parseRateLimits("read=5/60s, write=3/60s")).toEqual([
+      { limit: 5, windowMs: 60_000, classes: ["read"] },
+      { limit: 3, windowMs: 60_000, classes: ["write"] },
+    ]);
+    expect(parseRateLimits("50/1s;1000/1m")).toEqual([
+      { limit: 50, windowMs: 1000, classes: ["read", "write"] },
+      { limit: 1000, windowMs: 60_000, classes: ["read", "write"] },
+    ]);
+  });
+  it("rejects nonsense with the offending part", () => {
+    expect(() => parseRateLimits("write=three/60s")).toThrow(/write=three\/60s/);
+  });
+});
+
+describe("RateLimiter", () => {
+  it("paces a burst to the window instead of letting it through", async () => {
+    const l = new RateLimiter("write=3/200ms");
+    const t0 = Date.now();
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, () => l.acquire("write").then(() => starts.push(Date.now() - t0))));
+    starts.sort((a, b) => a - b);
+    // 3 at once, 3 after one window, 1 after two.
+    expect(starts[2]).toBeLessThan(100);
+    expect(starts[3]).toBeGreaterThanOrEqual(195);
+    expect(starts[6]).toBeGreaterThanOrEqual(395);
+  });
+  it("keeps read and write windows apart", async () => {
+    const l = new RateLimiter("read=2/300ms,write=1/300ms");
+    const t0 = Date.now();
+    await l.acquire("write");
+    await l.acquire("read");
+    await l.acquire("read");
+    expect(Date.now() - t0).toBeLessThan(100);
+  });
+  it("holds everyone back after the server blocks", async () => {
+    const l = new RateLimiter("100/1s");
+    const t0 = Date.now();
+    l.blockUntil(Date.now() + 150);
+    await l.acquire("read");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(145);
+  });
+});
