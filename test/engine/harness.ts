@@ -1,12 +1,23 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import * as automation from "@pulumi/pulumi/automation";
+import type * as Automation from "@pulumi/pulumi/automation";
 
 export const repoRoot = resolve(__dirname, "..", "..");
 export const fixtureDir = join(repoRoot, ".pulumi-test", "fixture");
 export const PASSPHRASE = "alert-routing-test-passphrase";
+
+// Inline programs register resources through the fixture's copy of @pulumi/pulumi
+// (the one the packed package uses); the Automation API must be that same copy,
+// or the two copies' protobuf classes do not match.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const automation = require(join(fixtureDir, "node_modules", "@pulumi", "pulumi", "automation")) as typeof Automation;
+/** The packed package as users install it. */
+export function installed<T = typeof import("../../src")>(name = "pulumi-alert-routing"): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(fixtureDir, "node_modules", name)) as T;
+}
 
 let binDir: string | undefined;
 /** The directory holding `pulumi`, the language host and the launcher (built or found by scripts/ensure-pulumi.mjs). */
@@ -44,12 +55,33 @@ export function sandbox(prefix = "ar-"): Sandbox {
   return { dir, backendDir, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** Everything the file backend holds (state, history, backups), as text. */
+export function backendText(box: Sandbox): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, f.name);
+      if (f.isDirectory()) walk(p);
+      else out.push(readFileSync(p, "utf8"));
+    }
+  };
+  walk(box.backendDir);
+  return out.join("\n");
+}
+
+/** `pulumi stack export` as a user runs it (secrets stay encrypted). */
+export function cliExport(box: Sandbox, stackName: string): string {
+  return execFileSync("pulumi", ["stack", "export", "--stack", stackName, "--non-interactive"], { cwd: box.dir, env: { ...process.env, ...box.env }, encoding: "utf8" });
+}
+
 export type ConfigMap = Record<string, { value: string; secret?: boolean }>;
 
 export interface InlineStack {
-  stack: automation.Stack;
+  stack: Automation.Stack;
   box: Sandbox;
-  exportState(): Promise<automation.Deployment>;
+  exportState(): Promise<Automation.Deployment>;
+  /** `pulumi stack export` output plus the backend's files: what must never hold a credential. */
+  persistedText(): string;
   cleanup(): Promise<void>;
 }
 
@@ -57,7 +89,7 @@ export interface InlineStack {
 export async function inlineStack(opts: {
   project?: string;
   stackName?: string;
-  program: automation.PulumiFn;
+  program: Automation.PulumiFn;
   config?: ConfigMap;
   env?: Record<string, string>;
 }): Promise<InlineStack> {
@@ -79,6 +111,7 @@ export async function inlineStack(opts: {
     stack,
     box,
     exportState: () => stack.exportStack(),
+    persistedText: () => cliExport(box, stack.name) + backendText(box),
     cleanup: async () => {
       try {
         await stack.workspace.removeStack(stack.name, { force: true });
@@ -131,7 +164,7 @@ export async function projectStack(opts: { project?: string; program: string; co
 }
 
 /** The `__provider` inputs of every dynamic resource in a deployment. */
-export function providerStrings(state: automation.Deployment): string[] {
+export function providerStrings(state: Automation.Deployment): string[] {
   const resources = (state.deployment as { resources?: { type: string; inputs?: Record<string, unknown> }[] }).resources ?? [];
   return resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => String(r.inputs?.__provider ?? ""));
 }

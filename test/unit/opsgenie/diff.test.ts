@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { diffNormalized, normalize, type TeamRoutingRuleOutputs } from "../../../src/opsgenie/team-routing-rule.diff";
+import { teamRoutingRule } from "../../../src/opsgenie/team-routing-rule.provider";
+import { FIELDS, OPERATIONS, operationsFor, parseArgs } from "../../../src/opsgenie/team-routing-rule.schema";
+
+const olds: TeamRoutingRuleOutputs = {
+  teamId: "t1",
+  name: "r1",
+  order: 1,
+  timezone: "America/Los_Angeles",
+  criteria: { type: "match-any-condition", conditions: [{ field: "message", not: false, operation: "contains", expectedValue: "db", order: 0 }] },
+  notify: { type: "schedule", name: "Primary" },
+  adoptExisting: false,
+  ruleId: "r-1",
+  isDefault: false,
+  notifyId: "s-1",
+  notifyName: "Primary",
+};
+const news = {
+  teamId: "t1",
+  name: "r1",
+  order: 1,
+  criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] },
+  notify: { type: "schedule", name: "Primary" },
+};
+const diff = (n: Record<string, unknown>, o: TeamRoutingRuleOutputs = olds) => teamRoutingRule.diff(o, n as never);
+
+describe("opsgenie TeamRoutingRule diff (pure)", () => {
+  it("no change after normalization: condition defaults, omitted timezone, notify by id or name", () => {
+    expect(diff(news)).toEqual({ changes: false, replaces: [] });
+    expect(diff({ ...news, notify: { type: "schedule", id: "s-1" } })).toEqual({ changes: false, replaces: [] });
+    expect(diff({ ...news, timezone: "America/Los_Angeles" }).changes).toBe(false);
+    expect(diff({ ...news, criteria: { ...news.criteria, conditions: [{ field: "message", operation: "contains", expectedValue: "db", not: false, order: 0 }] } }).changes).toBe(false);
+    expect(diff({ ...news, adoptExisting: true }).changes).toBe(false);
+  });
+
+  it("omitted order is not managed", () => {
+    const { order: _o, ...rest } = news;
+    expect(diff(rest).changes).toBe(false);
+  });
+
+  it("every field change is an update, team change a replace", () => {
+    for (const n of [
+      { ...news, name: "r2" },
+      { ...news, order: 0 },
+      { ...news, timezone: "Europe/Istanbul" },
+      { ...news, notify: { type: "schedule", name: "Other" } },
+      { ...news, notify: { type: "schedule", id: "s-2" } },
+      { ...news, notify: { type: "none" } },
+      { ...news, criteria: { type: "match-all" } },
+      { ...news, criteria: { ...news.criteria, conditions: [{ field: "message", operation: "contains", expectedValue: "db", not: true }] } },
+      { ...news, timeRestriction: { type: "time-of-day", restriction: { startHour: 1, startMin: 0, endHour: 2, endMin: 0 } } },
+    ]) {
+      expect(diff(n), JSON.stringify(n)).toEqual({ changes: true, replaces: [] });
+    }
+    expect(diff({ ...news, teamId: "t2" })).toEqual({ changes: true, replaces: ["teamId"], deleteBeforeReplace: true });
+    const { teamId: _t, ...byName } = news;
+    expect(diff({ ...byName, teamName: "Ops" }).replaces).toEqual(["teamName"]);
+    expect(diff({ ...byName, teamName: "Ops" }, { ...olds, teamName: "Ops" }).changes).toBe(false);
+  });
+
+  it("both restriction types compare structurally", () => {
+    const tod = { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } };
+    const wd = { type: "weekday-and-time-of-day", restrictions: [{ startDay: "monday", startHour: 8, startMin: 0, endDay: "friday", endHour: 18, endMin: 0 }] };
+    for (const tr of [tod, wd]) {
+      const stored = { ...olds, timeRestriction: normalize(parseArgs({ ...news, timeRestriction: tr })).timeRestriction };
+      expect(diff({ ...news, timeRestriction: tr }, stored).changes).toBe(false);
+      expect(diff(news, stored).changes).toBe(true);
+    }
+    const stored = { ...olds, timeRestriction: normalize(parseArgs({ ...news, timeRestriction: wd })).timeRestriction };
+    expect(diff({ ...news, timeRestriction: { ...wd, restrictions: [{ ...wd.restrictions[0], endMin: 1 }] } }, stored).changes).toBe(true);
+  });
+
+  it("every operation/field pair round-trips through normalize with no diff", () => {
+    for (const field of FIELDS)
+      for (const operation of OPERATIONS) {
+        if (!operationsFor(field, undefined).includes(operation)) continue;
+        const a = { ...news, criteria: { type: "match-all-conditions", conditions: [{ field, operation }] } };
+        const n = normalize(parseArgs(a));
+        expect(n.criteria.conditions[0]).toEqual({ field, operation, not: false, expectedValue: "", order: 0 });
+        expect(diffNormalized({ ...olds, criteria: n.criteria }, n).changes).toBe(false);
+      }
+  });
+});

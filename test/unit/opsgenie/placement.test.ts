@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { arrange, planMoves } from "../../../src/opsgenie/placement";
+
+function perms<T>(a: T[]): T[][] {
+  if (a.length <= 1) return [a];
+  return a.flatMap((x, i) => perms([...a.slice(0, i), ...a.slice(i + 1)]).map((p) => [x, ...p]));
+}
+function apply(current: string[], moves: [string, number][]): string[] {
+  const m = [...current];
+  for (const [id, at] of moves) {
+    m.splice(m.indexOf(id), 1);
+    m.splice(Math.min(at, m.length), 0, id);
+  }
+  return m;
+}
+
+describe("opsgenie placement", () => {
+  it("planMoves reaches every target permutation with n - LIS moves", () => {
+    for (let n = 1; n <= 6; n++) {
+      const cur = Array.from({ length: n }, (_, i) => `r${i}`);
+      for (const target of perms(cur)) expect(apply(cur, planMoves(cur, target))).toEqual(target);
+    }
+    expect(planMoves(["a", "b"], ["b", "a"])).toHaveLength(1);
+    expect(planMoves(["a", "b", "c", "d"], ["b", "c", "d", "a"])).toEqual([["a", 3]]);
+    expect(planMoves(["a", "b", "c"], ["a", "b", "c"])).toEqual([]);
+  });
+
+  it("arrange: pending at declared indices, others keep relative order, clamped", () => {
+    expect(arrange(["a", "b", "c", "d"], new Map([["a", 2], ["c", 0]]))).toEqual(["c", "b", "a", "d"]);
+    // Created out of order: 4 and 3 clamped but still ascending.
+    expect(arrange(["r4", "r3"], new Map([["r4", 4], ["r3", 3]]))).toEqual(["r3", "r4"]);
+    expect(arrange(["x", "r0", "r4"], new Map([["r0", 0], ["r4", 4]]))).toEqual(["r0", "x", "r4"]);
+  });
+
+  it("any arrival order of creates ends in declared order", () => {
+    const ids = ["r0", "r1", "r2", "r3", "r4"];
+    for (const arrival of perms(ids)) {
+      // Each POST inserts at min(order, n) as the API does; one settle places all.
+      const list: string[] = [];
+      for (const id of arrival) list.splice(Math.min(Number(id.slice(1)), list.length), 0, id);
+      const target = arrange(list, new Map(ids.map((id) => [id, Number(id.slice(1))])));
+      expect(apply(list, planMoves(list, target))).toEqual(ids);
+    }
+  });
+});

@@ -1,0 +1,239 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { resetProcessGlobals } from "../../../src/core/registry";
+import { createOpsgenieEmulator, type EmuTeam, type OpsgenieEmulator } from "../../../src/opsgenie/emulator";
+import type { TeamRoutingRuleOutputs } from "../../../src/opsgenie/team-routing-rule.diff";
+import { teamRoutingRule as def } from "../../../src/opsgenie/team-routing-rule.provider";
+
+const KEY = "genie-unit-key-5d1e";
+let emu: OpsgenieEmulator;
+let team: EmuTeam;
+
+beforeAll(async () => {
+  emu = createOpsgenieEmulator({ apiKey: KEY, readOnlyKeys: ["ro-key-1234"] });
+  await emu.server.start();
+});
+afterAll(() => emu.server.stop());
+beforeEach(() => {
+  resetProcessGlobals();
+  process.env.OPSGENIE_API_KEY = KEY;
+  process.env.OPSGENIE_API_URL = emu.server.url;
+  process.env.OPSGENIE_ORDER_SETTLE_MS = "30";
+  process.env.OPSGENIE_RATE_LIMITS = "1000/1s";
+  emu.teams.clear();
+  emu.server.clearFaults();
+  team = emu.seedTeam("Ops");
+  emu.seedSchedule("Primary", "sched-1");
+  emu.seedEscalation("Critical", "esc-1");
+  emu.server.resetLog();
+});
+afterEach(() => emu.server.clearFaults());
+
+const names = () => team.rules.map((r) => r.name);
+const count = (method: string, path?: RegExp) => emu.server.calls({ method, path }).length;
+const rulesRe = /^\/v2\/teams\/[^/]+\/routing-rules$/;
+const orderRe = /change-order$/;
+const args = (name: string, extra: Record<string, unknown> = {}) => ({ teamId: team.id, name, notify: { type: "schedule", name: "Primary" }, ...extra }) as never;
+
+async function createAll(orders: number[]) {
+  return Promise.all(orders.map((o) => def.create(args(`rule-${o}`, { order: o }))));
+}
+
+describe("opsgenie TeamRoutingRule provider against the emulator", () => {
+  it("concurrent creates in any order end in declared order, before the default rule, with few calls", async () => {
+    const made = await createAll([3, 0, 4, 1, 2]);
+    expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
+    expect(count("POST", rulesRe)).toBe(5);
+    // One list for the batch's name checks, one for the settle.
+    expect(count("GET", rulesRe)).toBe(2);
+    const moves = count("POST", orderRe);
+    expect(moves).toBeLessThanOrEqual(4);
+    console.log(`opsgenie: 5 concurrent creates = ${emu.server.log.length} calls (${moves} change-order)`);
+    const r3 = made[0];
+    expect(r3.id).toBe(`${team.id}/${r3.outs.ruleId}`);
+    expect(r3.outs).toMatchObject({ order: 3, notifyId: "sched-1", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, timezone: "America/Los_Angeles", isDefault: false });
+    // Steady state: the stored outputs diff clean against the same inputs (no calls in diff).
+    emu.server.resetLog();
+    for (const m of made) expect(def.diff(m.outs, args(m.outs.name, { order: m.outs.order })).changes).toBe(false);
+    expect(emu.server.log).toHaveLength(0);
+  });
+
+  it("swapping two orders costs only change-order calls", async () => {
+    const made = await createAll([0, 1, 2, 3, 4]);
+    const byOrder = new Map(made.map((m) => [m.outs.order!, m]));
+    emu.server.resetLog();
+    const a = byOrder.get(1)!;
+    const b = byOrder.get(3)!;
+    const [oa, ob] = await Promise.all([def.update(a.id, a.outs, args(a.outs.name, { order: 3 })), def.update(b.id, b.outs, args(b.outs.name, { order: 1 }))]);
+    expect(names()).toEqual(["rule-0", "rule-3", "rule-2", "rule-1", "rule-4", "Default Routing Rule"]);
+    expect(oa.order).toBe(3);
+    expect(ob.order).toBe(1);
+    expect(count("PATCH")).toBe(0);
+    expect(count("DELETE")).toBe(0);
+    expect(count("POST", rulesRe)).toBe(0);
+    const moves = count("POST", orderRe);
+    expect(moves).toBeGreaterThan(0);
+    expect(moves).toBeLessThanOrEqual(2);
+    console.log(`opsgenie: swap of two orders = ${moves} change-order + ${count("GET")} list`);
+  });
+
+  it("update: name only is one PATCH; notify change PATCH + one read; clearing a time restriction", async () => {
+    const { id, outs } = await def.create(args("r", { timeRestriction: { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } } }));
+    emu.server.resetLog();
+    const o2 = await def.update(id, outs, args("r2", { timeRestriction: { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } } }));
+    expect(emu.server.log.map((e) => e.method)).toEqual(["PATCH"]);
+    expect(o2.name).toBe("r2");
+    emu.server.resetLog();
+    const o3 = await def.update(id, o2, args("r2", { notify: { type: "escalation", id: "esc-1" } }));
+    expect(emu.server.log.map((e) => e.method)).toEqual(["PATCH", "GET"]);
+    expect(o3).toMatchObject({ notifyId: "esc-1", notifyName: "Critical", notify: { type: "escalation", id: "esc-1" } });
+    expect(o3.timeRestriction).toBeUndefined();
+    expect(team.rules[0].timeRestriction).toBeUndefined();
+    expect(def.diff(o3, args("r2", { notify: { type: "escalation", name: "Critical" } })).changes).toBe(false);
+  });
+
+  it("read: live state, drift shows, gone -> undefined; import by id without props", async () => {
+    const { id, outs } = await def.create(args("r", { criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] } }));
+    const rule = team.rules[0];
+    rule.criteria.conditions![0].expectedValue = "cache";
+    rule.timezone = "Europe/Istanbul";
+    const r = await def.read(id, outs);
+    expect(r!.outs.criteria.conditions[0].expectedValue).toBe("cache");
+    expect(def.diff(r!.outs, args("r", { timezone: "America/Los_Angeles", criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] } })).changes).toBe(true);
+    const imported = await def.read(id, {});
+    expect(imported!.outs).toMatchObject({ teamId: team.id, ruleId: outs.ruleId, notify: { type: "schedule", id: "sched-1" }, notifyName: "Primary" });
+    team.rules.splice(0, 1);
+    expect(await def.read(id, outs)).toBeUndefined();
+    expect(await def.read(`missing-team/${outs.ruleId}`, outs)).toBeUndefined();
+  });
+
+  it("delete: removes, and a rule already gone is fine; the default rule stays", async () => {
+    const { id, outs } = await def.create(args("r"));
+    await def.delete(id, outs);
+    expect(names()).toEqual(["Default Routing Rule"]);
+    await def.delete(id, outs);
+    expect(count("DELETE")).toBe(2);
+  });
+
+  it("existing name: clear failure naming adoptExisting and pulumi import; adoptExisting takes it over", async () => {
+    await def.create(args("r"));
+    emu.server.resetLog();
+    await expect(def.create(args("r"))).rejects.toThrow(/adoptExisting[\s\S]*pulumi import/);
+    expect(count("POST")).toBe(0);
+    const adopted = await def.create(args("r", { adoptExisting: true, notify: { type: "none" } }));
+    expect(team.rules).toHaveLength(2);
+    expect(team.rules[0].notify).toEqual({ type: "none" });
+    expect(adopted.outs.adoptExisting).toBe(true);
+  });
+
+  it("the default rule can be adopted (notify), never moved or deleted", async () => {
+    await expect(def.create(args("Default Routing Rule", { adoptExisting: true, order: 0 }))).rejects.toThrow(/always last/);
+    const d = await def.create(args("Default Routing Rule", { adoptExisting: true, notify: { type: "escalation", name: "Critical" } }));
+    expect(d.outs.isDefault).toBe(true);
+    expect(team.rules.at(-1)!.notify).toEqual({ type: "escalation", id: "esc-1" });
+    await def.delete(d.id, d.outs);
+    expect(names()).toEqual(["Default Routing Rule"]);
+    expect(count("DELETE")).toBe(0);
+  });
+
+  it("teamName resolves to the team id once; id is teamId/ruleId", async () => {
+    const [a, b] = await Promise.all([
+      def.create({ teamName: "Ops", name: "a", notify: { type: "none" } } as never),
+      def.create({ teamName: "Ops", name: "b", notify: { type: "none" } } as never),
+    ]);
+    expect(a.id).toBe(`${team.id}/${a.outs.ruleId}`);
+    expect(b.outs).toMatchObject({ teamId: team.id, teamName: "Ops" });
+    expect(count("GET", /^\/v2\/teams\/Ops$/)).toBe(1);
+    await expect(def.create({ teamName: "Nope", name: "a", notify: { type: "none" } } as never)).rejects.toThrow(/team "Nope"/);
+  });
+
+  describe("faults", () => {
+    for (const kind of ["reset-after", "error-after", "error-before", "reset-before"] as const) {
+      it(`${kind} on create: exactly one rule`, async () => {
+        emu.server.inject({ kind, method: "POST", path: rulesRe, times: 1 });
+        const { outs } = await def.create(args("once", { order: 0 }));
+        expect(team.rules.filter((r) => r.name === "once")).toHaveLength(1);
+        expect(team.rules[0].id).toBe(outs.ruleId);
+      });
+    }
+
+    it("connections dropped after committing every create of a batch: one rule per resource, in order", async () => {
+      emu.server.inject({ kind: "reset-after", method: "POST", path: rulesRe, times: 5 });
+      await createAll([4, 2, 0, 3, 1]);
+      expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
+    });
+
+    it("429 is waited out and retried; X-RateLimit headers are sent", async () => {
+      emu.server.inject({ kind: "rate-limit", method: "POST", path: rulesRe, retryAfterSec: 1, times: 1 });
+      const t0 = Date.now();
+      await def.create(args("slow"));
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+      expect(team.rules).toHaveLength(2);
+      expect(emu.server.calls({ method: "POST" }).map((e) => e.status)).toEqual([429, 201]);
+    });
+
+    it("503 on a read is retried", async () => {
+      const { id, outs } = await def.create(args("r"));
+      emu.server.inject({ kind: "error-before", method: "GET", status: 503, times: 2 });
+      expect((await def.read(id, outs))!.outs.name).toBe("r");
+    });
+
+    it("500 after commit on change-order is retried safely", async () => {
+      await createAll([0, 1]);
+      const made = team.rules.slice(0, 2).map((r) => r.id);
+      emu.server.inject({ kind: "error-after", method: "POST", path: orderRe, times: 1 });
+      const outs = (await def.read(`${team.id}/${made[0]}`, {}))!.outs;
+      await def.update(`${team.id}/${made[0]}`, outs, args("rule-0", { order: 1 }));
+      expect(names()).toEqual(["rule-1", "rule-0", "Default Routing Rule"]);
+    });
+  });
+
+  it("API validation errors come back with the field; auth errors never show the key", async () => {
+    await expect(def.create(args("r", { notify: { type: "schedule", name: "Nope" } }))).rejects.toThrow(/notify/);
+    process.env.OPSGENIE_API_KEY = "wrong-key-abcdef";
+    const e = await def.create(args("r2")).catch((x: Error) => x);
+    expect(String(e)).toMatch(/authenticate|401/);
+    expect(String(e)).not.toContain("wrong-key-abcdef");
+    process.env.OPSGENIE_API_KEY = "ro-key-1234";
+    await expect(def.create(args("r3"))).rejects.toThrow(/403|read-only/);
+  });
+
+  it("client pacing follows OPSGENIE_RATE_LIMITS", async () => {
+    process.env.OPSGENIE_RATE_LIMITS = "2/400ms";
+    const { id, outs } = await def.create(args("r"));
+    const t0 = Date.now();
+    await Promise.all([def.read(id, outs), def.read(id, outs), def.read(id, outs)]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
+  });
+
+  it("the emulator answers in the documented envelopes with its headers", async () => {
+    const res = await fetch(`${emu.server.url}/v2/teams/Ops/routing-rules?teamIdentifierType=name`, { headers: { authorization: `GenieKey ${KEY}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    expect(res.headers.get("x-response-time")).toBeTruthy();
+    expect(res.headers.get("x-ratelimit-state")).toBe("OK");
+    const body = (await res.json()) as { data: { isDefault: boolean; order: number }[]; took: number; requestId: string };
+    expect(body.data).toEqual([expect.objectContaining({ isDefault: true, order: 0 })]);
+    expect(typeof body.took).toBe("number");
+    const bad = await fetch(`${emu.server.url}/v2/teams/${team.id}/routing-rules`, {
+      method: "POST",
+      headers: { authorization: `GenieKey ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x", criteria: { type: "match-all-conditions", conditions: [{ field: "tags", operation: "starts-with" }] }, notify: { type: "none" } }),
+    });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { message: string }).message).toContain("criteria.conditions[0].operation");
+    const unauth = await fetch(`${emu.server.url}/v2/teams/${team.id}/routing-rules`, { headers: { authorization: "Bearer x" } });
+    expect(unauth.status).toBe(401);
+    const del = await fetch(`${emu.server.url}/v2/teams/${team.id}/routing-rules/${team.rules[0].id}`, { method: "DELETE", headers: { authorization: `GenieKey ${KEY}` } });
+    expect(del.status).toBe(422);
+    // Out-of-range order is clamped before the default rule.
+    const far = await fetch(`${emu.server.url}/v2/teams/${team.id}/routing-rules`, {
+      method: "POST",
+      headers: { authorization: `GenieKey ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "far", order: 666, notify: { type: "none" } }),
+    });
+    expect(far.status).toBe(201);
+    expect(names()).toEqual(["far", "Default Routing Rule"]);
+  });
+});
+
+export type { TeamRoutingRuleOutputs };
