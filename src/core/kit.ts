@@ -177,9 +177,13 @@ export type InputArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
 export function providerShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
   const MOD = runtimeModule;
   const KEY = key;
+  // Resolved from the project directory (the provider process's cwd): its
+  // node_modules, or the package's own folder by self-reference (the demo).
   const call = (method: string, args: unknown[]) =>
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require(MOD) as { dispatch(k: string, m: string, a: unknown[]): Promise<never> }).dispatch(KEY, method, args);
+    ((require("module") as typeof import("module")).createRequire(`${process.cwd()}/`)(MOD) as {
+      dispatch(k: string, m: string, a: unknown[]): Promise<never>;
+    }).dispatch(KEY, method, args);
   return {
     configure: (req) => call("configure", [req]),
     check: (olds, news) => call("check", [olds, news]),

@@ -10,7 +10,7 @@ const TOKEN = "notes-secret-token-7f3a9c";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Note } = require(join(fixtureDir, "node_modules", "kit-probe")) as {
-  Note: new (name: string, args: Record<string, unknown>) => pulumi.CustomResource & { noteId: pulumi.Output<string> };
+  Note: new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource & { noteId: pulumi.Output<string> };
 };
 
 let emu: ReturnType<typeof notesEmulator>;
@@ -118,6 +118,28 @@ describe("kit through the real CLI", () => {
     try {
       await expect(s.stack.up()).rejects.toThrow(/notes:token[\s\S]*setConfig[\s\S]*NOTES_TOKEN/);
     } finally {
+      await s.cleanup();
+    }
+  });
+
+  // Pulumi's import step calls the provider's Read with neither inputs nor state,
+  // so the dynamic provider host has no `__provider` to load (3.274.1). This pins
+  // that fact: our resources offer `adoptExisting` instead. If it starts passing,
+  // the engine learned to import dynamic resources and README should say so.
+  it("the `import` resource option cannot reach a dynamic provider", async () => {
+    emu.notes.set("note-77", { id: "note-77", title: "t", body: "b", tags: [], revision: 1 });
+    const s = await inlineStack({
+      project: "kit-import",
+      program: async () => {
+        new Note("n", { title: "t", body: "b" }, { import: "note-77" });
+      },
+      config: { "notes:token": { value: TOKEN, secret: true }, "notes:url": { value: emu.server.url } },
+    });
+    try {
+      await expect(s.stack.up()).rejects.toThrow(/importing failed[\s\S]*code must be a string, not undefined/);
+      expect(emu.notes.get("note-77")?.revision).toBe(1);
+    } finally {
+      emu.notes.delete("note-77");
       await s.cleanup();
     }
   });
