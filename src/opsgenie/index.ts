@@ -1,1 +1,3 @@
-export {};
+export { OpsgenieTeamRoutingRule } from "./team-routing-rule.resource";
+export type { TeamRoutingRuleArgs as OpsgenieTeamRoutingRuleArgs } from "./team-routing-rule.schema";
+export type { TeamRoutingRuleOutputs as OpsgenieTeamRoutingRuleOutputs } from "./team-routing-rule.diff";

@@ -82,3 +82,13 @@ describe("opsgenie TeamRoutingRule diff (pure)", () => {
       }
   });
 });
+
+describe("opsgenie diff key order", () => {
+  it("stored outputs come back with sorted keys: still no change", () => {
+    const sortDeep = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(sortDeep) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortDeep((v as Record<string, unknown>)[k])])) : v;
+    const tr = { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } };
+    const stored = sortDeep({ ...olds, timeRestriction: normalize(parseArgs({ ...news, timeRestriction: tr })).timeRestriction }) as TeamRoutingRuleOutputs;
+    expect(teamRoutingRule.diff(stored, { ...news, timeRestriction: tr } as never).changes).toBe(false);
+  });
+});

@@ -40,15 +40,16 @@ async function createAll(orders: number[]) {
 
 describe("opsgenie TeamRoutingRule provider against the emulator", () => {
   it("concurrent creates in any order end in declared order, before the default rule, with few calls", async () => {
-    const made = await createAll([3, 0, 4, 1, 2]);
+    const made = await createAll([4, 3, 0, 2, 1]);
     expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
     expect(count("POST", rulesRe)).toBe(5);
     // One list for the batch's name checks, one for the settle.
     expect(count("GET", rulesRe)).toBe(2);
     const moves = count("POST", orderRe);
+    expect(moves).toBeGreaterThan(0);
     expect(moves).toBeLessThanOrEqual(4);
     console.log(`opsgenie: 5 concurrent creates = ${emu.server.log.length} calls (${moves} change-order)`);
-    const r3 = made[0];
+    const r3 = made[1];
     expect(r3.id).toBe(`${team.id}/${r3.outs.ruleId}`);
     expect(r3.outs).toMatchObject({ order: 3, notifyId: "sched-1", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, timezone: "America/Los_Angeles", isDefault: false });
     // Steady state: the stored outputs diff clean against the same inputs (no calls in diff).

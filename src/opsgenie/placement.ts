@@ -1,0 +1,188 @@
+import { processGlobal } from "../core";
+
+// Order handling. The engine runs creates/updates of one team's rules in
+// parallel and in any order, while Opsgenie `order` is an index that shifts
+// with every insert and move. So, per team and per provider process: all work
+// is serialized, and rules whose declared order must be applied are collected
+// and placed together once the team has been quiet for a moment.
+
+/**
+ * The target arrangement: pending rules at their declared indices (ascending,
+ * clamped so they fit and keep their relative order), every other rule in its
+ * current relative order in the remaining slots.
+ */
+export function arrange(current: readonly string[], pending: ReadonlyMap<string, number>): string[] {
+  const n = current.length;
+  const placed = current
+    .filter((id) => pending.has(id))
+    .sort((a, b) => pending.get(a)! - pending.get(b)! || current.indexOf(a) - current.indexOf(b));
+  const result: (string | undefined)[] = new Array(n).fill(undefined);
+  let prev = -1;
+  placed.forEach((id, i) => {
+    const slot = Math.max(prev + 1, Math.min(pending.get(id)!, n - (placed.length - i)));
+    result[slot] = id;
+    prev = slot;
+  });
+  const others = current.filter((id) => !pending.has(id));
+  let k = 0;
+  for (let i = 0; i < n; i++) if (result[i] === undefined) result[i] = others[k++];
+  return result as string[];
+}
+
+/**
+ * The fewest `change-order` moves from `current` to `target`: rules on a longest
+ * increasing subsequence stay; the rest are moved, ascending by target, to just
+ * after their target predecessor. Returns [ruleId, index] in call order.
+ */
+export function planMoves(current: readonly string[], target: readonly string[]): [string, number][] {
+  const pos = new Map(target.map((id, i) => [id, i]));
+  const seq = current.map((id) => pos.get(id)!);
+  const len = seq.map(() => 1);
+  const prev = seq.map(() => -1);
+  for (let i = 0; i < seq.length; i++)
+    for (let j = 0; j < i; j++)
+      if (seq[j] < seq[i] && len[j] + 1 > len[i]) {
+        len[i] = len[j] + 1;
+        prev[i] = j;
+      }
+  let best = -1;
+  for (let i = 0; i < seq.length; i++) if (best < 0 || len[i] > len[best]) best = i;
+  const keep = new Set<string>();
+  for (let i = best; i >= 0; i = prev[i]) keep.add(current[i]);
+  const moving = current.filter((id) => !keep.has(id)).sort((a, b) => pos.get(a)! - pos.get(b)!);
+  const model = [...current];
+  const moves: [string, number][] = [];
+  for (const id of moving) {
+    model.splice(model.indexOf(id), 1);
+    const t = pos.get(id)!;
+    const at = t === 0 ? 0 : model.indexOf(target[t - 1]) + 1;
+    model.splice(at, 0, id);
+    moves.push([id, at]);
+  }
+  return moves;
+}
+
+interface Waiter<L> {
+  resolve(v: L): void;
+  reject(e: unknown): void;
+}
+
+interface TeamState<L> {
+  tail: Promise<void>;
+  active: number;
+  waiters: Waiter<L>[];
+  pending: Map<string, number>;
+  timer?: NodeJS.Timeout;
+  /** Rule names seen by the current batch (saves a list per create); dropped when the batch settles. */
+  names?: Set<string>;
+}
+
+export interface SettleHooks<L> {
+  /** Runs under the team lock: list, move `pending` into place, return the final list. */
+  flush(teamId: string, pending: Map<string, number>): Promise<L>;
+}
+
+function settleDelayMs(): number {
+  const v = Number(process.env.OPSGENIE_ORDER_SETTLE_MS);
+  return Number.isFinite(v) && v >= 0 && process.env.OPSGENIE_ORDER_SETTLE_MS !== undefined ? v : 150;
+}
+
+/** The per-team coordinator shared by every provider copy in this process. */
+export class TeamCoordinator<L> {
+  private readonly teams = new Map<string, TeamState<L>>();
+  constructor(private readonly hooks: SettleHooks<L>) {}
+
+  private state(teamId: string): TeamState<L> {
+    let s = this.teams.get(teamId);
+    if (!s) {
+      s = { tail: Promise.resolve(), active: 0, waiters: [], pending: new Map() };
+      this.teams.set(teamId, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` alone for this team (FIFO). */
+  withLock<T>(teamId: string, fn: () => Promise<T>): Promise<T> {
+    const s = this.state(teamId);
+    const run = s.tail.then(fn);
+    s.tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Marks an operation in flight: no settle runs before it ends. */
+  begin(teamId: string): void {
+    const s = this.state(teamId);
+    s.active++;
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = undefined;
+    }
+  }
+
+  end(teamId: string): void {
+    const s = this.state(teamId);
+    s.active = Math.max(0, s.active - 1);
+    this.arm(teamId);
+  }
+
+  batchNames(teamId: string): Set<string> | undefined {
+    return this.state(teamId).names;
+  }
+
+  setBatchNames(teamId: string, names: Set<string> | undefined): void {
+    this.state(teamId).names = names;
+  }
+
+  /**
+   * Asks for the next settle of the team (optionally placing `ruleId` at `order`);
+   * resolves with the list after it. Call between begin() and end().
+   */
+  settle(teamId: string, place?: { ruleId: string; order: number }): Promise<L> {
+    const s = this.state(teamId);
+    if (place) s.pending.set(place.ruleId, place.order);
+    const p = new Promise<L>((resolve, reject) => s.waiters.push({ resolve, reject }));
+    // Avoid an unhandled rejection if the caller fails before awaiting.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** Forgets a pending placement (the rule is being deleted). */
+  forget(teamId: string, ruleId: string): void {
+    this.state(teamId).pending.delete(ruleId);
+  }
+
+  private arm(teamId: string): void {
+    const s = this.state(teamId);
+    if (s.active > 0) return;
+    if (!s.waiters.length) {
+      s.names = undefined;
+      return;
+    }
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      if (s.active > 0 || !s.waiters.length) return;
+      const waiters = s.waiters.splice(0);
+      const pending = new Map(s.pending);
+      s.pending.clear();
+      this.withLock(teamId, () => this.hooks.flush(teamId, pending)).then(
+        (list) => {
+          if (s.active === 0 && !s.waiters.length) s.names = undefined;
+          for (const w of waiters) w.resolve(list);
+        },
+        (e) => {
+          s.names = undefined;
+          for (const w of waiters) w.reject(e);
+        },
+      );
+    }, settleDelayMs());
+  }
+}
+
+export function coordinator<L>(hooks: SettleHooks<L>): TeamCoordinator<L> {
+  // One per process: every deserialized provider copy must share the locks.
+  return processGlobal("opsgenie-team-coordinator.v1", () => new TeamCoordinator<L>(hooks));
+}

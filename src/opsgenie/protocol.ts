@@ -1,0 +1,45 @@
+import { kindForStatus, type FieldError, type VendorProtocol } from "../core";
+
+/**
+ * Opsgenie: `Authorization: GenieKey <key>`, JSON, errors as
+ * `{message, took, requestId, code?, errors?}`. Rate limits are not documented
+ * per endpoint; the default below is a conservative guess (NOTES.md), override
+ * with `opsgenie:rateLimits` or OPSGENIE_RATE_LIMITS.
+ */
+export const OPSGENIE_DEFAULT_RATE_LIMITS = "10/1s,300/1m";
+
+function fieldErrors(errors: unknown): FieldError[] | undefined {
+  if (!errors || typeof errors !== "object") return undefined;
+  if (Array.isArray(errors)) {
+    const out = errors
+      .map((e) => (typeof e === "string" ? { field: "(body)", message: e } : e && typeof e === "object" ? { field: String((e as Record<string, unknown>).field ?? "(body)"), message: String((e as Record<string, unknown>).message ?? "") } : undefined))
+      .filter((e): e is FieldError => e !== undefined);
+    return out.length ? out : undefined;
+  }
+  const out = Object.entries(errors as Record<string, unknown>).map(([field, message]) => ({ field, message: String(message) }));
+  return out.length ? out : undefined;
+}
+
+export const opsgenieProtocol: VendorProtocol = {
+  vendor: "opsgenie",
+  contentType: "application/json",
+  defaultRateLimits: OPSGENIE_DEFAULT_RATE_LIMITS,
+  authorize: (apiKey) => ({ headers: { authorization: `GenieKey ${apiKey}` } }),
+  requestId: (headers, body) => {
+    const fromBody = body && typeof body === "object" ? (body as Record<string, unknown>).requestId : undefined;
+    return headers["x-request-id"] ?? (typeof fromBody === "string" ? fromBody : undefined);
+  },
+  toError: (status, body, headers) => {
+    if (status < 400) return undefined;
+    const b = body && typeof body === "object" ? (body as Record<string, unknown>) : {};
+    const message = typeof b.message === "string" && b.message ? b.message : typeof body === "string" && body ? body.slice(0, 300) : `HTTP ${status}`;
+    const code = b.code !== undefined ? String(b.code) : undefined;
+    let retryAfterMs: number | undefined;
+    if (status === 429 && headers["retry-after"] === undefined) {
+      // Opsgenie documents X-RateLimit-Period-In-Sec rather than Retry-After.
+      const period = Number(headers["x-ratelimit-period-in-sec"]);
+      if (Number.isFinite(period) && period > 0) retryAfterMs = period * 1000;
+    }
+    return { kind: kindForStatus(status), message, code, fieldErrors: fieldErrors(b.errors), retryAfterMs };
+  },
+};

@@ -1,0 +1,157 @@
+import type { DiffResult } from "../core/kit";
+import type { ConditionField, ConditionOperation, ParsedArgs, TimeOfDay, WeekdayRestriction } from "./team-routing-rule.schema";
+
+// Pure: normalized inputs and the diff against stored outputs. No I/O.
+
+export interface NCondition {
+  field: ConditionField;
+  key?: string;
+  not: boolean;
+  operation: ConditionOperation;
+  expectedValue: string;
+  order: number;
+}
+
+export interface NCriteria {
+  type: "match-all" | "match-any-condition" | "match-all-conditions";
+  conditions: NCondition[];
+}
+
+export type NTimeRestriction =
+  | { type: "time-of-day"; restriction: TimeOfDay }
+  | { type: "weekday-and-time-of-day"; restrictions: WeekdayRestriction[] };
+
+export interface NNotify {
+  type: "schedule" | "escalation" | "none";
+  id?: string;
+  name?: string;
+}
+
+/** Inputs with every default applied. `order`/`timezone` stay undefined when not managed. */
+export interface NormalizedArgs {
+  teamId?: string;
+  teamName?: string;
+  name: string;
+  order?: number;
+  timezone?: string;
+  criteria: NCriteria;
+  timeRestriction?: NTimeRestriction;
+  notify: NNotify;
+  adoptExisting: boolean;
+}
+
+/** What state holds: normalized inputs plus server fields. */
+export interface TeamRoutingRuleOutputs {
+  /** Always the resolved team id (also when the team was given by name). */
+  teamId: string;
+  teamName?: string;
+  name: string;
+  /** Declared order when managed, else the live index. */
+  order?: number;
+  /** Declared timezone, or the account default the server applied. */
+  timezone?: string;
+  criteria: NCriteria;
+  timeRestriction?: NTimeRestriction;
+  notify: NNotify;
+  adoptExisting: boolean;
+  ruleId: string;
+  isDefault: boolean;
+  notifyId?: string;
+  notifyName?: string;
+}
+
+export function normalizeCondition(c: { field: ConditionField; key?: string; not?: boolean; operation: ConditionOperation; expectedValue?: string; order?: number }): NCondition {
+  const out: NCondition = { field: c.field, not: c.not ?? false, operation: c.operation, expectedValue: c.expectedValue ?? "", order: c.order ?? 0 };
+  if (c.key !== undefined) out.key = c.key;
+  return out;
+}
+
+export function normalizeTimeRestriction(tr: ParsedArgs["timeRestriction"]): NTimeRestriction | undefined {
+  if (!tr) return undefined;
+  if (tr.type === "time-of-day") {
+    const r = tr.restriction!;
+    return { type: "time-of-day", restriction: { startHour: r.startHour, startMin: r.startMin, endHour: r.endHour, endMin: r.endMin } };
+  }
+  return {
+    type: "weekday-and-time-of-day",
+    restrictions: (tr.restrictions ?? []).map((r) => ({
+      startDay: r.startDay,
+      startHour: r.startHour,
+      startMin: r.startMin,
+      endDay: r.endDay,
+      endHour: r.endHour,
+      endMin: r.endMin,
+    })),
+  };
+}
+
+export function normalize(a: ParsedArgs): NormalizedArgs {
+  const type = a.criteria?.type ?? "match-all";
+  const n: NormalizedArgs = {
+    name: a.name,
+    criteria: { type, conditions: type === "match-all" ? [] : (a.criteria?.conditions ?? []).map(normalizeCondition) },
+    notify: a.notify.type === "none" ? { type: "none" } : a.notify.id !== undefined ? { type: a.notify.type, id: a.notify.id } : { type: a.notify.type, name: a.notify.name },
+    adoptExisting: a.adoptExisting ?? false,
+  };
+  if (a.teamId !== undefined) n.teamId = a.teamId;
+  if (a.teamName !== undefined) n.teamName = a.teamName;
+  if (a.order !== undefined) n.order = a.order;
+  if (a.timezone !== undefined) n.timezone = a.timezone;
+  const tr = normalizeTimeRestriction(a.timeRestriction);
+  if (tr) n.timeRestriction = tr;
+  return n;
+}
+
+/** Deep equality ignoring key order (state comes back with sorted keys) and undefined members. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => [k, canonical(o[k])]),
+    );
+  }
+  return v;
+}
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+/** The team differs: by id when the new inputs give one, by name otherwise (a switch between the two can't be resolved purely). */
+export function teamChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {
+  if (n.teamId !== undefined) return olds.teamId !== n.teamId;
+  return olds.teamName === undefined || olds.teamName !== n.teamName;
+}
+
+export function notifyChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {
+  const o = olds.notify;
+  if (!o || o.type !== n.notify.type) return true;
+  if (n.notify.type === "none") return false;
+  if (n.notify.id !== undefined) return (olds.notifyId ?? o.id) !== n.notify.id;
+  return (olds.notifyName ?? o.name) !== n.notify.name;
+}
+
+/** Changes PATCH carries (everything but team and order). */
+export function contentChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): string[] {
+  const out: string[] = [];
+  if (olds.name !== n.name) out.push("name");
+  if (n.timezone !== undefined && olds.timezone !== n.timezone) out.push("timezone");
+  if (!same(olds.criteria ?? { type: "match-all", conditions: [] }, n.criteria)) out.push("criteria");
+  if (!same(olds.timeRestriction, n.timeRestriction)) out.push("timeRestriction");
+  if (notifyChanged(olds, n)) out.push("notify");
+  return out;
+}
+
+/** An `order` that is declared and differs from the stored one. Undeclared = not managed. */
+export function orderChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {
+  return n.order !== undefined && olds.order !== n.order;
+}
+
+export function diffNormalized(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): DiffResult {
+  if (teamChanged(olds, n)) {
+    // Same name in the (maybe same) team would collide with the create-first default.
+    return { changes: true, replaces: [n.teamId !== undefined ? "teamId" : "teamName"], deleteBeforeReplace: true };
+  }
+  return { changes: contentChanged(olds, n).length > 0 || orderChanged(olds, n), replaces: [] };
+}

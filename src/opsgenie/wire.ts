@@ -1,0 +1,177 @@
+import type { NCondition, NCriteria, NNotify, NTimeRestriction, NormalizedArgs, TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+import { normalizeCondition } from "./team-routing-rule.diff";
+import type { ConditionField, ConditionOperation } from "./team-routing-rule.schema";
+
+// The one place that maps args <-> the Opsgenie wire format (camelCase JSON, so
+// mostly shape: defaults, optional keys, null to clear on PATCH).
+
+export interface WireCondition {
+  field: string;
+  key?: string;
+  not?: boolean;
+  operation: string;
+  expectedValue?: string;
+  order?: number;
+}
+
+export interface WireRule {
+  id: string;
+  name?: string;
+  isDefault?: boolean;
+  order?: number;
+  criteria?: { type: string; conditions?: WireCondition[] };
+  timezone?: string;
+  timeRestriction?: {
+    type: string;
+    restriction?: { startHour: number; startMin: number; endHour: number; endMin: number };
+    restrictions?: { startDay: string; startHour: number; startMin: number; endDay: string; endHour: number; endMin: number }[];
+  };
+  notify?: { type: string; id?: string; name?: string };
+}
+
+/** A rule as read back, normalized. */
+export interface LiveRule {
+  id: string;
+  name: string;
+  isDefault: boolean;
+  order: number;
+  criteria: NCriteria;
+  timezone?: string;
+  timeRestriction?: NTimeRestriction;
+  notify: NNotify & { id?: string; name?: string };
+}
+
+function criteriaToWire(c: NCriteria): WireRule["criteria"] {
+  if (c.type === "match-all") return { type: "match-all" };
+  return {
+    type: c.type,
+    conditions: c.conditions.map((x) => {
+      const w: WireCondition = { field: x.field, not: x.not, operation: x.operation, expectedValue: x.expectedValue, order: x.order };
+      if (x.key !== undefined) w.key = x.key;
+      return w;
+    }),
+  };
+}
+
+function notifyToWire(n: NNotify): NNotify {
+  if (n.type === "none") return { type: "none" };
+  return n.id !== undefined ? { type: n.type, id: n.id } : { type: n.type, name: n.name };
+}
+
+/** POST body. `order` only when managed (else the rule is appended before the default rule). */
+export function toCreateBody(n: NormalizedArgs): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: n.name, criteria: criteriaToWire(n.criteria), notify: notifyToWire(n.notify) };
+  if (n.order !== undefined) body.order = n.order;
+  if (n.timezone !== undefined) body.timezone = n.timezone;
+  if (n.timeRestriction) body.timeRestriction = n.timeRestriction;
+  return body;
+}
+
+/**
+ * PATCH body: absent fields are left alone by Opsgenie, so send every managed
+ * field; `timeRestriction: null` removes one (NOTES.md). Never `order`: only
+ * change-order moves a rule.
+ */
+export function toPatchBody(n: NormalizedArgs, opts: { isDefault?: boolean } = {}): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: n.name, notify: notifyToWire(n.notify) };
+  if (!opts.isDefault) {
+    body.criteria = criteriaToWire(n.criteria);
+    body.timeRestriction = n.timeRestriction ?? null;
+  }
+  if (n.timezone !== undefined) body.timezone = n.timezone;
+  return body;
+}
+
+export function fromWireRule(w: WireRule, index?: number): LiveRule {
+  const type = (w.criteria?.type ?? "match-all") as NCriteria["type"];
+  const conditions: NCondition[] =
+    type === "match-all"
+      ? []
+      : (w.criteria?.conditions ?? []).map((c) =>
+          normalizeCondition({
+            field: c.field as ConditionField,
+            key: c.key === null || c.key === "" ? undefined : c.key,
+            not: c.not,
+            operation: c.operation as ConditionOperation,
+            expectedValue: c.expectedValue,
+            order: c.order,
+          }),
+        );
+  let timeRestriction: NTimeRestriction | undefined;
+  const tr = w.timeRestriction;
+  if (tr?.type === "time-of-day" && tr.restriction) {
+    const r = tr.restriction;
+    timeRestriction = { type: "time-of-day", restriction: { startHour: r.startHour, startMin: r.startMin, endHour: r.endHour, endMin: r.endMin } };
+  } else if (tr?.type === "weekday-and-time-of-day") {
+    timeRestriction = {
+      type: "weekday-and-time-of-day",
+      restrictions: (tr.restrictions ?? []).map((r) => ({
+        startDay: r.startDay as never,
+        startHour: r.startHour,
+        startMin: r.startMin,
+        endDay: r.endDay as never,
+        endHour: r.endHour,
+        endMin: r.endMin,
+      })),
+    };
+  }
+  const notify: LiveRule["notify"] = { type: (w.notify?.type ?? "none") as NNotify["type"] };
+  if (w.notify?.id) notify.id = w.notify.id;
+  if (w.notify?.name) notify.name = w.notify.name;
+  const live: LiveRule = {
+    id: w.id,
+    name: w.name ?? "",
+    isDefault: w.isDefault ?? false,
+    order: w.order ?? index ?? 0,
+    criteria: { type, conditions },
+    notify,
+  };
+  if (w.timezone) live.timezone = w.timezone;
+  if (timeRestriction) live.timeRestriction = timeRestriction;
+  return live;
+}
+
+/**
+ * Outputs from live state. `notify` keeps the shape the user wrote (by name or
+ * by id) so that refresh shows real drift only; both resolved values are outputs.
+ */
+export function toOutputs(
+  live: LiveRule,
+  ctx: { teamId: string; teamName?: string; adoptExisting: boolean; notifyBy?: "id" | "name"; order?: number },
+): TeamRoutingRuleOutputs {
+  let notify: NNotify;
+  if (live.notify.type === "none") notify = { type: "none" };
+  else if (ctx.notifyBy === "name" && live.notify.name !== undefined) notify = { type: live.notify.type, name: live.notify.name };
+  else notify = { type: live.notify.type, id: live.notify.id };
+  const outs: TeamRoutingRuleOutputs = {
+    teamId: ctx.teamId,
+    name: live.name,
+    order: ctx.order ?? live.order,
+    criteria: live.criteria,
+    notify,
+    adoptExisting: ctx.adoptExisting,
+    ruleId: live.id,
+    isDefault: live.isDefault,
+  };
+  if (ctx.teamName !== undefined) outs.teamName = ctx.teamName;
+  if (live.timezone !== undefined) outs.timezone = live.timezone;
+  if (live.timeRestriction) outs.timeRestriction = live.timeRestriction;
+  if (live.notify.id !== undefined) outs.notifyId = live.notify.id;
+  if (live.notify.name !== undefined) outs.notifyName = live.notify.name;
+  return outs;
+}
+
+/** Resource id: `<teamId>/<ruleId>`. */
+export function formatId(teamId: string, ruleId: string): string {
+  return `${teamId}/${ruleId}`;
+}
+
+/** Parses `<teamId>/<ruleId>` (or `name:<teamName>/<ruleId>` for imports by team name). */
+export function parseId(id: string): { team: string; byName: boolean; ruleId: string } | undefined {
+  const i = id.lastIndexOf("/");
+  if (i <= 0 || i === id.length - 1) return undefined;
+  const team = id.slice(0, i);
+  const ruleId = id.slice(i + 1);
+  if (team.startsWith("name:")) return { team: team.slice(5), byName: true, ruleId };
+  return { team, byName: false, ruleId };
+}
