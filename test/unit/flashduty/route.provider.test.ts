@@ -51,6 +51,14 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(emu.server.calls({ path: "/route/upsert" })[0].body).toMatchObject({ version: 1 });
   });
 
+  it("adopting a rule that already matches makes no write (1 call)", async () => {
+    await routeDefinition.create(args());
+    emu.server.resetLog();
+    const r = await routeDefinition.create(args({ adoptExisting: true }));
+    expect(emu.server.log.map((e) => e.path)).toEqual(["/route/info"]);
+    expect(r.outs.version).toBe(1);
+  });
+
   it("an empty existing rule is not content: create proceeds", async () => {
     emu.editRouteOutOfBand(INTEGRATION, () => undefined);
     const r = await routeDefinition.create(args());

@@ -1,0 +1,117 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+
+/** Flashduty ids are int64; every id seen so far fits a JS safe integer. A digit string is accepted too. */
+const id = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: `${what} must be a positive integer` })
+      .int(`${what} must be a positive integer`)
+      .positive(`${what} must be a positive integer`)
+      .max(Number.MAX_SAFE_INTEGER, `${what} is larger than a safe integer`),
+  );
+
+const NUM_OPS = ["gt", "ge", "lt", "le"];
+
+/** Why a match value is malformed, or undefined when it is fine. Mirrors the documented value kinds. */
+export function valueProblem(v: string): string | undefined {
+  if (v.length === 0) return "must not be empty";
+  if (v.length >= 2 && v.startsWith("/") && v.endsWith("/")) {
+    try {
+      new RegExp(v.slice(1, -1));
+    } catch (e) {
+      return `is not a valid regular expression: ${(e as Error).message}`;
+    }
+    return undefined;
+  }
+  if (v.startsWith("cidr:")) {
+    const cidr = v.slice(5);
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+    const family = m ? isIP(m[1]) : 0;
+    if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) return `"${cidr}" is not a CIDR such as cidr:10.0.0.0/8`;
+    return undefined;
+  }
+  if (v.startsWith("num:")) {
+    const m = /^num:([a-z]+):(.*)$/.exec(v);
+    if (!m || !NUM_OPS.includes(m[1])) return `must look like num:gt|ge|lt|le:<number>, e.g. num:lt:100`;
+    if (m[2].trim() === "" || !Number.isFinite(Number(m[2]))) return `"${m[2]}" is not a number (num:${m[1]}:<number>)`;
+    return undefined;
+  }
+  return undefined;
+}
+
+export const conditionSchema = z
+  .object({
+    key: z.string().min(1, "key must not be empty (e.g. severity, title, labels.service)"),
+    oper: z.enum(["IN", "NOTIN"], { error: 'oper must be "IN" or "NOTIN"' }),
+    vals: z.array(z.string()).min(1, "vals needs at least one value"),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    c.vals.forEach((v, i) => {
+      const p = valueProblem(v);
+      if (p) ctx.addIssue({ code: "custom", path: ["vals", i], message: `value ${JSON.stringify(v)} ${p}` });
+    });
+  });
+
+export const caseSchema = z
+  .object({
+    if: z.array(conditionSchema).min(1, "a case needs at least one condition in `if`"),
+    channelIds: z.array(id("channel id")).optional(),
+    fallthrough: z.boolean().optional(),
+    /** Empty means standard, as the API treats it. */
+    routingMode: z.enum(["standard", "name_mapping", ""], { error: 'routingMode must be "standard" or "name_mapping"' }).optional(),
+    nameMappingLabel: z.string().optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.routingMode === "name_mapping") {
+      if (c.channelIds && c.channelIds.length > 0)
+        ctx.addIssue({ code: "custom", path: ["channelIds"], message: "channelIds must be empty when routingMode is name_mapping (channels are found by name)" });
+      if (!c.nameMappingLabel)
+        ctx.addIssue({ code: "custom", path: ["nameMappingLabel"], message: "nameMappingLabel is required when routingMode is name_mapping (e.g. labels.service)" });
+    } else {
+      if (!c.channelIds || c.channelIds.length === 0)
+        ctx.addIssue({ code: "custom", path: ["channelIds"], message: "channelIds needs at least one channel id for standard routing" });
+      if (c.nameMappingLabel)
+        ctx.addIssue({ code: "custom", path: ["nameMappingLabel"], message: "nameMappingLabel is only used with routingMode name_mapping" });
+    }
+  });
+
+export const sectionSchema = z
+  .object({
+    name: z.string().min(1, "section name must not be empty"),
+    position: z.number().int("position must be an integer").min(0, "position must be 0 or more"),
+  })
+  .strict();
+
+export const routeSchema = z
+  .object({
+    integrationId: id("integrationId"),
+    cases: z.array(caseSchema).optional(),
+    sections: z.array(sectionSchema).optional(),
+    default: z.object({ channelIds: z.array(id("channel id")).min(1, "default.channelIds needs at least one channel id") }).strict().optional(),
+    /** Take over a rule that already has content instead of failing. */
+    adoptExisting: z.boolean().optional(),
+    /**
+     * There is no delete endpoint. Unset: destroy leaves the rule in place (with a warning).
+     * Set: destroy resets the rule to no cases and this default.
+     */
+    resetOnDelete: z.object({ channelIds: z.array(id("channel id")).min(1, "resetOnDelete.channelIds needs at least one channel id") }).strict().optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const nCases = r.cases?.length ?? 0;
+    if (nCases === 0 && !r.default) ctx.addIssue({ code: "custom", path: ["cases"], message: "give at least one of cases or default" });
+    const seen = new Map<string, number>();
+    (r.sections ?? []).forEach((s, i) => {
+      const prev = seen.get(s.name);
+      if (prev !== undefined) ctx.addIssue({ code: "custom", path: ["sections", i, "name"], message: `section name "${s.name}" is already used by sections[${prev}]` });
+      else seen.set(s.name, i);
+      if (s.position > nCases) ctx.addIssue({ code: "custom", path: ["sections", i, "position"], message: `position ${s.position} is past the end: must be between 0 and ${nCases} (the number of cases)` });
+    });
+  });
+
+export type RouteArgs = z.infer<typeof routeSchema>;
+export type RouteCaseArgs = z.infer<typeof caseSchema>;
