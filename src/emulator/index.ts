@@ -1,1 +1,9 @@
 export * from "./framework";
+export { createFlashdutyEmulator } from "../flashduty/emulator";
+export type { FlashdutyEmulator, FlashdutyEmulatorOptions } from "../flashduty/emulator";
+export { createOpsgenieEmulator } from "../opsgenie/emulator";
+export type { OpsgenieEmulator, OpsgenieEmulatorOptions } from "../opsgenie/emulator";
+export { createRootlyEmulator } from "../rootly/emulator";
+export type { RootlyEmulator, RootlyEmulatorOptions } from "../rootly/emulator";
+export { startAll, envFor } from "./all";
+export type { RunningEmulators } from "./all";

@@ -1,1 +1,1 @@
-export {};
+export { RootlyAlertRoute, type RootlyAlertRouteArgs } from "./alert-route.resource";

@@ -190,6 +190,10 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
 	}
 	if p, ok := opts["tsconfig"].(string); ok && p != "" {
+		// Relative to Pulumi.yaml, whatever directory the program runs in.
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(rootDir, p)
+		}
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+p)
 	}
 	var nodeArgs []string

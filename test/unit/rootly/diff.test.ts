@@ -54,15 +54,16 @@ describe("RootlyAlertRoute diff (pure)", () => {
     const b = clone(a);
     b.alertsSourceIds.reverse();
     b.rules[0].destinations.reverse();
-    b.rules[0].conditionGroups[0].conditions[0].propertyFieldValues!.reverse();
+    (b.rules[0].conditionGroups[0].conditions[0] as { propertyFieldValues: string[] }).propertyFieldValues.reverse();
     (b.rules[1].conditionGroups[0].conditions[0] as Record<string, unknown>).alertUrgencyIds = [];
     expect(diff(stored(a), b).changes).toBe(false);
   });
 
   it("defaults: enabled true, fallbackRule false, owningTeamIds []", () => {
     const a = { name: "n", alertsSourceIds: [i.source] };
-    expect(diff({ ...normalizeRoute(a), routeId: "x", adoptExisting: false }, { ...a, enabled: true, owningTeamIds: [], rules: [] } as never).changes).toBe(false);
-    expect(diff({ ...normalizeRoute(a), routeId: "x", adoptExisting: false }, { ...a, enabled: false }).changes).toBe(true);
+    const olds: AlertRouteOutputs = { ...normalizeRoute(a), routeId: "x", adoptExisting: false };
+    expect(diff(olds, { ...a, enabled: true, owningTeamIds: [], rules: [] }).changes).toBe(false);
+    expect(diff(olds, { ...a, enabled: false }).changes).toBe(true);
   });
 
   it("real changes are changes, never replaces", () => {

@@ -1,0 +1,97 @@
+import type { DiffResult } from "../core/kit";
+import { defaultPosition, type NormalCondition, type NormalRoute, type NormalRule } from "./alert-route.schema";
+
+/** Anything shaped like a route: validated inputs, stored outputs, or what Rootly returned. */
+export interface RouteLike {
+  name: string;
+  enabled?: boolean;
+  alertsSourceIds?: string[];
+  owningTeamIds?: string[];
+  rules?: {
+    name: string;
+    position?: number;
+    fallbackRule?: boolean;
+    destinations?: NormalRule["destinations"];
+    conditionGroups?: { position?: number; conditions?: Partial<NormalCondition>[] }[];
+  }[];
+}
+
+const sorted = (xs: readonly string[] | undefined): string[] => [...(xs ?? [])].sort();
+
+function normalCondition(c: Partial<NormalCondition>): NormalCondition {
+  const out: NormalCondition = {
+    propertyFieldConditionType: c.propertyFieldConditionType!,
+    propertyFieldType: c.propertyFieldType!,
+  };
+  // Fixed key order so that stored outputs compare and serialize the same way.
+  if (c.propertyFieldName !== undefined && c.propertyFieldName !== null) out.propertyFieldName = c.propertyFieldName;
+  if (c.propertyFieldValue !== undefined && c.propertyFieldValue !== null) out.propertyFieldValue = c.propertyFieldValue;
+  // "is one of" lists are sets; an empty list is the same as none.
+  if (c.propertyFieldValues?.length) out.propertyFieldValues = sorted(c.propertyFieldValues);
+  if (c.alertUrgencyIds?.length) out.alertUrgencyIds = sorted(c.alertUrgencyIds);
+  if (c.conditionableType !== undefined && c.conditionableType !== null) out.conditionableType = c.conditionableType;
+  if (c.conditionableId !== undefined && c.conditionableId !== null) out.conditionableId = c.conditionableId;
+  return out;
+}
+
+const byPosition = <T extends { position: number }>(xs: T[]): T[] => xs.map((x, i) => ({ x, i })).sort((a, b) => a.x.position - b.x.position || a.i - b.i).map((e) => e.x);
+
+/**
+ * The canonical form both sides of a diff are brought to: defaults filled in,
+ * positions defaulted to list order and the lists sorted by them, and the
+ * orderings Rootly ignores (ids in sets, destinations) sorted.
+ */
+export function normalizeRoute(r: RouteLike): NormalRoute {
+  const rules: NormalRule[] = (r.rules ?? []).map((rule, i) => ({
+    name: rule.name,
+    position: rule.position ?? defaultPosition(i),
+    fallbackRule: rule.fallbackRule ?? false,
+    destinations: [...(rule.destinations ?? [])]
+      .map((d) => ({ targetType: d.targetType, targetId: d.targetId }))
+      .sort((a, b) => a.targetType.localeCompare(b.targetType) || a.targetId.localeCompare(b.targetId)),
+    conditionGroups: byPosition(
+      (rule.conditionGroups ?? []).map((g, j) => ({ position: g.position ?? defaultPosition(j), conditions: (g.conditions ?? []).map(normalCondition) })),
+    ),
+  }));
+  return {
+    name: r.name,
+    enabled: r.enabled ?? true,
+    alertsSourceIds: sorted(r.alertsSourceIds),
+    owningTeamIds: sorted(r.owningTeamIds),
+    rules: byPosition(rules),
+  };
+}
+
+/** Structural equality of plain JSON values (key order ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameJson(x, b[i]));
+  }
+  if (a && b && typeof a === "object" && typeof b === "object") {
+    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+export function sameRules(a: NormalRoute["rules"], b: NormalRoute["rules"]): boolean {
+  return sameJson(a, b);
+}
+
+/** The managed keys that differ between two normalized routes. */
+export function changedKeys(a: NormalRoute, b: NormalRoute): (keyof NormalRoute)[] {
+  return (["name", "enabled", "alertsSourceIds", "owningTeamIds", "rules"] as const).filter((k) => !sameJson(a[k], b[k]));
+}
+
+/**
+ * Pure: olds are the stored outputs, news the validated inputs. Server fields
+ * (routeId, timestamps) and adoptExisting never make a change; nothing replaces
+ * (a rename is a PUT).
+ */
+export function diff(olds: RouteLike, news: RouteLike): DiffResult {
+  return { changes: changedKeys(normalizeRoute(olds), normalizeRoute(news)).length > 0, replaces: [] };
+}
