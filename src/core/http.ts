@@ -148,7 +148,11 @@ export class VendorClient {
     const requestId = this.protocol.requestId(respHeaders, parsed);
     const err = this.protocol.toError(res.statusCode, parsed, respHeaders);
     if (err) {
-      const retryAfterMs = serverWaitMs(respHeaders);
+      // Some vendors send X-RateLimit-Reset on every response: it times the window, it is
+      // not a wait. Only a 429 waits for it; a 503 may carry Retry-After.
+      const status = res.statusCode;
+      const retryAfterMs =
+        status === 429 ? serverWaitMs(respHeaders) : status === 503 && respHeaders["retry-after"] ? serverWaitMs({ "retry-after": respHeaders["retry-after"] }) : undefined;
       throw new VendorError({
         ...base,
         ...err,
@@ -173,9 +177,9 @@ export class VendorClient {
     const started = Date.now();
     let rateLimitWait = 0;
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire(cls);
+      const slot = await this.limiter.acquire(cls);
       try {
-        const r = await this.send<T>(spec);
+        const r = await this.send<T>(spec).finally(() => slot.done());
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} -> ${r.status}`);
         return r;
       } catch (e) {

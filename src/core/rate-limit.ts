@@ -7,7 +7,7 @@ interface Window {
   limit: number;
   windowMs: number;
   classes: RateClass[];
-  /** Start times of the calls inside the window, oldest first. */
+  /** When each call inside the window counts, oldest first (see Slot.done). */
   stamps: number[];
 }
 
@@ -25,6 +25,12 @@ export function parseRateLimits(spec: string): { limit: number; windowMs: number
     out.push({ limit: Number(m[2]), windowMs: Number(m[3]) * unit, classes });
   }
   return out;
+}
+
+export interface Slot {
+  waitedMs: number;
+  /** Call when the reply has come (or the call failed). */
+  done(): void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -45,9 +51,14 @@ export class RateLimiter {
     this.windows = parseRateLimits(spec).map((w) => ({ ...w, stamps: [] }));
   }
 
-  /** Waits until a call of `cls` may start, then records it. Returns how long it waited. */
-  acquire(cls: RateClass): Promise<number> {
+  /**
+   * Waits until a call of `cls` may start and records it. The server counts a call
+   * when it arrives, a little after we start it, so `done()` moves the record to
+   * when the reply came: the next window then never opens before the server's does.
+   */
+  acquire(cls: RateClass): Promise<Slot> {
     const started = this.now();
+    let stamp = 0;
     const turn = this.queue.then(async () => {
       for (;;) {
         const t = this.now();
@@ -60,11 +71,27 @@ export class RateLimiter {
         if (waitUntil <= t) break;
         await sleep(waitUntil - t + 1);
       }
-      const t = this.now();
-      for (const w of this.windows) if (w.classes.includes(cls)) w.stamps.push(t);
+      stamp = this.now();
+      for (const w of this.windows) if (w.classes.includes(cls)) w.stamps.push(stamp);
     });
     this.queue = turn.catch(() => undefined);
-    return turn.then(() => this.now() - started);
+    return turn.then(() => ({
+      waitedMs: this.now() - started,
+      done: () => {
+        const end = this.now();
+        if (end <= stamp) return;
+        for (const w of this.windows) {
+          if (!w.classes.includes(cls)) continue;
+          const i = w.stamps.indexOf(stamp);
+          if (i < 0) continue;
+          w.stamps.splice(i, 1);
+          let j = w.stamps.length;
+          while (j > 0 && w.stamps[j - 1] > end) j--;
+          w.stamps.splice(j, 0, end);
+        }
+        stamp = end;
+      },
+    }));
   }
 
   /** The server said no more calls until `until` (epoch ms): everyone waits. */

@@ -41,10 +41,8 @@ function envelope(body: unknown): Envelope | undefined {
 export const flashdutyProtocol: VendorProtocol = {
   vendor: VENDOR,
   contentType: "application/json",
-  // Documented per account: 50 requests/s and 1,000 requests/min. The windows are a little longer
-  // than the server's: a call is stamped here before it reaches the server, and a burst released
-  // exactly at the window edge would otherwise still count in the server's previous window.
-  defaultRateLimits: "50/1100ms,1000/61s",
+  // Documented per account: 50 requests/s and 1,000 requests/min.
+  defaultRateLimits: "50/1s,1000/60s",
   authorize: (credential) => ({ query: { app_key: credential } }),
   requestId: (headers, body) => headers["flashcat-request-id"] ?? envelope(body)?.request_id,
   toError(status, body) {

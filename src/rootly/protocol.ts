@@ -23,14 +23,8 @@ export const rootlyProtocol: VendorProtocol = {
   defaultRateLimits: "read=5/60s,write=3/60s",
   authorize: (token) => ({ headers: { authorization: `Bearer ${token}` } }),
   requestId: (headers) => headers["x-request-id"],
-  toError(status, body, headers) {
-    const e = envelopeError(status, body);
-    // Rootly sends X-RateLimit-Reset on every response; it times the rate window, not
-    // a failure. Only a 429 should wait for it, so a 5xx gets its own short pause
-    // (else the client would sit out the whole 60 s window before retrying).
-    if (e && status !== 429 && !headers["retry-after"]) e.retryAfterMs = 250 + Math.floor(Math.random() * 750);
-    return e;
-  },
+  // Rootly sends X-RateLimit-Reset on every response; the core waits for it only on a 429.
+  toError: (status, body) => envelopeError(status, body),
 };
 
 function envelopeError(status: number, body: unknown): Omit<VendorErrorInit, "vendor"> | undefined {

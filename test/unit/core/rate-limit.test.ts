@@ -44,4 +44,19 @@ describe("RateLimiter", () => {
     await l.acquire("read");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(145);
   });
+  it("counts a call from when its reply came, as the server counts its arrival", async () => {
+    let now = 1000;
+    const l = new RateLimiter("write=1/100ms", () => now);
+    const slot = await l.acquire("write");
+    now = 1080; // the reply took 80 ms: the server saw the call somewhere in between
+    slot.done();
+    now = 1110; // one window after the start, but not after the reply
+    let granted = false;
+    const next = l.acquire("write").then(() => (granted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(false);
+    now = 1181;
+    await next;
+    expect(granted).toBe(true);
+  });
 });
