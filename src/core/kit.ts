@@ -62,6 +62,11 @@ function related(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean 
   return true;
 }
 
+function camelHint(key: string): string {
+  const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return camel !== key ? ` (inputs are camelCase: ${camel})` : "";
+}
+
 /** Validates with the zod schema; issues that touch a value not known yet (preview) are let through. */
 export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[] {
   const r = schema.safeParse(news);
@@ -69,7 +74,12 @@ export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[]
   const unknowns = unknownPaths(news);
   return r.error.issues
     .filter((iss) => !unknowns.some((u) => related(u, iss.path)))
-    .map((iss) => ({ property: formatPath(iss.path) || "(inputs)", reason: iss.message }));
+    .flatMap((iss) =>
+      // Name each unknown key itself: it is usually a typo or a vendor (snake_case) spelling.
+      iss.code === "unrecognized_keys"
+        ? iss.keys.map((k) => ({ property: formatPath([...iss.path, k]), reason: `unknown property${camelHint(k)}` }))
+        : [{ property: formatPath(iss.path) || "(inputs)", reason: iss.message }],
+    );
 }
 
 function plain<T>(v: T): T {

@@ -13,6 +13,14 @@ const schema = z
   .strict();
 
 describe("validate", () => {
+  it("names each unknown key, with the camelCase spelling when a vendor's was used", () => {
+    const schema = z.strictObject({ integrationId: z.number(), nested: z.strictObject({ a: z.string() }) });
+    const failures = validate(schema, { integrationId: 1, integration_id: 1, nested: { a: "x", b: 1 } });
+    expect(failures.sort((x, y) => x.property.localeCompare(y.property))).toEqual([
+      { property: "integration_id", reason: "unknown property (inputs are camelCase: integrationId)" },
+      { property: "nested.b", reason: "unknown property" },
+    ]);
+  });
   it("names the property path of each failure", () => {
     const f = validate(schema, { name: "", rules: [{ op: "eq", value: "a" }, { op: "gt", value: "b" }], notify: { id: "1", name: "n" } });
     expect(f.map((x) => x.property).sort()).toEqual(["name", "notify", "rules[1].op"]);

@@ -75,7 +75,7 @@ describe("FlashdutyRoute check", () => {
   it("rejects bad ids and unknown properties with their paths", () => {
     expect(props({ ...ok, integrationId: -3 })).toEqual(["integrationId"]);
     expect(props({ ...ok, cases: [{ ...ok.cases[0], channelIds: [1.5] }] })).toEqual(["cases[0].channelIds[0]"]);
-    expect(props({ ...ok, typo: true })).toEqual(["(inputs)"]);
+    expect(props({ ...ok, typo: true })).toEqual(["typo"]);
     expect(props({ ...ok, cases: [{ if: [{ key: "severity", oper: "EQ", vals: ["x"] }], channelIds: [1] }] })).toEqual(["cases[0].if[0].oper"]);
   });
 

@@ -73,7 +73,7 @@ describe("opsgenie TeamRoutingRule check", () => {
     const tod = { startHour: 8, startMin: 20, endHour: 19, endMin: 40 };
     expect(check({ ...base, timeRestriction: { type: "time-of-day", restriction: tod } })).toEqual([]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day" } })).toEqual(["timeRestriction.restriction"]);
-    expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startDay: "monday" } } })).toEqual(["timeRestriction.restriction"]);
+    expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startDay: "monday" } } })).toEqual(["timeRestriction.restriction.startDay"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, endHour: 24 } } })).toEqual(["timeRestriction.restriction.endHour"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startMin: 60 } } })).toEqual(["timeRestriction.restriction.startMin"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startMin: 1.5 } } })).toEqual(["timeRestriction.restriction.startMin"]);
@@ -118,7 +118,7 @@ describe("opsgenie TeamRoutingRule check", () => {
     expect(check({ ...base, timezone: "Europe/Istanbul" })).toEqual([]);
     expect(check({ ...base, timezone: "UTC" })).toEqual([]);
     expect(check({ ...base, ruleId: "x", isDefault: false })).toEqual([]);
-    expect(props({ ...base, nmae: "typo" })).toEqual(["(inputs)"]);
+    expect(props({ ...base, nmae: "typo" })).toEqual(["nmae"]);
     expect(check({ ...base, name: "r" }).length).toBe(0);
   });
 

@@ -25,7 +25,7 @@ describe("RootlyAlertRoute check", () => {
     expect(check({ alertsSourceIds: [i.source] })[0].property).toBe("name");
     expect(check({ name: "x", alertsSourceIds: [] })).toEqual([{ property: "alertsSourceIds", reason: expect.stringContaining("at least one") }]);
     expect(check({ name: "x", alertsSourceIds: ["nope"] })).toEqual([{ property: "alertsSourceIds[0]", reason: "an alerts source id must be a UUID" }]);
-    expect(check({ ...base(), colour: "red" })).toEqual([{ property: "(inputs)", reason: expect.stringContaining("colour") }]);
+    expect(check({ ...base(), colour: "red" })).toEqual([{ property: "colour", reason: "unknown property" }]);
     expect(check({ ...base(), routeId: "r-1", createdAt: "2026-01-01" })).toEqual([]);
   });
 
