@@ -184,7 +184,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
           kind: "conflict",
           message:
             `${conflicts.length} declared row(s) already exist in mapping schema ${args.schemaId} (${conflicts.slice(0, 5).join("; ")}${conflicts.length > 5 ? "; ..." : ""}). ` +
-            `Set \`adoptExisting: true\` to take them over, or import the schema's rows with \`pulumi import pulumi-nodejs:dynamic/flashduty:MappingData <name> ${args.schemaId}\`.`,
+            `Set \`adoptExisting: true\` to take them over, or remove them from the program.`,
         });
       }
       const stale = args.exclusive ? live.filter((l) => !declared.has(sourceKey(l.row, labels.sourceLabels))).map((l) => l.key) : [];

@@ -107,8 +107,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
         kind: "conflict",
         message:
           `integration ${integrationId} already has a routing rule (version ${existing.version}). ` +
-          `To manage it, import it with \`pulumi import pulumi-nodejs:dynamic/flashduty:Route <name> ${integrationId}\` ` +
-          `(or the \`import: "${integrationId}"\` resource option), or set \`adoptExisting: true\` to overwrite it with this program's rule.`,
+          `Set \`adoptExisting: true\` to take it over with this program's rule (Pulumi's import cannot reach dynamic resources).`,
       });
     }
     // Adopting a rule that already says what we want: take it as is, no write.

@@ -89,8 +89,7 @@ function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRout
 function conflictMessage(name: string, teamId: string, existing: LiveRule): string {
   return (
     `opsgenie: team ${teamId} already has a routing rule named "${name}" (id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}). ` +
-    `Set \`adoptExisting: true\` to take it over, or import it with \`pulumi import pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule <name> ${formatId(teamId, existing.id)}\` ` +
-    `(or the \`import\` resource option), or choose another name`
+    `Set \`adoptExisting: true\` to take it over, or choose another name`
   );
 }
 

@@ -66,7 +66,7 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute):
         message:
           `Rootly accepted alert route ${doc.id} ("${desired.name}") but is still processing its rules (asynchronous rule processing) ` +
           `after ${Math.round(timeout / 1000)} s, so they were not recorded. Run \`pulumi up\` again later` +
-          ` (for a new route: with \`adoptExisting: true\`, or \`pulumi import\` it by id ${doc.id}),` +
+          ` (for a new route: with \`adoptExisting: true\`, which finds route ${doc.id} by its name),` +
           ` or raise rootly:rulesTimeoutMs / ROOTLY_RULES_TIMEOUT_MS`,
       });
     }
@@ -113,14 +113,13 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
           vendor: "rootly",
           kind: "conflict",
           message:
-            `an alert route named "${desired.name}" already exists (id ${ids}). Set \`adoptExisting: true\` to take it over, ` +
-            `or bring it under management with \`pulumi import pulumi-nodejs:dynamic/rootly:AlertRoute <name> ${existing[0].id}\``,
+            `an alert route named "${desired.name}" already exists (id ${ids}). Set \`adoptExisting: true\` to take it over, or choose another name`,
         });
       if (existing.length > 1)
         throw new VendorError({
           vendor: "rootly",
           kind: "conflict",
-          message: `adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one, or import the one you mean by id`,
+          message: `adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one`,
         });
       const current = existing[0];
       // Already as desired: adopting costs no write.

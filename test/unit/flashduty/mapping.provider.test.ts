@@ -80,10 +80,10 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(missing.failures).toEqual([{ property: "schemaId", reason: expect.stringMatching(/does not exist/) }]);
   });
 
-  it("create over existing rows fails naming adoptExisting and pulumi import; adoptExisting re-sends only differing rows", async () => {
+  it("create over existing rows fails naming adoptExisting; adoptExisting re-sends only differing rows", async () => {
     await foreign("host-1");
     const e = await def.create({ schemaId: SID, rows: rows(3) }).catch((x: Error) => x);
-    expect(String(e)).toMatch(/1 declared row\(s\) already exist.*host="host-1".*adoptExisting.*pulumi import/);
+    expect(String(e)).toMatch(/1 declared row\(s\) already exist.*host="host-1".*adoptExisting/);
     expect(count("upsert")).toBe(1); // only the foreign one
     emu.server.resetLog();
     const c = await def.create({ schemaId: SID, rows: rows(3), adoptExisting: true });

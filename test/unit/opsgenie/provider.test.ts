@@ -115,10 +115,10 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     expect(count("DELETE")).toBe(2);
   });
 
-  it("existing name: clear failure naming adoptExisting and pulumi import; adoptExisting takes it over", async () => {
+  it("existing name: clear failure naming adoptExisting; adoptExisting takes it over", async () => {
     await def.create(args("r"));
     emu.server.resetLog();
-    await expect(def.create(args("r"))).rejects.toThrow(/adoptExisting[\s\S]*pulumi import/);
+    await expect(def.create(args("r"))).rejects.toThrow(/already has a routing rule named "r"[\s\S]*adoptExisting: true/);
     expect(count("POST")).toBe(0);
     const adopted = await def.create(args("r", { adoptExisting: true, notify: { type: "none" } }));
     expect(team.rules).toHaveLength(2);
