@@ -185,6 +185,17 @@ export type InputArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
  * small, holds no credential, and refresh/destroy run the installed code.
  */
 export function providerShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
+  // One object per type: the SDK caches the serialized provider per object, and
+  // serializing a closure costs milliseconds (a 1,000-rule stack paid seconds).
+  const cacheKey = `${runtimeModule}|${key}`;
+  let shim = shims.get(cacheKey);
+  if (!shim) shims.set(cacheKey, (shim = makeShim(runtimeModule, key)));
+  return shim;
+}
+
+const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
+
+function makeShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
   const MOD = runtimeModule;
   const KEY = key;
   // Resolved from the project directory (the provider process's cwd): its

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createDispatcher, formatPath, validate } from "../../../src/core/kit";
+import { createDispatcher, formatPath, providerShim, validate } from "../../../src/core/kit";
 import { UNKNOWN } from "../../../src/core/unknown";
 
 const schema = z
@@ -70,5 +70,12 @@ describe("dispatcher", () => {
   });
   it("refuses an unknown type with a hint", async () => {
     await expect(dispatch("t:Other", "create", [{}])).rejects.toThrow(/unknown resource type t:Other/);
+  });
+});
+
+describe("providerShim", () => {
+  it("is one object per resource type, so the SDK serializes its closure once", () => {
+    expect(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule")).toBe(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule"));
+    expect(providerShim("pulumi-alert-routing/runtime", "rootly:AlertRoute")).not.toBe(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule"));
   });
 });
