@@ -59,10 +59,11 @@ describe("credentials", () => {
       expect(refresh.code).toBe(0);
 
       // A wrong key: the vendor says 401, and the error must not echo the key we sent.
+      // (`--run-program` makes refresh use the stack's current config, not the one stored with the provider.)
       const wrong = "opsgenie-wrong-key-5d1e0c7a";
       secrets.push(wrong);
       await p.run(["config", "set", "--secret", "opsgenie:apiKey", wrong]);
-      const bad = await p.run(["refresh", "--yes"], env);
+      const bad = await p.run(["refresh", "--yes", "--run-program"], env);
       seen.push(bad.stdout, bad.stderr);
       expect(bad.code).not.toBe(0);
       expect(bad.stdout + bad.stderr).toMatch(/opsgenie[\s\S]*(401|unauthori[sz]ed)/i);
