@@ -159,8 +159,9 @@ export class VendorClient {
         status: err.status ?? res.statusCode,
         requestId: err.requestId ?? requestId,
         retryAfterMs: err.retryAfterMs ?? retryAfterMs,
-        // A 5xx may come after the server committed the change.
-        ambiguous: err.ambiguous ?? (res.statusCode >= 500 && spec.method !== "GET"),
+        // A server error may come after the server committed the change (Flashduty can send
+        // one with any HTTP status: its error code is what counts).
+        ambiguous: err.ambiguous ?? (spec.method !== "GET" && (res.statusCode >= 500 || err.kind === "server")),
       });
     }
     return { status: res.statusCode, body: parsed as T, headers: respHeaders, requestId };

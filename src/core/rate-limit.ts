@@ -43,7 +43,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export class RateLimiter {
   private readonly windows: Window[];
   private blockedUntil = 0;
-  private queue: Promise<void> = Promise.resolve();
+  // FIFO per class: a write waiting out its window must not hold back reads that have budget.
+  private readonly queues: Record<RateClass, Promise<void>> = { read: Promise.resolve(), write: Promise.resolve() };
   readonly spec: string;
 
   constructor(spec: string, private readonly now: () => number = Date.now) {
@@ -59,7 +60,7 @@ export class RateLimiter {
   acquire(cls: RateClass): Promise<Slot> {
     const started = this.now();
     let stamp = 0;
-    const turn = this.queue.then(async () => {
+    const turn = this.queues[cls].then(async () => {
       for (;;) {
         const t = this.now();
         let waitUntil = this.blockedUntil;
@@ -74,7 +75,7 @@ export class RateLimiter {
       stamp = this.now();
       for (const w of this.windows) if (w.classes.includes(cls)) w.stamps.push(stamp);
     });
-    this.queue = turn.catch(() => undefined);
+    this.queues[cls] = turn.catch(() => undefined);
     return turn.then(() => ({
       waitedMs: this.now() - started,
       done: () => {

@@ -22,7 +22,14 @@ async function rawInfo(client: VendorClient, integrationId: number): Promise<Wir
 
 /** `data: null` = no rule; a soft-deleted rule is gone as well. */
 async function info(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
-  const d = await rawInfo(client, integrationId);
+  let d: WireRouteItem | undefined;
+  try {
+    d = await rawInfo(client, integrationId);
+  } catch (e) {
+    // The integration itself was deleted: its rule is gone with it (refresh drops it, destroy has nothing to reset).
+    if (isVendorError(e, "not_found")) return undefined;
+    throw e;
+  }
   return d && d.status !== "deleted" ? d : undefined;
 }
 
@@ -113,9 +120,10 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     // Adopting a rule that already says what we want: take it as is, no write.
     if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content))
       return { id: String(integrationId), outs: outputs(args, routeContentFromWire(existing), existing) };
-    // With a rule present, its version makes the write conditional: an edit between the read and the write is not lost.
+    // The version read makes the write conditional: an edit between the read and the write is not lost.
     const version = raw0?.version ?? 0;
-    const live = await upsertChecked(client, integrationId, content, version, raw0 !== undefined);
+    // Conditional even with no rule yet (version 0): a rule someone creates meanwhile is not overwritten.
+    const live = await upsertChecked(client, integrationId, content, version, true);
     return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
   },
 

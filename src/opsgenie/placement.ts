@@ -72,6 +72,11 @@ interface TeamState<L> {
   active: number;
   waiters: Waiter<L>[];
   pending: Map<string, number>;
+  /**
+   * Every placement declared in this process. Each settle arranges all of them, not
+   * only its own batch: a later batch's moves must not undo an earlier batch's order.
+   */
+  declared: Map<string, number>;
   timer?: NodeJS.Timeout;
   /** Rule names seen by the current batch (saves a list per create); dropped when the batch settles. */
   names?: Set<string>;
@@ -95,7 +100,7 @@ export class TeamCoordinator<L> {
   private state(teamId: string): TeamState<L> {
     let s = this.teams.get(teamId);
     if (!s) {
-      s = { tail: Promise.resolve(), active: 0, waiters: [], pending: new Map() };
+      s = { tail: Promise.resolve(), active: 0, waiters: [], pending: new Map(), declared: new Map() };
       this.teams.set(teamId, s);
     }
     return s;
@@ -142,7 +147,10 @@ export class TeamCoordinator<L> {
    */
   settle(teamId: string, place?: { ruleId: string; order: number }): Promise<L> {
     const s = this.state(teamId);
-    if (place) s.pending.set(place.ruleId, place.order);
+    if (place) {
+      s.pending.set(place.ruleId, place.order);
+      s.declared.set(place.ruleId, place.order);
+    }
     const p = new Promise<L>((resolve, reject) => s.waiters.push({ resolve, reject }));
     // Avoid an unhandled rejection if the caller fails before awaiting.
     p.catch(() => undefined);
@@ -151,7 +159,9 @@ export class TeamCoordinator<L> {
 
   /** Forgets a pending placement (the rule is being deleted). */
   forget(teamId: string, ruleId: string): void {
-    this.state(teamId).pending.delete(ruleId);
+    const s = this.state(teamId);
+    s.pending.delete(ruleId);
+    s.declared.delete(ruleId);
   }
 
   private arm(teamId: string): void {
@@ -166,7 +176,7 @@ export class TeamCoordinator<L> {
       s.timer = undefined;
       if (s.active > 0 || !s.waiters.length) return;
       const waiters = s.waiters.splice(0);
-      const pending = new Map(s.pending);
+      const pending = new Map(s.declared);
       s.pending.clear();
       this.withLock(teamId, () => this.hooks.flush(teamId, pending)).then(
         (list) => {

@@ -185,6 +185,8 @@ async function update(id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs)
     if (changed.length) {
       await co.withLock(teamId, () => client().call({ method: "PATCH", path: rulePath(teamId, ruleId), body: toPatchBody(n, { isDefault: olds.isDefault }) }));
     }
+    // A rule whose order is no longer declared is no longer placed.
+    if (n.order === undefined) co.forget(teamId, ruleId);
     // Resolved notify id/name come from the server; order needs the settle anyway.
     if (moving || notifyChanged(olds, n)) settled = co.settle(teamId, moving ? { ruleId, order: n.order! } : undefined);
   } finally {

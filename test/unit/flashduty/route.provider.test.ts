@@ -40,7 +40,18 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(routeDefinition.diff(r.outs, args())).toEqual({ changes: false, replaces: [] });
   });
 
-  it("create over an existing rule fails with how to import it, unless adoptExisting", async () => {
+  it("an integration deleted in Flashduty: read says gone, destroy (even with resetOnDelete) succeeds", async () => {
+    const r = await routeDefinition.create(args({ resetOnDelete: { channelIds: [CH_B] } }));
+    emu.integrations.delete(INTEGRATION);
+    try {
+      expect(await routeDefinition.read(r.id, r.outs)).toBeUndefined();
+      await routeDefinition.delete(r.id, r.outs);
+    } finally {
+      emu.integrations.add(INTEGRATION);
+    }
+  });
+
+  it("create over an existing rule fails naming adoptExisting, unless adoptExisting", async () => {
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
     const e = await routeDefinition.create(args()).catch((x: Error) => x);
     expect(String(e)).toMatch(/already has a routing rule.*adoptExisting: true/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrange, planMoves } from "../../../src/opsgenie/placement";
+import { arrange, planMoves, TeamCoordinator } from "../../../src/opsgenie/placement";
 
 function perms<T>(a: T[]): T[][] {
   if (a.length <= 1) return [a];
@@ -40,6 +40,33 @@ describe("opsgenie placement", () => {
       for (const id of arrival) list.splice(Math.min(Number(id.slice(1)), list.length), 0, id);
       const target = arrange(list, new Map(ids.map((id) => [id, Number(id.slice(1))])));
       expect(apply(list, planMoves(list, target))).toEqual(ids);
+    }
+  });
+
+  it("creates that settle in separate batches still end in declared order", async () => {
+    process.env.OPSGENIE_ORDER_SETTLE_MS = "0";
+    try {
+      for (const arrival of [["r4", "r3", "r2", "r1", "r0"], ["r2", "r0", "r4", "r1", "r3"], ["r1", "r3", "r0", "r4", "r2"]]) {
+        let live: string[] = [];
+        const co = new TeamCoordinator<string[]>({
+          flush: async (_team, pending) => {
+            const present = new Map([...pending].filter(([id]) => live.includes(id)));
+            live = apply(live, planMoves(live, arrange(live, present)));
+            return live;
+          },
+        });
+        for (const id of arrival) {
+          // Each create lands on its own (e.g. it waited on another resource), then settles.
+          co.begin("t");
+          live.splice(Math.min(Number(id.slice(1)), live.length), 0, id);
+          const settled = co.settle("t", { ruleId: id, order: Number(id.slice(1)) });
+          co.end("t");
+          await settled;
+        }
+        expect(live).toEqual(["r0", "r1", "r2", "r3", "r4"]);
+      }
+    } finally {
+      delete process.env.OPSGENIE_ORDER_SETTLE_MS;
     }
   });
 });

@@ -182,6 +182,7 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
       await createAll([0, 1]);
       const made = team.rules.slice(0, 2).map((r) => r.id);
       emu.server.inject({ kind: "error-after", method: "POST", path: orderRe, times: 1 });
+      resetProcessGlobals(); // the next `pulumi up`: a new provider process
       const outs = (await def.read(`${team.id}/${made[0]}`, {}))!.outs;
       await def.update(`${team.id}/${made[0]}`, outs, args("rule-0", { order: 1 }));
       expect(names()).toEqual(["rule-1", "rule-0", "Default Routing Rule"]);
