@@ -37,8 +37,12 @@ export interface ResourceDefinition<I, O extends object> {
   delete(id: string, props: O): Promise<void>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDefinition = ResourceDefinition<any, any>;
+/**
+ * A definition with its types erased, as the dispatcher holds it: the engine hands
+ * over plain JSON, and `check` (the definition's own schema) is what vouches for it.
+ */
+export type AnyResourceDefinition = ResourceDefinition<unknown, object>;
+type AnyDefinition = AnyResourceDefinition;
 
 const PROVIDER_KEY = "__provider";
 
