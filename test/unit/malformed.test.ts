@@ -182,7 +182,8 @@ const handWritten: Case[] = [
   { type: "opsgenie:TeamRoutingRule", what: "no team", inputs: setAt(valid["opsgenie:TeamRoutingRule"], ["teamName"], undefined), path: "teamId" },
 ];
 
-const related = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`) || b.startsWith(`${a}.`) || b.startsWith(`${a}[`);
+/** At the bad value or inside it (a wrong-kind object may fail on its own fields), never merely above it. */
+const related = (failure: string, expected: string) => failure === expected || failure.startsWith(`${expected}.`) || failure.startsWith(`${expected}[`);
 
 async function check(type: string, inputs: Json): Promise<{ property: string; reason: string }[]> {
   const r = (await dispatch(type, "check", [undefined, inputs])) as { failures: { property: string; reason: string }[] };
@@ -195,10 +196,6 @@ describe("malformed inputs are stopped in check, before any request", () => {
   });
 
   const cases = [...generated(), ...handWritten];
-  it(`has at least 200 cases (${cases.length})`, () => {
-    expect(cases.length).toBeGreaterThanOrEqual(200);
-  });
-
   it("each is rejected with a property path at the bad value, and nothing reaches an emulator", async () => {
     const servers = [emus.flashduty.server, emus.rootly.server, emus.opsgenie.server];
     for (const s of servers) s.resetLog();
@@ -210,6 +207,7 @@ describe("malformed inputs are stopped in check, before any request", () => {
       else if (failures.some((f) => !f.property || !f.reason)) misses.push(`${c.type} ${c.what}: a failure without property or reason`);
     }
     expect(misses).toEqual([]);
+    expect(cases.length).toBeGreaterThanOrEqual(200);
     expect(servers.flatMap((s) => s.log.map((e) => `${e.method} ${e.path}`))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDispatcher, formatPath, providerShim, validate } from "../../../src/core/kit";
 import { UNKNOWN } from "../../../src/core/unknown";
+import { registerSecret } from "../../../src/core/errors";
 
 const schema = z
   .object({
@@ -52,7 +53,10 @@ describe("dispatcher", () => {
         throw new Error("failed with GenieKey abc123secret at /x?app_key=topsecret");
       },
       read: async () => undefined,
-      update: async () => ({}),
+      update: async () => {
+        // A bare credential, in no recognisable shape: only registration can catch it.
+        throw new Error("vendor echoed zq9-Bare-Credential-77 back");
+      },
       delete: async () => undefined,
     },
   ]);
@@ -64,6 +68,12 @@ describe("dispatcher", () => {
   });
   it("never lets a credential out in an error", async () => {
     await expect(dispatch("t:Thing", "create", [{}])).rejects.toThrow(/GenieKey \[redacted\].*app_key=\[redacted\]/);
+  });
+  it("redacts a registered credential wherever it appears, whatever its shape", async () => {
+    registerSecret("zq9-Bare-Credential-77");
+    const e = await dispatch("t:Thing", "update", ["id", { name: "a" }, { name: "a" }]).catch((x: Error) => x);
+    expect(String(e)).toContain("vendor echoed [redacted] back");
+    expect(String(e)).not.toContain("zq9-Bare");
   });
   it("tells the engine a gone object has no id", async () => {
     expect(await dispatch("t:Thing", "read", ["id", {}])).toEqual({ id: undefined, props: {} });
