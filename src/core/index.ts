@@ -7,3 +7,4 @@ export * from "./retry";
 export * from "./unknown";
 export { processGlobal } from "./registry";
 export { debug } from "./log";
+export * from "./json";

@@ -1,5 +1,6 @@
 import type { DiffResult } from "../core/kit";
 import type { ConditionField, ConditionOperation, ParsedArgs, TimeOfDay, WeekdayRestriction } from "./team-routing-rule.schema";
+import { sameJson } from "../core/json";
 
 // Pure: normalized inputs and the diff against stored outputs. No I/O.
 
@@ -102,21 +103,7 @@ export function normalize(a: ParsedArgs): NormalizedArgs {
   return n;
 }
 
-/** Deep equality ignoring key order (state comes back with sorted keys) and undefined members. */
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .filter((k) => o[k] !== undefined)
-        .sort()
-        .map((k) => [k, canonical(o[k])]),
-    );
-  }
-  return v;
-}
-const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+const same = sameJson;
 
 /** The team differs: by id when the new inputs give one, by name otherwise (a switch between the two can't be resolved purely). */
 export function teamChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {

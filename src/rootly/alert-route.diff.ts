@@ -1,5 +1,6 @@
 import type { DiffResult } from "../core/kit";
 import { defaultPosition, type NormalCondition, type NormalRoute, type NormalRule } from "./alert-route.schema";
+import { sameJson } from "../core/json";
 
 /** Anything shaped like a route: validated inputs, stored outputs, or what Rootly returned. */
 export interface RouteLike {
@@ -62,21 +63,7 @@ export function normalizeRoute(r: RouteLike): NormalRoute {
   };
 }
 
-/** Structural equality of plain JSON values (key order ignored). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => sameJson(x, b[i]));
-  }
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-  }
-  return false;
-}
+export { sameJson };
 
 export function sameRules(a: NormalRoute["rules"], b: NormalRoute["rules"]): boolean {
   return sameJson(a, b);
