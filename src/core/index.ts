@@ -6,5 +6,5 @@ export * from "./rate-limit";
 export * from "./retry";
 export * from "./unknown";
 export { processGlobal } from "./registry";
-export { debug } from "./log";
+export { debug, warn } from "./log";
 export * from "./json";

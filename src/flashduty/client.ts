@@ -18,8 +18,3 @@ export async function post<T>(client: VendorClient, path: string, body: unknown,
   });
   return (r.body?.data ?? null) as T;
 }
-
-/** Warnings reach the CLI through the provider's stderr (a dynamic provider has no engine log stream). */
-export function warn(message: string): void {
-  process.stderr.write(`warning: ${message}\n`);
-}
