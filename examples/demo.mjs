@@ -121,7 +121,7 @@ async function main() {
   if (keep) {
     step("Left running (Ctrl-C stops the emulators; the stack's backend is temporary)");
     console.log(`In another terminal, from ${root}:`);
-    for (const [k, v] of Object.entries({ ...vendorEnv, PATH: `${bin}:$PATH`, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "alert-routing-demo", PULUMI_HOME: join(home, "pulumi-home") }))
+    for (const [k, v] of Object.entries({ ...vendorEnv, PATH: `${bin}:${join(root, "node_modules", ".bin")}:$PATH`, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "alert-routing-demo", PULUMI_HOME: join(home, "pulumi-home") }))
       console.log(`  export ${k}=${v}`);
     console.log(`  pulumi config set demo:businessHoursEnd 20`);
     console.log(`  pulumi preview --diff`);
@@ -144,7 +144,7 @@ main()
     await emulators?.stop();
     rmSync(home, { recursive: true, force: true });
     rmSync(configFile, { force: true });
-    console.log(`\n${bold("Demo finished.")} Everything ran against local emulators; nothing left behind.`);
+    console.log(`\n${bold("Demo finished.")} Everything ran against local emulators and was destroyed; the temporary backend is removed.`);
   })
   .catch(async (e) => {
     console.error(`\ndemo failed: ${e.message}`);
