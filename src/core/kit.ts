@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { setStackConfig, VENDOR_SETTINGS } from "./config";
-import { sanitizeError } from "./errors";
+import { sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
 
 export interface CheckFailure {
@@ -127,7 +127,7 @@ export function createDispatcher(defs: AnyDefinition[]) {
         return guarded(() => diff(def, args[1] as Record<string, unknown>, args[2] as Record<string, unknown>));
       case "create":
         return guarded(async () => {
-          const r = await def.create(strip(args[0] as Record<string, unknown>));
+          const r = await def.create(parseKnown(def, strip(args[0] as Record<string, unknown>)));
           return { id: r.id, outs: plain(r.outs) };
         });
       case "read":
@@ -140,7 +140,9 @@ export function createDispatcher(defs: AnyDefinition[]) {
           return { id: r.id, props: outs, inputs: outs };
         });
       case "update":
-        return guarded(async () => ({ outs: plain(await def.update(args[0] as string, strip(args[1] as Record<string, unknown>), strip(args[2] as Record<string, unknown>))) }));
+        return guarded(async () => ({
+          outs: plain(await def.update(args[0] as string, strip(args[1] as Record<string, unknown>), parseKnown(def, strip(args[2] as Record<string, unknown>)))),
+        }));
       case "delete":
         return guarded(() => def.delete(args[0] as string, strip(args[1] as Record<string, unknown>)));
       default:
@@ -159,6 +161,23 @@ async function check(def: AnyDefinition, olds: Record<string, unknown> | undefin
   return { inputs: news, failures };
 }
 
+/**
+ * Inputs as the schema makes them (defaults, coercions), so create/update get the
+ * type they declare. The engine has run `check` on them, so this only fails if
+ * something bypassed it; then the same failures are reported.
+ */
+function parseKnown(def: AnyDefinition, inputs: Record<string, unknown>): unknown {
+  const r = def.schema.safeParse(inputs);
+  if (r.success) return r.data;
+  const failures = validate(def.schema, inputs);
+  throw new VendorError({
+    vendor: def.module,
+    kind: "validation",
+    message: `invalid inputs: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    fieldErrors: failures.map((f) => ({ field: f.property, message: f.reason })),
+  });
+}
+
 function diff(def: AnyDefinition, oldsRaw: Record<string, unknown>, newsRaw: Record<string, unknown>): DiffResult {
   const olds = strip(oldsRaw);
   const news = strip(newsRaw);
@@ -166,7 +185,9 @@ function diff(def: AnyDefinition, oldsRaw: Record<string, unknown>, newsRaw: Rec
   const unknownKeys = Object.keys(news).filter((k) => containsUnknown(news[k]));
   const known = { ...news };
   for (const k of unknownKeys) known[k] = olds[k];
-  const r = def.diff(olds, known);
+  // Parsed like create/update see them; a value filled in from the outputs may not parse as an input.
+  const p = def.schema.safeParse(known);
+  const r = def.diff(olds, p.success ? p.data : known);
   if (!unknownKeys.length) return r;
   const replaced = unknownKeys.filter((k) => def.replaceKeys?.includes(k));
   return { ...r, changes: true, replaces: [...new Set([...(r.replaces ?? []), ...replaced])] };

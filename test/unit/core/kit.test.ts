@@ -38,6 +38,7 @@ describe("validate", () => {
 
 describe("dispatcher", () => {
   const calls: string[] = [];
+  const ok = { name: "a", rules: [{ op: "eq", value: "x" }], notify: {} };
   const dispatch = createDispatcher([
     {
       module: "t",
@@ -67,16 +68,20 @@ describe("dispatcher", () => {
     expect(await dispatch("t:Thing", "diff", ["id", olds, { name: UNKNOWN, order: 1 }])).toMatchObject({ changes: true, replaces: ["name"] });
   });
   it("never lets a credential out in an error", async () => {
-    await expect(dispatch("t:Thing", "create", [{}])).rejects.toThrow(/GenieKey \[redacted\].*app_key=\[redacted\]/);
+    await expect(dispatch("t:Thing", "create", [ok])).rejects.toThrow(/GenieKey \[redacted\].*app_key=\[redacted\]/);
   });
   it("redacts a registered credential wherever it appears, whatever its shape", async () => {
     registerSecret("zq9-Bare-Credential-77");
-    const e = await dispatch("t:Thing", "update", ["id", { name: "a" }, { name: "a" }]).catch((x: Error) => x);
+    const e = await dispatch("t:Thing", "update", ["id", ok, ok]).catch((x: Error) => x);
     expect(String(e)).toContain("vendor echoed [redacted] back");
     expect(String(e)).not.toContain("zq9-Bare");
   });
   it("tells the engine a gone object has no id", async () => {
     expect(await dispatch("t:Thing", "read", ["id", {}])).toEqual({ id: undefined, props: {} });
+  });
+  it("hands create the parsed inputs, and refuses what check would have refused", async () => {
+    await expect(dispatch("t:Thing", "create", [{ name: "" , rules: [], notify: {} }])).rejects.toThrow(/invalid inputs: name:/);
+    expect(calls.filter((c) => c === "create")).toHaveLength(1); // only the earlier, valid call got through
   });
   it("refuses an unknown type with a hint", async () => {
     await expect(dispatch("t:Other", "create", [{}])).rejects.toThrow(/unknown resource type t:Other/);
