@@ -241,7 +241,7 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
 export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutputs> = {
   module: "opsgenie",
   type: "TeamRoutingRule",
-  schema: checkSchema as never,
+  schema: checkSchema,
   replaceKeys: ["teamId", "teamName"],
   diff(olds, news) {
     let n: NormalizedArgs;
