@@ -29,6 +29,11 @@ beforeAll(async () => {
   });
   server.route("POST", "/things", () => ({ status: 200, body: { data: { n: ++counter } } }));
   server.route("GET", "/things", () => ({ status: 200, body: { data: { n: counter } } }));
+  // Flashduty may report a server failure in its envelope with a non-5xx status.
+  server.route("POST", "/soft-fail", () => {
+    ++counter;
+    return { status: 200, body: { error: { code: "InternalError", message: "internal" } } };
+  });
   server.route("POST", "/bad", (req) => ({ status: 200, body: { error: { code: "InvalidParameter", message: `bad ${req.query.get("app_key")}` } } }));
   await server.start();
 });
@@ -48,6 +53,15 @@ describe("VendorClient", () => {
     const r = await client().call<{ data: { n: number } }>({ method: "GET", path: "/things" });
     expect(r.status).toBe(200);
     expect(server.calls({ path: "/things" })).toHaveLength(4);
+  });
+
+  it("treats a server error in the envelope as ambiguous on a write, whatever the HTTP status", async () => {
+    const p2: VendorProtocol = { ...protocol, toError: (status, body) => ((body as { error?: unknown })?.error ? { kind: "server", message: "internal" } : protocol.toError(status, body, {})) };
+    const before = counter;
+    const c = new VendorClient(p2, { vendor: "flashduty", baseUrl: server.url, credential: KEY }, { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const e = await c.call({ method: "POST", path: "/soft-fail", body: {} }).catch((x: unknown) => x);
+    expect((e as VendorError).ambiguous).toBe(true);
+    expect(counter).toBe(before + 1); // not resent blindly
   });
 
   it("does not resend a create after a 5xx that may have committed", async () => {

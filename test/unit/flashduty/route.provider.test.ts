@@ -95,6 +95,16 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(outs).toMatchObject({ version: 1, resetOnDelete: { channelIds: [CH_B] } });
   });
 
+  it("a rule someone creates between our read and our first write is not overwritten", async () => {
+    emu.server.inject({ kind: "slow", path: "/route/upsert", delayMs: 150 });
+    const racing = routeDefinition.create(args()).catch((x: Error) => x);
+    await new Promise((r) => setTimeout(r, 60)); // the upsert is in flight, held by the emulator
+    emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
+    const e = await racing;
+    expect(String(e)).toMatch(/changed outside Pulumi.*Nothing was overwritten/);
+    expect(emu.routes.get(INTEGRATION)!.default).toEqual({ channel_ids: [CH_C] });
+  });
+
   it("a version conflict fails with 'changed outside Pulumi' + pulumi refresh and keeps the foreign edit", async () => {
     const c = await routeDefinition.create(args());
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
