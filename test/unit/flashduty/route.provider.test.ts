@@ -96,9 +96,10 @@ describe("FlashdutyRoute provider against the emulator", () => {
   });
 
   it("a rule someone creates between our read and our first write is not overwritten", async () => {
-    emu.server.inject({ kind: "slow", path: "/route/upsert", delayMs: 150 });
+    emu.server.inject({ kind: "slow", path: "/route/upsert", delayMs: 300 });
     const racing = routeDefinition.create(args()).catch((x: Error) => x);
-    await new Promise((r) => setTimeout(r, 60)); // the upsert is in flight, held by the emulator
+    // Wait until our upsert has reached the emulator (which holds it), then edit.
+    for (let i = 0; i < 400 && !emu.server.calls({ path: "/route/upsert" }).length; i++) await new Promise((r) => setTimeout(r, 5));
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
     const e = await racing;
     expect(String(e)).toMatch(/changed outside Pulumi.*Nothing was overwritten/);
