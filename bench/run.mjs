@@ -230,7 +230,7 @@ async function rootlyTenCreates(timeScale) {
   const ro = emus.createRootlyEmulator({ timeScale });
   await ro.server.start();
   ro.seedDemo();
-  const secs = (n) => `${Math.round(60 * timeScale * 1000)}ms`;
+  const secs = () => `${Math.round(60 * timeScale * 1000)}ms`;
   // The documented limits (5 reads and 3 writes per 60 s), on the emulator's clock.
   const env = { ROOTLY_API_URL: ro.server.url, ROOTLY_API_TOKEN: ro.credential, ROOTLY_RATE_LIMITS: `read=5/${secs()},write=3/${secs()}` };
   const source = ro.demoIds["alertSource:Datadog"];

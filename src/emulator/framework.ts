@@ -115,6 +115,11 @@ export class EmulatorServer {
     this.faults = [];
   }
 
+  /** Injected faults no request has met yet: a test whose faults never fired proves nothing. */
+  unfiredFaults(): FaultSpec[] {
+    return this.faults.filter((f) => f.fired === 0);
+  }
+
   resetLog(): void {
     this.log.length = 0;
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
-import type { FaultSpec } from "../../src/emulator/framework";
+import type { EmulatorServer, FaultSpec } from "../../src/emulator/framework";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../src/flashduty/emulator";
 import { createOpsgenieEmulator, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
@@ -32,9 +32,25 @@ async function steady(s: InlineStack): Promise<void> {
   expect({ create: c.create ?? 0, update: c.update ?? 0, delete: c.delete ?? 0, replace: c.replace ?? 0 }).toEqual({ create: 0, update: 0, delete: 0, replace: 0 });
 }
 
-function inject(server: { inject(f: FaultSpec): void; clearFaults(): void }, faults: FaultSpec[]): void {
+type Server = Pick<EmulatorServer, "inject" | "clearFaults" | "unfiredFaults">;
+
+async function withFaults(server: Server, faults: FaultSpec[], run: () => Promise<unknown>): Promise<void> {
   server.clearFaults();
   for (const f of faults) server.inject(f);
+  try {
+    await run();
+    // Every fault must have met a request, or the run proved nothing about it.
+    expect(server.unfiredFaults().map((f) => `${f.kind} ${f.method ?? "*"} ${String(f.path ?? "*")}`)).toEqual([]);
+  } finally {
+    server.clearFaults();
+  }
+}
+
+/** `up` through the faults; then state equals the live objects and, faults gone, a preview shows no change. */
+async function upThrough(s: InlineStack, server: Server, faults: FaultSpec[], matches: () => Promise<void>): Promise<void> {
+  await withFaults(server, faults, () => s.stack.up());
+  await matches();
+  await steady(s);
 }
 
 /** A slow reply stays under the client's timeout; retries make it through. */
@@ -72,44 +88,31 @@ describe("fault suite", () => {
       };
       try {
         const create = "/v2/teams/*";
-        inject(og.server, [
+        await upThrough(s, og.server, [
           { kind: "rate-limit", method: "POST", path: create, times: 3, retryAfterSec: 1 },
           { kind: "error-after", method: "POST", path: create, status: 500 },
           { kind: "reset-after", method: "POST", path: create },
           SLOW,
-        ]);
-        await s.stack.up();
+        ], matches);
         expect(live().map((r) => r.name)).toEqual(["alpha", "beta", "gamma"]);
-        await matches();
-        og.server.clearFaults();
-        await steady(s);
 
         orders = [2, 1, 0];
-        inject(og.server, [
+        await upThrough(s, og.server, [
           { kind: "error-before", method: "POST", path: /change-order$/, status: 503 },
           { kind: "error-after", method: "POST", path: /change-order$/, status: 502 },
           { kind: "reset-after", method: "POST", path: /change-order$/ },
-        ]);
-        await s.stack.up();
+        ], matches);
         expect(live().map((r) => r.name)).toEqual(["gamma", "beta", "alpha"]);
-        await matches();
-        og.server.clearFaults();
-        await steady(s);
 
         names = ["alpha", "beta"];
         orders = [1, 0];
-        inject(og.server, [
+        await upThrough(s, og.server, [
           { kind: "error-before", method: "DELETE", status: 503 },
           { kind: "reset-after", method: "DELETE" },
-        ]);
-        await s.stack.up();
+        ], matches);
         expect(live().map((r) => r.name)).toEqual(["beta", "alpha"]);
-        await matches();
-        og.server.clearFaults();
-        await steady(s);
 
-        inject(og.server, [{ kind: "reset-after", method: "DELETE", times: 2 }]);
-        await s.stack.destroy();
+        await withFaults(og.server, [{ kind: "reset-after", method: "DELETE", times: 2 }], () => s.stack.destroy());
         expect(live()).toHaveLength(0);
       } finally {
         og.server.clearFaults();
@@ -157,35 +160,26 @@ describe("fault suite", () => {
         expect(live).toEqual(fromState);
       };
       try {
-        inject(ro.server, [
+        await upThrough(s, ro.server, [
           { kind: "rate-limit", method: "POST", path: "/v1/alert_routes", times: 2, retryAfterSec: 1 },
           { kind: "error-after", method: "POST", path: "/v1/alert_routes", status: 500 },
           { kind: "reset-after", method: "POST", path: "/v1/alert_routes" },
           SLOW,
-        ]);
-        await s.stack.up();
+        ], matches);
         expect([...ro.routes.values()].map((r) => r.name).sort()).toEqual(["payments alerts", "search alerts"]);
-        await matches();
-        ro.server.clearFaults();
-        await steady(s);
 
         first = "page the on-call";
-        inject(ro.server, [
+        await upThrough(s, ro.server, [
           { kind: "error-before", method: "PUT", status: 503 },
           { kind: "reset-after", method: "PUT" },
           { kind: "error-after", method: "PUT", status: 500 },
-        ]);
-        await s.stack.up();
-        await matches();
+        ], matches);
         expect([...ro.routes.values()].every((r) => r.rules.some((x) => x.name === "page the on-call"))).toBe(true);
-        ro.server.clearFaults();
-        await steady(s);
 
-        inject(ro.server, [
+        await withFaults(ro.server, [
           { kind: "error-before", method: "DELETE", status: 503 },
           { kind: "reset-after", method: "DELETE" },
-        ]);
-        await s.stack.destroy();
+        ], () => s.stack.destroy());
         expect(ro.routes.size).toBe(0);
       } finally {
         ro.server.clearFaults();
@@ -237,40 +231,31 @@ describe("fault suite", () => {
       };
       try {
         const upsert = "/enrichment/mapping/data/upsert";
-        inject(fd.server, [
+        await upThrough(s, fd.server, [
           { kind: "rate-limit", path: "/route/upsert", times: 2, retryAfterSec: 1 },
           { kind: "error-after", path: "/route/upsert", status: 500 },
           { kind: "rate-limit", path: upsert, times: 2, retryAfterSec: 1 },
           { kind: "error-after", path: upsert, status: 500 },
           { kind: "reset-after", path: upsert },
           { kind: "slow", path: "/enrichment/mapping/data/list", delayMs: 1200 },
-        ]);
-        await s.stack.up();
+        ], matches);
         expect(fd.data.get(schemaId)!.size).toBe(1500);
-        await matches();
-        fd.server.clearFaults();
-        await steady(s);
 
         severity = "Warning";
         rowCount = 1400; // 100 rows go
         owner = (i) => (i < 50 ? `new-owner-${i}` : `owner-${i % 13}`); // 50 change
-        inject(fd.server, [
+        await upThrough(s, fd.server, [
           { kind: "reset-after", path: "/route/upsert" },
           { kind: "error-before", path: upsert, status: 503 },
           { kind: "error-after", path: "/enrichment/mapping/data/delete", status: 500 },
           { kind: "reset-after", path: "/enrichment/mapping/data/delete" },
-        ]);
-        await s.stack.up();
+        ], matches);
         expect(fd.data.get(schemaId)!.size).toBe(1400);
-        await matches();
-        fd.server.clearFaults();
-        await steady(s);
 
-        inject(fd.server, [
+        await withFaults(fd.server, [
           { kind: "error-before", path: "/route/upsert", status: 503 },
           { kind: "reset-after", path: "/enrichment/mapping/data/delete" },
-        ]);
-        await s.stack.destroy();
+        ], () => s.stack.destroy());
         expect(fd.data.get(schemaId)!.size).toBe(0);
         expect(fd.routes.get(9001)!.cases).toHaveLength(0);
       } finally {

@@ -38,15 +38,12 @@ describe("Rootly rate limits", () => {
     return { elapsed, throttled, timeline };
   }
 
-  it("ten creates in parallel, client limits exactly the documented ones: all succeed (a 429 from clock skew is waited out)", async () => {
+  it("ten creates in parallel at exactly the documented limits: paced, all succeed, no 429", async () => {
+    // The client counts a call from its reply, after the server counted its arrival,
+    // so its window never reopens before the server's: limits need no margin.
     const r = await tenCreates("read=5/1200ms,write=3/1200ms");
-    if (process.env.ROOTLY_TIMELINE_OUT) writeFileSync(process.env.ROOTLY_TIMELINE_OUT, JSON.stringify({ scale: SCALE, serverWindowMs: 1200, ...r }, null, 2));
-  });
-
-  it("ten creates in parallel with a small client margin on the window: paced with no 429 at all", async () => {
-    // The client stamps a call when it starts, the server when it arrives; a margin covers the gap.
-    const r = await tenCreates("read=5/1300ms,write=3/1300ms");
     expect(r.throttled).toBe(0);
+    if (process.env.ROOTLY_TIMELINE_OUT) writeFileSync(process.env.ROOTLY_TIMELINE_OUT, JSON.stringify({ scale: SCALE, serverWindowMs: 1200, ...r }, null, 2));
   });
 
   it("without client pacing, the server's 429s are waited out until X-RateLimit-Reset", async () => {
