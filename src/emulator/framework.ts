@@ -28,7 +28,8 @@ export type FaultKind =
   | "error-after" // the change is applied, then 5xx
   | "reset-before" // connection dropped, nothing applied
   | "reset-after" // the change is applied, then the connection is dropped
-  | "slow"; // answered normally after `delayMs`
+  | "slow" // answered normally after `delayMs`
+  | "error-echo"; // a 5xx whose message repeats the request line (query included) and its Authorization header
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -59,9 +60,9 @@ export interface EmulatorHooks {
   before?(req: EmuRequest): EmuResponse | undefined;
   /** Adds headers every response carries (request id, rate-limit headers). */
   decorate?(req: EmuRequest, res: EmuResponse): void;
-  /** The vendor's 429 and 5xx bodies. */
+  /** The vendor's 429 and 5xx bodies (`message` replaces the usual text). */
   rateLimited(retryAfterSec: number): EmuResponse;
-  serverError(status: number): EmuResponse;
+  serverError(status: number, message?: string): EmuResponse;
   notFound(req: EmuRequest): EmuResponse;
 }
 
@@ -198,6 +199,9 @@ export class EmulatorServer {
       }
       if (fault?.kind === "rate-limit") return this.reply(er, res, entry, this.hooks.rateLimited(fault.retryAfterSec ?? 1));
       if (fault?.kind === "error-before") return this.reply(er, res, entry, this.hooks.serverError(fault.status ?? 503));
+      // Servers do echo what they were sent: proves the client redacts credentials it did not write itself.
+      if (fault?.kind === "error-echo")
+        return this.reply(er, res, entry, this.hooks.serverError(fault.status ?? 500, `cannot handle ${er.method} ${req.url ?? ""} (authorization: ${er.headers.authorization ?? "none"})`));
 
       const out = await this.dispatch(er);
       if (fault?.kind === "reset-after") {

@@ -162,10 +162,10 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       if (res.body && typeof res.body === "object" && !Array.isArray(res.body)) res.body = { request_id: id, ...(res.body as object) };
     },
     rateLimited: (sec) => fail("RequestTooFrequently", "Request too frequently.", { "retry-after": String(sec) }),
-    serverError: (status) =>
+    serverError: (status, message) =>
       status === 503
-        ? { status, body: { error: { code: "ServiceUnavailable", message: "A backend dependency is unavailable. Try again later." } } }
-        : { status, body: { error: { code: "InternalError", message: "We encountered an internal error, and it has been reported. Please try again later." } } },
+        ? { status, body: { error: { code: "ServiceUnavailable", message: message ?? "A backend dependency is unavailable. Try again later." } } }
+        : { status, body: { error: { code: "InternalError", message: message ?? "We encountered an internal error, and it has been reported. Please try again later." } } },
     notFound: (req) => fail("RouteNotFound", `Request ${req.method} ${req.path} not matched.`),
   });
 

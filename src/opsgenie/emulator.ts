@@ -214,7 +214,7 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
       ...fail(undefined, 429, "You are making too many requests! To avoid errors, we recommend you limit requests."),
       headers: { "x-ratelimit-state": "THROTTLED", "x-ratelimit-reason": "ACCOUNT", "x-ratelimit-period-in-sec": String(retryAfterSec) },
     }),
-    serverError: (status) => fail(undefined, status, status === 503 ? "Service unavailable" : "Internal server error"),
+    serverError: (status, message) => fail(undefined, status, message ?? (status === 503 ? "Service unavailable" : "Internal server error")),
     notFound: (req) => fail(req, 404, `No route for ${req.method} ${req.path}`),
   });
   (api as { server: EmulatorServer }).server = server;

@@ -193,7 +193,7 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
       headers: { "content-type": "application/json", "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000 + retryAfterSec)), "x-ratelimit-remaining": "0" },
       body: { error: "Rate limit exceeded. Try again later." },
     }),
-    serverError: (status) => err(status, status === 503 ? "Service Unavailable" : "Internal Server Error"),
+    serverError: (status, message) => err(status, status === 503 ? "Service Unavailable" : "Internal Server Error", message),
     notFound: (req) => err(404, "Not Found", `no route for ${req.method} ${req.path}`),
   });
 

@@ -39,14 +39,18 @@ describe("credentials", () => {
     const env = { ALERT_ROUTING_DEBUG: "1" };
     const seen: string[] = [];
     try {
-      // Every request fails for a while: 5xx (retried, then given up) and a 429.
-      emus.flashduty.server.inject({ kind: "error-before", path: "/route/upsert", status: 500, times: Infinity });
+      // Requests fail for a while: 5xx that echo the request line and its Authorization
+      // header back (retried, then given up for Flashduty), and a 429.
+      emus.flashduty.server.inject({ kind: "error-echo", path: "/route/upsert", status: 500, times: Infinity });
       emus.opsgenie.server.inject({ kind: "rate-limit", method: "POST", retryAfterSec: 1 });
-      emus.rootly.server.inject({ kind: "error-before", method: "POST", status: 503, times: 2 });
+      emus.opsgenie.server.inject({ kind: "error-echo", method: "GET", status: 503 });
+      emus.rootly.server.inject({ kind: "error-echo", method: "POST", status: 503, times: 2 });
       const failing = await p.run(["up", "--yes", ...verbose], { ...env, ALERT_ROUTING_HTTP_TIMEOUT_MS: "5000" });
       seen.push(failing.stdout, failing.stderr);
       expect(failing.code).not.toBe(0);
       expect(failing.stdout + failing.stderr).toMatch(/flashduty/i);
+      expect(failing.stdout + failing.stderr).toContain("app_key=[redacted]");
+      expect([emus.flashduty, emus.opsgenie, emus.rootly].map((e) => e.server.unfiredFaults())).toEqual([[], [], []]);
       emus.flashduty.server.clearFaults();
       emus.opsgenie.server.clearFaults();
       emus.rootly.server.clearFaults();

@@ -19,7 +19,7 @@ export function notesEmulator(token: string) {
       res.headers = { ...res.headers, "x-request-id": `notes-${req.id}` };
     },
     rateLimited: (s) => ({ status: 429, headers: { "retry-after": String(s) }, body: { message: "slow down" } }),
-    serverError: (status) => err(status, "server error"),
+    serverError: (status, message) => err(status, message ?? "server error"),
     notFound: () => err(404, "no such path"),
   });
   server.route("POST", "/notes", (req) => {

@@ -194,6 +194,11 @@ describe("FlashdutyRoute provider against the emulator", () => {
       const u = (await dispatch("flashduty:Route", "read", [String(INTEGRATION), {}]).catch((x: Error) => x)) as Error;
       expect(u.message).toMatch(/unauthorized/i);
       expect(u.message + u.stack).not.toContain("wrong-key-123456");
+      // A server that echoes the request line puts the key (a query parameter) in its message.
+      emu.server.inject({ kind: "error-echo", path: "/route/info", times: Infinity });
+      const echoed = (await dispatch("flashduty:Route", "read", [String(INTEGRATION), {}]).catch((x: Error) => x)) as Error;
+      expect(echoed.message).toContain("app_key=[redacted]");
+      expect(echoed.message + echoed.stack).not.toContain("wrong-key-123456");
     } finally {
       process.env.FLASHDUTY_APP_KEY = APP_KEY;
     }

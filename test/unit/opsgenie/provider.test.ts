@@ -197,6 +197,12 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     expect(String(e)).not.toContain("wrong-key-abcdef");
     process.env.OPSGENIE_API_KEY = "ro-key-1234";
     await expect(def.create(args("r3"))).rejects.toThrow(/403|read-only/);
+    // A server that echoes the request: its header carries the key, which must come out redacted.
+    process.env.OPSGENIE_API_KEY = "echoed-key-778899";
+    emu.server.inject({ kind: "error-echo", method: "GET", times: Infinity });
+    const echoed = await def.read(`${team.id}/nope`, {}).catch((x: Error) => x);
+    expect(String(echoed)).toContain("GenieKey [redacted]");
+    expect(String(echoed)).not.toContain("echoed-key-778899");
   });
 
   it("client pacing follows OPSGENIE_RATE_LIMITS", async () => {

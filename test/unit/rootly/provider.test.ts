@@ -179,6 +179,14 @@ describe("RootlyAlertRoute provider against the emulator", () => {
     expect(e.message).not.toContain("wrong-token-123456");
   });
 
+  it("a server that echoes the request never makes the token visible", async () => {
+    process.env.ROOTLY_API_TOKEN = "echoed-token-445566";
+    emu.server.inject({ kind: "error-echo", method: "GET", times: Infinity });
+    const e = (await def.read("0b7e2a51-5c1d-4e39-9f0a-3d2c1b0a9e8f", {}).catch((x: Error) => x)) as Error;
+    expect(e.message).toContain("Bearer [redacted]");
+    expect(e.message).not.toContain("echoed-token-445566");
+  });
+
   it("a route of another team reads as gone (404); update says so", async () => {
     const other = emu.seed("team", "Other team");
     const { id, outs } = await def.create(args());
