@@ -66,14 +66,14 @@ export function conflictError(integrationId: number, expected: number, live: Wir
  * ambiguous failure the live rule decides: our content at a newer version = it
  * landed; same version = it did not (send again); anything else = a foreign edit.
  */
-async function upsertChecked(client: VendorClient, integrationId: number, content: RouteContent, version: number, conditional: boolean): Promise<WireRouteItem> {
+async function upsertChecked(client: VendorClient, integrationId: number, content: RouteContent, version: number): Promise<WireRouteItem> {
   const want = routeContentKey(content);
   const attempt = async (): Promise<WireRouteItem> => {
     try {
       await post(client, "/route/upsert", routeContentToWire(integrationId, content, version));
     } catch (e) {
       // A stale version comes back as a plain 400 InvalidParameter: confirm it with a read.
-      if (conditional && isVendorError(e) && (e.kind === "validation" || e.kind === "conflict")) {
+      if (isVendorError(e) && (e.kind === "validation" || e.kind === "conflict")) {
         const live = await rawInfo(client, integrationId);
         if ((live?.version ?? 0) !== version) throw conflictError(integrationId, version, live);
       }
@@ -89,7 +89,7 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
       const live = await rawInfo(client, integrationId);
       const liveVersion = live?.version ?? 0;
       if (live && live.status !== "deleted" && liveVersion > version && routeContentKey(routeContentFromWire(live)) === want) return live;
-      if (conditional && liveVersion !== version) throw conflictError(integrationId, version, live);
+      if (liveVersion !== version) throw conflictError(integrationId, version, live);
       return undefined;
     },
   });
@@ -121,10 +121,10 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     // Adopting a rule that already says what we want: take it as is, no write.
     if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content))
       return { id: String(integrationId), outs: outputs(args, routeContentFromWire(existing), existing) };
-    // The version read makes the write conditional: an edit between the read and the write is not lost.
+    // The version read makes the write conditional (version 0 when there is no rule yet):
+    // an edit or a rule made between the read and the write is not overwritten.
     const version = raw0?.version ?? 0;
-    // Conditional even with no rule yet (version 0): a rule someone creates meanwhile is not overwritten.
-    const live = await upsertChecked(client, integrationId, content, version, true);
+    const live = await upsertChecked(client, integrationId, content, version);
     return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
   },
 
@@ -147,7 +147,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       // Only provider-side options changed (resetOnDelete, adoptExisting): nothing to send.
       return { ...outputs(args, oldContent, { integration_id: integrationId, version: olds.version, status: olds.status, updated_at: olds.updatedAt, updated_by: olds.updatedBy }) };
     }
-    const live = await upsertChecked(flashdutyClient(), integrationId, content, olds.version, true);
+    const live = await upsertChecked(flashdutyClient(), integrationId, content, olds.version);
     return outputs(args, routeContentFromWire(live), live);
   },
 
@@ -165,6 +165,6 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     if (!live) return;
     if (live.version !== props.version) throw conflictError(integrationId, props.version, live);
     const reset: RouteContent = { cases: [], sections: [], default: { channelIds: [...props.resetOnDelete.channelIds] } };
-    await upsertChecked(client, integrationId, reset, live.version, true);
+    await upsertChecked(client, integrationId, reset, live.version);
   },
 };

@@ -161,12 +161,11 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
       return out;
     },
     seedDemo() {
-      const platform = api.seedTeam("Platform");
+      api.seedTeam("Platform");
       api.seedTeam("Payments");
       api.seedSchedule("Platform_schedule");
       api.seedSchedule("Payments_schedule");
       api.seedEscalation("Platform_critical");
-      void platform;
     },
   };
 

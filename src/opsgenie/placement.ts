@@ -7,23 +7,23 @@ import { processGlobal } from "../core";
 // and placed together once the team has been quiet for a moment.
 
 /**
- * The target arrangement: pending rules at their declared indices (ascending,
+ * The target arrangement: placed rules at their declared indices (ascending,
  * clamped so they fit and keep their relative order), every other rule in its
  * current relative order in the remaining slots.
  */
-export function arrange(current: readonly string[], pending: ReadonlyMap<string, number>): string[] {
+export function arrange(current: readonly string[], declared: ReadonlyMap<string, number>): string[] {
   const n = current.length;
   const placed = current
-    .filter((id) => pending.has(id))
-    .sort((a, b) => pending.get(a)! - pending.get(b)! || current.indexOf(a) - current.indexOf(b));
+    .filter((id) => declared.has(id))
+    .sort((a, b) => declared.get(a)! - declared.get(b)! || current.indexOf(a) - current.indexOf(b));
   const result: (string | undefined)[] = new Array(n).fill(undefined);
   let prev = -1;
   placed.forEach((id, i) => {
-    const slot = Math.max(prev + 1, Math.min(pending.get(id)!, n - (placed.length - i)));
+    const slot = Math.max(prev + 1, Math.min(declared.get(id)!, n - (placed.length - i)));
     result[slot] = id;
     prev = slot;
   });
-  const others = current.filter((id) => !pending.has(id));
+  const others = current.filter((id) => !declared.has(id));
   let k = 0;
   for (let i = 0; i < n; i++) if (result[i] === undefined) result[i] = others[k++];
   return result as string[];
@@ -71,7 +71,6 @@ interface TeamState<L> {
   tail: Promise<void>;
   active: number;
   waiters: Waiter<L>[];
-  pending: Map<string, number>;
   /**
    * Every placement declared in this process. Each settle arranges all of them, not
    * only its own batch: a later batch's moves must not undo an earlier batch's order.
@@ -83,8 +82,8 @@ interface TeamState<L> {
 }
 
 export interface SettleHooks<L> {
-  /** Runs under the team lock: list, move `pending` into place, return the final list. */
-  flush(teamId: string, pending: Map<string, number>): Promise<L>;
+  /** Runs under the team lock: list, move the `declared` rules into place, return the final list. */
+  flush(teamId: string, declared: ReadonlyMap<string, number>): Promise<L>;
 }
 
 function settleDelayMs(): number {
@@ -100,7 +99,7 @@ export class TeamCoordinator<L> {
   private state(teamId: string): TeamState<L> {
     let s = this.teams.get(teamId);
     if (!s) {
-      s = { tail: Promise.resolve(), active: 0, waiters: [], pending: new Map(), declared: new Map() };
+      s = { tail: Promise.resolve(), active: 0, waiters: [], declared: new Map() };
       this.teams.set(teamId, s);
     }
     return s;
@@ -147,20 +146,16 @@ export class TeamCoordinator<L> {
    */
   settle(teamId: string, place?: { ruleId: string; order: number }): Promise<L> {
     const s = this.state(teamId);
-    if (place) {
-      s.pending.set(place.ruleId, place.order);
-      s.declared.set(place.ruleId, place.order);
-    }
+    if (place) s.declared.set(place.ruleId, place.order);
     const p = new Promise<L>((resolve, reject) => s.waiters.push({ resolve, reject }));
     // Avoid an unhandled rejection if the caller fails before awaiting.
     p.catch(() => undefined);
     return p;
   }
 
-  /** Forgets a pending placement (the rule is being deleted). */
+  /** Forgets a rule's placement (it is being deleted, or its order is no longer managed). */
   forget(teamId: string, ruleId: string): void {
     const s = this.state(teamId);
-    s.pending.delete(ruleId);
     s.declared.delete(ruleId);
   }
 
@@ -176,9 +171,8 @@ export class TeamCoordinator<L> {
       s.timer = undefined;
       if (s.active > 0 || !s.waiters.length) return;
       const waiters = s.waiters.splice(0);
-      const pending = new Map(s.declared);
-      s.pending.clear();
-      this.withLock(teamId, () => this.hooks.flush(teamId, pending)).then(
+      const declared = new Map(s.declared);
+      this.withLock(teamId, () => this.hooks.flush(teamId, declared)).then(
         (list) => {
           if (s.active === 0 && !s.waiters.length) s.names = undefined;
           for (const w of waiters) w.resolve(list);

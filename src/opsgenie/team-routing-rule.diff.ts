@@ -103,7 +103,6 @@ export function normalize(a: ParsedArgs): NormalizedArgs {
   return n;
 }
 
-const same = sameJson;
 
 /** The team differs: by id when the new inputs give one, by name otherwise (a switch between the two can't be resolved purely). */
 export function teamChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {
@@ -124,8 +123,8 @@ export function contentChanged(olds: Partial<TeamRoutingRuleOutputs>, n: Normali
   const out: string[] = [];
   if (olds.name !== n.name) out.push("name");
   if (n.timezone !== undefined && olds.timezone !== n.timezone) out.push("timezone");
-  if (!same(olds.criteria ?? { type: "match-all", conditions: [] }, n.criteria)) out.push("criteria");
-  if (!same(olds.timeRestriction, n.timeRestriction)) out.push("timeRestriction");
+  if (!sameJson(olds.criteria ?? { type: "match-all", conditions: [] }, n.criteria)) out.push("criteria");
+  if (!sameJson(olds.timeRestriction, n.timeRestriction)) out.push("timeRestriction");
   if (notifyChanged(olds, n)) out.push("notify");
   return out;
 }

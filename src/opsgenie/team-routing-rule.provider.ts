@@ -53,13 +53,13 @@ async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise
 
 /**
  * Settles a team: one list, then the fewest change-order calls to put every
- * pending rule at its declared index (default rule excluded: always last).
+ * declared rule at its index (default rule excluded: always last).
  */
-async function flush(teamId: string, pending: Map<string, number>): Promise<LiveRule[]> {
+async function flush(teamId: string, declared: ReadonlyMap<string, number>): Promise<LiveRule[]> {
   const list = await listRules(teamId);
   const movable = list.filter((r) => !r.isDefault);
   const current = movable.map((r) => r.id);
-  const present = new Map([...pending].filter(([id]) => current.includes(id)));
+  const present = new Map([...declared].filter(([id]) => current.includes(id)));
   if (!present.size) return list;
   const target = arrange(current, present);
   const moves = planMoves(current, target);

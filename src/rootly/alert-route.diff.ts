@@ -63,11 +63,6 @@ export function normalizeRoute(r: RouteLike): NormalRoute {
   };
 }
 
-export { sameJson };
-
-export function sameRules(a: NormalRoute["rules"], b: NormalRoute["rules"]): boolean {
-  return sameJson(a, b);
-}
 
 /** The managed keys that differ between two normalized routes. */
 export function changedKeys(a: NormalRoute, b: NormalRoute): (keyof NormalRoute)[] {

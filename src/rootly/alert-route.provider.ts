@@ -5,7 +5,8 @@ import type { ResourceDefinition } from "../core/kit";
 import { debug } from "../core/log";
 import { createOnce, sleep } from "../core/retry";
 import { alertRouteSchema, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
-import { diff, normalizeRoute, sameJson, sameRules } from "./alert-route.diff";
+import { sameJson } from "../core/json";
+import { diff, normalizeRoute } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource } from "./wire";
 
@@ -48,14 +49,14 @@ async function findByName(c: VendorClient, name: string): Promise<WireResource[]
  * sent, so stale rules are never recorded as the truth.
  */
 async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute): Promise<WireResource> {
-  if (sameRules(normalizeRoute(routeFromWire(doc)).rules, desired.rules)) return doc;
+  if (sameJson(normalizeRoute(routeFromWire(doc)).rules, desired.rules)) return doc;
   const timeout = rulesTimeoutMs();
   const deadline = Date.now() + timeout;
   let current = doc;
   for (let polls = 1; ; polls++) {
     await sleep(Math.min(rulesPollMs(), Math.max(0, deadline - Date.now())));
     current = (await c.call<WireDocument>({ method: "GET", path: `${BASE}/${doc.id}` })).body.data;
-    if (sameRules(normalizeRoute(routeFromWire(current)).rules, desired.rules)) {
+    if (sameJson(normalizeRoute(routeFromWire(current)).rules, desired.rules)) {
       debug(`rootly: rules of alert route ${doc.id} settled after ${polls} poll(s)`);
       return current;
     }

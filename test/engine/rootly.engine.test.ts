@@ -212,7 +212,7 @@ exports.routeId = r.routeId;
       config: {
         "rootly:apiToken": { value: paced.credential, secret: true },
         "rootly:apiUrl": { value: paced.server.url },
-        "rootly:rateLimits": { value: "read=5/1300ms,write=3/1300ms" },
+        "rootly:rateLimits": { value: "read=5/1200ms,write=3/1200ms" },
       },
     });
     try {

@@ -25,4 +25,3 @@ export function resetBetweenTests(emu: FlashdutyEmulator): void {
   emu.server.resetLog();
 }
 
-export const upserts = (emu: FlashdutyEmulator, path = "/route/upsert") => emu.server.calls({ path });

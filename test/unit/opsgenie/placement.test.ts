@@ -25,7 +25,7 @@ describe("opsgenie placement", () => {
     expect(planMoves(["a", "b", "c"], ["a", "b", "c"])).toEqual([]);
   });
 
-  it("arrange: pending at declared indices, others keep relative order, clamped", () => {
+  it("arrange: declared rules at their indices, others keep relative order, clamped", () => {
     expect(arrange(["a", "b", "c", "d"], new Map([["a", 2], ["c", 0]]))).toEqual(["c", "b", "a", "d"]);
     // Created out of order: 4 and 3 clamped but still ascending.
     expect(arrange(["r4", "r3"], new Map([["r4", 4], ["r3", 3]]))).toEqual(["r3", "r4"]);
@@ -49,8 +49,8 @@ describe("opsgenie placement", () => {
       for (const arrival of [["r4", "r3", "r2", "r1", "r0"], ["r2", "r0", "r4", "r1", "r3"], ["r1", "r3", "r0", "r4", "r2"]]) {
         let live: string[] = [];
         const co = new TeamCoordinator<string[]>({
-          flush: async (_team, pending) => {
-            const present = new Map([...pending].filter(([id]) => live.includes(id)));
+          flush: async (_team, declared) => {
+            const present = new Map([...declared].filter(([id]) => live.includes(id)));
             live = apply(live, planMoves(live, arrange(live, present)));
             return live;
           },

@@ -8,6 +8,22 @@ const check = (x: unknown) => validate(checkSchema, x);
 const props = (x: unknown) => check(x).map((f) => f.property);
 
 describe("opsgenie TeamRoutingRule check", () => {
+  // Written out by hand (not from the tables the code uses), so a wrong field type is caught.
+  it.each([
+    ["message", "contains", true],
+    ["message", "contains-key", false],
+    ["tags", "contains", true],
+    ["tags", "starts-with", false],
+    ["details", "contains-key", true],
+    ["details", "equals", false],
+    ["priority", "greater-than", true],
+    ["priority", "contains", false],
+    ["source", "equals-ignore-whitespace", true],
+  ] as const)("field %s with operation %s: valid = %s", (field, operation, ok) => {
+    const failures = props({ ...base, criteria: { type: "match-all-conditions", conditions: [{ field, operation, expectedValue: "x" }] } });
+    expect(failures).toEqual(ok ? [] : ["criteria.conditions[0].operation"]);
+  });
+
   it("accepts a minimal rule and the docs' sample", () => {
     expect(check(base)).toEqual([]);
     expect(
