@@ -4,7 +4,7 @@ import type { VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
 import { processGlobal } from "../core/registry";
 import { flashdutyClient, post } from "./client";
-import { diffMappingData, parseMappingArgs, planRows, type MappingDataOutputs } from "./mapping.diff";
+import { diffMappingData, planRows, type MappingDataOutputs } from "./mapping.diff";
 import { DELETE_BATCH, UPSERT_BATCH, checkRowsAgainstLabels, mappingDataSchema, type MappingDataArgs } from "./mapping.schema";
 import { VENDOR } from "./protocol";
 import {
@@ -155,8 +155,8 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
     return checkRowsAgainstLabels(news.rows, labels);
   },
 
-  async create(raw) {
-    const args = mappingDataSchema.parse(raw);
+  // Inputs arrive parsed by the kit (kit.ts parseKnown).
+  async create(args) {
     const client = flashdutyClient();
     const labels = await requireLabels(client, args.schemaId);
     return withSchemaLock(args.schemaId, async () => {
@@ -222,8 +222,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
     return { id, outs: outputsOf(args, labels, rows, keys) };
   },
 
-  async update(id, olds, raw) {
-    const args = parseMappingArgs(raw);
+  async update(id, olds, args) {
     const client = flashdutyClient();
     const labels: SchemaLabels =
       Array.isArray(olds.sourceLabels) && Array.isArray(olds.resultLabels) ? { sourceLabels: olds.sourceLabels, resultLabels: olds.resultLabels } : await requireLabels(client, id);

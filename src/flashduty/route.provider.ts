@@ -5,7 +5,7 @@ import { createOnce } from "../core/retry";
 import { flashdutyClient, post } from "./client";
 import { warn } from "../core/log";
 import { VENDOR } from "./protocol";
-import { diffRoute, parseRouteArgs, type RouteOutputs } from "./route.diff";
+import { diffRoute, type RouteOutputs } from "./route.diff";
 import { routeSchema, type RouteArgs } from "./route.schema";
 import {
   hasContent,
@@ -102,9 +102,9 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
   replaceKeys: ["integrationId"],
   diff: diffRoute,
 
-  async create(raw) {
-    const args = routeSchema.parse(raw);
-    const integrationId = Number(args.integrationId);
+  // Inputs arrive parsed by the kit (kit.ts parseKnown).
+  async create(args) {
+    const integrationId = args.integrationId;
     const content = routeContentFromArgs(args);
     const client = flashdutyClient();
     const raw0 = await rawInfo(client, integrationId);
@@ -138,8 +138,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
   },
 
-  async update(id, olds, raw) {
-    const args = parseRouteArgs(raw);
+  async update(id, olds, args) {
     const integrationId = Number(id);
     const content = routeContentFromArgs(args);
     const oldContent = routeContentFromArgs(olds);

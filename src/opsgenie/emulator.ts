@@ -333,12 +333,22 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     return ok(req, 200, { data: t.rules.map((r) => api.render(t, r)) });
   });
 
-  server.route("GET", "/v2/teams/:team/routing-rules/:id", (req) => {
-    const t = findTeam(req, "team");
-    if (isResponse(t)) return t;
-    const r = t.rules.find((x) => x.id === req.params.id);
-    return r ? ok(req, 200, { data: api.render(t, r) }) : fail(req, 404, `Team routing rule with id [${req.params.id}] could not be found.`);
-  });
+  /** A route on one rule of one team: 404 for either, 422 for an invalid body. */
+  const onRule = (method: string, path: string, handle: (req: EmuRequest, t: EmuTeam, r: EmuRule) => EmuResponse) =>
+    server.route(method, `/v2/teams/:team/routing-rules/:id${path}`, (req) => {
+      const t = findTeam(req, "team");
+      if (isResponse(t)) return t;
+      const r = t.rules.find((x) => x.id === req.params.id);
+      if (!r) return fail(req, 404, `Team routing rule with id [${req.params.id}] could not be found.`);
+      try {
+        return handle(req, t, r);
+      } catch (e) {
+        if (e instanceof Invalid) return invalid(req, e);
+        throw e;
+      }
+    });
+
+  onRule("GET", "", (req, t, r) => ok(req, 200, { data: api.render(t, r) }));
 
   server.route("POST", "/v2/teams/:team/routing-rules", (req) => {
     const t = findTeam(req, "team");
@@ -369,56 +379,39 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     }
   });
 
-  server.route("PATCH", "/v2/teams/:team/routing-rules/:id", (req) => {
-    const t = findTeam(req, "team");
-    if (isResponse(t)) return t;
-    const r = t.rules.find((x) => x.id === req.params.id);
-    if (!r) return fail(req, 404, `Team routing rule with id [${req.params.id}] could not be found.`);
+  onRule("PATCH", "", (req, _t, r) => {
     const b = bodyOf(req);
     if (isResponse(b)) return b;
-    try {
-      // Validate everything first so a 422 changes nothing. `order` is ignored: only change-order moves rules.
-      const next: Partial<EmuRule> = {};
-      if (b.name !== undefined) {
-        if (typeof b.name !== "string") throw new Invalid("name", "should be a string");
-        next.name = b.name;
-      }
-      if (b.criteria !== undefined) {
-        next.criteria = validCriteria(b.criteria);
-        if (r.isDefault && next.criteria.type !== "match-all") throw new Invalid("criteria", "of the default routing rule cannot be changed");
-      }
-      if (b.timezone !== undefined) next.timezone = validTimezone(b.timezone);
-      if (b.notify !== undefined) next.notify = validNotify(b.notify);
-      let clearTr = false;
-      if (b.timeRestriction === null) clearTr = true;
-      else if (b.timeRestriction !== undefined) {
-        if (r.isDefault) throw new Invalid("timeRestriction", "cannot be set on the default routing rule");
-        next.timeRestriction = validTimeRestriction(b.timeRestriction);
-      }
-      Object.assign(r, next);
-      if (clearTr) delete r.timeRestriction;
-      return ok(req, 200, { result: "Updated", data: { id: r.id } });
-    } catch (e) {
-      if (e instanceof Invalid) return invalid(req, e);
-      throw e;
+    // Validate everything first so a 422 changes nothing. `order` is ignored: only change-order moves rules.
+    const next: Partial<EmuRule> = {};
+    if (b.name !== undefined) {
+      if (typeof b.name !== "string") throw new Invalid("name", "should be a string");
+      next.name = b.name;
     }
+    if (b.criteria !== undefined) {
+      next.criteria = validCriteria(b.criteria);
+      if (r.isDefault && next.criteria.type !== "match-all") throw new Invalid("criteria", "of the default routing rule cannot be changed");
+    }
+    if (b.timezone !== undefined) next.timezone = validTimezone(b.timezone);
+    if (b.notify !== undefined) next.notify = validNotify(b.notify);
+    let clearTr = false;
+    if (b.timeRestriction === null) clearTr = true;
+    else if (b.timeRestriction !== undefined) {
+      if (r.isDefault) throw new Invalid("timeRestriction", "cannot be set on the default routing rule");
+      next.timeRestriction = validTimeRestriction(b.timeRestriction);
+    }
+    Object.assign(r, next);
+    if (clearTr) delete r.timeRestriction;
+    return ok(req, 200, { result: "Updated", data: { id: r.id } });
   });
 
-  server.route("DELETE", "/v2/teams/:team/routing-rules/:id", (req) => {
-    const t = findTeam(req, "team");
-    if (isResponse(t)) return t;
-    const r = t.rules.find((x) => x.id === req.params.id);
-    if (!r) return fail(req, 404, `Team routing rule with id [${req.params.id}] could not be found.`);
+  onRule("DELETE", "", (req, t, r) => {
     if (r.isDefault) return fail(req, 422, "Default routing rule cannot be deleted", { errors: { id: "default routing rule cannot be deleted" } });
     t.rules.splice(t.rules.indexOf(r), 1);
     return ok(req, 200, { result: "Deleted" });
   });
 
-  server.route("POST", "/v2/teams/:team/routing-rules/:id/change-order", (req) => {
-    const t = findTeam(req, "team");
-    if (isResponse(t)) return t;
-    const r = t.rules.find((x) => x.id === req.params.id);
-    if (!r) return fail(req, 404, `Team routing rule with id [${req.params.id}] could not be found.`);
+  onRule("POST", "/change-order", (req, t, r) => {
     const b = bodyOf(req);
     if (isResponse(b)) return b;
     if (!isInt(b.order)) return invalid(req, new Invalid("order", "is required and should be an integer"));

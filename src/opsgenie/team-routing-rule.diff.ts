@@ -42,19 +42,13 @@ export interface NormalizedArgs {
 }
 
 /** What state holds: normalized inputs plus server fields. */
-export interface TeamRoutingRuleOutputs {
+export interface TeamRoutingRuleOutputs extends Omit<NormalizedArgs, "teamId"> {
   /** Always the resolved team id (also when the team was given by name). */
   teamId: string;
-  teamName?: string;
-  name: string;
   /** Declared order when managed, else the live index. */
   order?: number;
   /** Declared timezone, or the account default the server applied. */
   timezone?: string;
-  criteria: NCriteria;
-  timeRestriction?: NTimeRestriction;
-  notify: NNotify;
-  adoptExisting: boolean;
   ruleId: string;
   isDefault: boolean;
   notifyId?: string;

@@ -171,7 +171,7 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
   return { id: formatId(teamId, parsed.ruleId), outs };
 }
 
-async function update(id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
+async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
   const n = normalize(parseArgs(raw));
   const teamId = olds.teamId;
   const ruleId = olds.ruleId;

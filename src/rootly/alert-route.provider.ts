@@ -74,10 +74,6 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute):
   }
 }
 
-function parse(inputs: unknown): AlertRouteArgs {
-  return alertRouteSchema.parse(inputs);
-}
-
 async function put(c: VendorClient, id: string, desired: NormalRoute): Promise<WireResource> {
   try {
     return (await c.call<WireDocument>({ method: "PUT", path: `${BASE}/${id}`, body: routeToWire(desired, id) })).body.data;
@@ -99,8 +95,8 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
 
-  async create(inputs) {
-    const args = parse(inputs);
+  // Inputs arrive parsed by the kit (kit.ts parseKnown).
+  async create(args) {
     const desired = normalizeRoute(args);
     const adopt = args.adoptExisting ?? false;
     const c = client();
@@ -149,8 +145,7 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
     }
   },
 
-  async update(id, olds, news) {
-    const args = parse(news);
+  async update(id, olds, args) {
     const desired = normalizeRoute(args);
     const adopt = args.adoptExisting ?? false;
     // Only adoptExisting changed: nothing to send.

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createDispatcher } from "../../../src/core/kit";
 import type { FlashdutyEmulator } from "../../../src/flashduty/emulator";
 import { routeDefinition } from "../../../src/flashduty/route.provider";
-import type { RouteOutputs } from "../../../src/flashduty/route.diff";
 import type { RouteArgs } from "../../../src/flashduty/route.schema";
 import { APP_KEY, CH_A, CH_B, CH_C, INTEGRATION, resetBetweenTests, startEmulator } from "./helpers";
 
