@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { setStackConfig, VENDOR_SETTINGS } from "./config";
-import { sanitizeError, VendorError } from "./errors";
+import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
 
 export interface CheckFailure {
@@ -158,7 +158,8 @@ async function check(def: AnyDefinition, olds: Record<string, unknown> | undefin
     const parsed = def.schema.parse(inputs);
     failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));
   }
-  return { inputs: news, failures };
+  // Reasons may quote inputs or endpoints: they reach the CLI like errors do.
+  return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: redactSecrets(f.reason) })) };
 }
 
 /**

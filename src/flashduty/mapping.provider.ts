@@ -1,4 +1,4 @@
-import { resolveEndpoint } from "../core/config";
+import { sameJson } from "../core/json";
 import { VendorError } from "../core/errors";
 import type { VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
@@ -128,11 +128,6 @@ async function requireLabels(client: VendorClient, schemaId: string): Promise<Sc
   return labels;
 }
 
-function sameRows(a: unknown, b: unknown): boolean {
-  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (rowValueKey(a[i] as Row) !== rowValueKey(b[i] as Row)) return false;
-  return true;
-}
 
 export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingDataOutputs> = {
   module: "flashduty",
@@ -143,14 +138,14 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
 
   async checkRemote(news, olds) {
     // Steady state: inputs that already passed check need no API call (a preview makes none).
-    if (olds && olds.schemaId === news.schemaId && sameRows(olds.rows, news.rows)) return [];
+    if (olds && olds.schemaId === news.schemaId && Array.isArray(olds.rows) && sameJson(olds.rows, news.rows)) return [];
     let labels: SchemaLabels | undefined;
     if (olds && olds.schemaId === news.schemaId && Array.isArray(olds.sourceLabels) && Array.isArray(olds.resultLabels))
       labels = { sourceLabels: olds.sourceLabels, resultLabels: olds.resultLabels };
     else {
       const client = flashdutyClient();
       labels = await schemaLabels(client, news.schemaId);
-      if (!labels) return [{ property: "schemaId", reason: `mapping schema ${news.schemaId} does not exist at ${resolveEndpoint(VENDOR).baseUrl}` }] as CheckFailure[];
+      if (!labels) return [{ property: "schemaId", reason: `mapping schema ${news.schemaId} does not exist at ${client.endpoint.baseUrl}` }] as CheckFailure[];
     }
     return checkRowsAgainstLabels(news.rows, labels);
   },

@@ -1,3 +1,4 @@
+import { sameJson } from "../core/json";
 import type { DiffResult } from "../core/kit";
 import { routeSchema, type RouteArgs } from "./route.schema";
 import { routeContentFromArgs, routeContentKey, type RouteContent } from "./wire";
@@ -23,9 +24,6 @@ export function parseRouteArgs(news: unknown): RouteArgs {
   return r.success ? r.data : (news as RouteArgs);
 }
 
-function resetKey(r: { channelIds: number[] } | undefined): string {
-  return JSON.stringify(r?.channelIds ?? null);
-}
 
 /**
  * Pure: normalized content on both sides. `version`, `status`, `updated*` are server
@@ -37,6 +35,6 @@ export function diffRoute(olds: RouteOutputs, newsRaw: unknown): DiffResult {
   const oldContent: RouteContent = { cases: olds.cases ?? [], sections: olds.sections ?? [], default: olds.default };
   const changes =
     routeContentKey(routeContentFromArgs({ cases: oldContent.cases, sections: oldContent.sections, default: oldContent.default })) !==
-      routeContentKey(routeContentFromArgs(news)) || resetKey(olds.resetOnDelete) !== resetKey(news.resetOnDelete);
+      routeContentKey(routeContentFromArgs(news)) || !sameJson(olds.resetOnDelete?.channelIds ?? null, news.resetOnDelete?.channelIds ?? null);
   return { changes, replaces: [] };
 }

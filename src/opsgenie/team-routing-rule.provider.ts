@@ -73,7 +73,8 @@ async function flush(teamId: string, declared: ReadonlyMap<string, number>): Pro
   return [...target.map((id) => byId.get(id)!), ...defaults].map((r, i) => ({ ...r, order: i }));
 }
 
-const teams = () => coordinator<LiveRule[]>({ flush });
+/** The per-team lock and order placement, shared by every provider copy in the process. */
+const placement = () => coordinator<LiveRule[]>({ flush });
 
 function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRoutingRuleOutputs {
   return toOutputs(live, {
@@ -96,7 +97,7 @@ function conflictMessage(name: string, teamId: string, existing: LiveRule): stri
 async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
   const n = normalize(parseArgs(raw));
   const teamId = await resolveTeamId(n);
-  const co = teams();
+  const co = placement();
   co.begin(teamId);
   let settled: Promise<LiveRule[]>;
   let ruleId: string;
@@ -178,7 +179,7 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
   if (olds.isDefault && n.order !== undefined) throw new Error("opsgenie: the default routing rule is always last; remove `order`");
   const changed = contentChanged(olds, n);
   const moving = orderChanged(olds, n);
-  const co = teams();
+  const co = placement();
   co.begin(teamId);
   let settled: Promise<LiveRule[]> | undefined;
   try {
@@ -222,7 +223,7 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
 async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   // The default rule cannot be deleted: an adopted one is simply let go.
   if (props.isDefault) return;
-  const co = teams();
+  const co = placement();
   co.begin(props.teamId);
   try {
     co.forget(props.teamId, props.ruleId);

@@ -55,7 +55,7 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute):
   let current = doc;
   for (let polls = 1; ; polls++) {
     await sleep(Math.min(rulesPollMs(), Math.max(0, deadline - Date.now())));
-    current = (await c.call<WireDocument>({ method: "GET", path: `${BASE}/${doc.id}` })).body.data;
+    current = (await c.call<WireDocument>({ method: "GET", path: routePath(doc.id) })).body.data;
     if (sameJson(normalizeRoute(routeFromWire(current)).rules, desired.rules)) {
       debug(`rootly: rules of alert route ${doc.id} settled after ${polls} poll(s)`);
       return current;
@@ -74,9 +74,11 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute):
   }
 }
 
+const routePath = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
+
 async function put(c: VendorClient, id: string, desired: NormalRoute): Promise<WireResource> {
   try {
-    return (await c.call<WireDocument>({ method: "PUT", path: `${BASE}/${id}`, body: routeToWire(desired, id) })).body.data;
+    return (await c.call<WireDocument>({ method: "PUT", path: routePath(id), body: routeToWire(desired, id) })).body.data;
   } catch (e) {
     if (isVendorError(e, "not_found"))
       throw new VendorError({
@@ -136,7 +138,7 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
 
   async read(id, props) {
     try {
-      const r = await client().call<WireDocument>({ method: "GET", path: `${BASE}/${encodeURIComponent(id)}` });
+      const r = await client().call<WireDocument>({ method: "GET", path: routePath(id) });
       return { id: r.body.data.id, outs: outputs(r.body.data, props?.adoptExisting ?? false) };
     } catch (e) {
       // 404 also when the route now belongs to a team this token cannot see.
@@ -157,7 +159,7 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
 
   async delete(id) {
     try {
-      await client().call({ method: "DELETE", path: `${BASE}/${encodeURIComponent(id)}` });
+      await client().call({ method: "DELETE", path: routePath(id) });
     } catch (e) {
       if (!isVendorError(e, "not_found")) throw e;
     }

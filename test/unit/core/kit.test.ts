@@ -88,6 +88,27 @@ describe("dispatcher", () => {
   });
 });
 
+describe("check", () => {
+  it("redacts a credential quoted in a failure reason", async () => {
+    registerSecret("zq9-InUrl-Credential-55");
+    const dispatch = createDispatcher([
+      {
+        module: "t",
+        type: "Remote",
+        schema: z.object({ id: z.string() }),
+        checkRemote: async () => [{ property: "id", reason: "not found at https://x.test/?app_key=zq9-InUrl-Credential-55" }],
+        diff: () => ({ changes: false }),
+        create: async () => ({ id: "x", outs: {} }),
+        read: async () => undefined,
+        update: async () => ({}),
+        delete: async () => undefined,
+      },
+    ]);
+    const r = (await dispatch("t:Remote", "check", [undefined, { id: "a" }])) as { failures: { reason: string }[] };
+    expect(r.failures[0].reason).toBe("not found at https://x.test/?app_key=[redacted]");
+  });
+});
+
 describe("providerShim", () => {
   it("is one object per resource type, so the SDK serializes its closure once", () => {
     expect(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule")).toBe(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule"));
