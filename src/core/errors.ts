@@ -8,7 +8,9 @@ export type ErrorKind =
   | "server"
   | "network"
   | "timeout"
-  | "config";
+  | "config"
+  /** Not sent: the engine that asked for it is gone. */
+  | "cancelled";
 
 export interface FieldError {
   field: string;

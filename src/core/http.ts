@@ -2,9 +2,11 @@ import { Agent, request } from "undici";
 import { Endpoint, setting } from "./config";
 import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
 import { RateClass, RateLimiter, limiterFor } from "./rate-limit";
-import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs, sleep } from "./retry";
+import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs } from "./retry";
+import { sleep } from "./idioms";
 import { processGlobal } from "./registry";
 import { debug } from "./log";
+import { engineGone } from "./engine-watch";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -115,6 +117,7 @@ export class VendorClient {
       headers["content-type"] = this.protocol.contentType;
     }
     const base = { vendor: this.protocol.vendor, method: spec.method, path: shown.split("?")[0] };
+    if (spec.method !== "GET" && engineGone()) throw new VendorError({ ...base, kind: "cancelled", message: "not sent: the Pulumi engine that asked for it is gone" });
     let res;
     try {
       res = await request(url, { method: spec.method, headers, body, dispatcher: this.agent });
@@ -142,7 +145,9 @@ export class VendorClient {
       try {
         parsed = JSON.parse(text);
       } catch {
-        parsed = text;
+        // Protocols cut non-JSON bodies (proxy pages) for messages: redact the whole text first,
+        // or a cut can leave a piece of a credential that no longer matches it.
+        parsed = redactSecrets(text);
       }
     } else parsed = undefined;
     const requestId = this.protocol.requestId(respHeaders, parsed);

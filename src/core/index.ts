@@ -8,3 +8,6 @@ export * from "./unknown";
 export { processGlobal } from "./registry";
 export { debug, warn } from "./log";
 export * from "./json";
+export * from "./idioms";
+export * from "./ownership";
+export { engineGone, watchEngine } from "./engine-watch";

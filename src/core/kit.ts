@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { setStackConfig, VENDOR_SETTINGS } from "./config";
 import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
+import { watchEngine } from "./engine-watch";
 
 export interface CheckFailure {
   property: string;
@@ -117,6 +118,7 @@ function configure(req: { config: { get(key: string): string | undefined; rawCon
 export function createDispatcher(defs: AnyDefinition[]) {
   const byKey = new Map(defs.map((d) => [`${d.module}:${d.type}`, d]));
   return async function dispatch(key: string, method: string, args: unknown[]): Promise<unknown> {
+    watchEngine();
     if (method === "configure") return configure(args[0] as Parameters<typeof configure>[0]);
     const def = byKey.get(key);
     if (!def) throw new Error(`pulumi-alert-routing: unknown resource type ${key}; is the installed package older than the state?`);
@@ -151,9 +153,22 @@ export function createDispatcher(defs: AnyDefinition[]) {
   };
 }
 
+/** NUL bytes and lone surrogates: no vendor stores them faithfully, and JSON encoders disagree on them. */
+export function badStrings(v: unknown, at: PropertyKey[] = []): CheckFailure[] {
+  if (typeof v === "string") {
+    if (v.includes("\u0000")) return [{ property: formatPath(at) || "(inputs)", reason: "contains a NUL character (\\u0000), which the vendor APIs do not accept" }];
+    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(v))
+      return [{ property: formatPath(at) || "(inputs)", reason: "contains a lone UTF-16 surrogate (not valid Unicode text)" }];
+    return [];
+  }
+  if (Array.isArray(v)) return v.flatMap((x, i) => badStrings(x, [...at, i]));
+  if (v !== null && typeof v === "object") return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => [...badStrings(k, [...at, k]), ...badStrings(x, [...at, k])]);
+  return [];
+}
+
 async function check(def: AnyDefinition, olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
   const inputs = strip(news);
-  const failures = validate(def.schema, inputs);
+  const failures = [...badStrings(inputs), ...validate(def.schema, inputs)];
   if (!failures.length && def.checkRemote && !containsUnknown(inputs)) {
     const parsed = def.schema.parse(inputs);
     failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));

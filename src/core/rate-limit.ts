@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { processGlobal } from "./registry";
+import { sleep } from "./idioms";
 
 export type RateClass = "read" | "write";
 
@@ -33,7 +34,6 @@ export interface Slot {
   done(): void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Sliding-window limiter for one (vendor, credential). Callers wait in FIFO order

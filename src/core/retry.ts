@@ -1,4 +1,5 @@
 import { isVendorError, VendorError } from "./errors";
+import { sleep } from "./idioms";
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -45,7 +46,6 @@ export function serverWaitMs(headers: Record<string, string | undefined>, now: n
   return undefined;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Creates an object exactly once despite ambiguous failures: when a create may

@@ -1,0 +1,77 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { debug } from "./log";
+import { processGlobal } from "./registry";
+
+// A provider process whose engine was killed (kill -9 of `pulumi up`) is orphaned
+// but keeps running the steps it was handed: rules appear after the user saw the
+// run die, and a rerun races them into duplicates. So the provider watches the
+// engine and exits when it is gone. The engine starts us through a /bin/sh
+// launcher (pulumi-resource-pulumi-nodejs) that does not exec, so when our parent
+// is a shell, the engine is its parent.
+
+function procField(pid: number): { ppid?: number; comm?: string } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = stat.lastIndexOf(")");
+    return { comm: stat.slice(stat.indexOf("(") + 1, close), ppid: Number(stat.slice(close + 2).split(" ")[1]) };
+  } catch {
+    try {
+      const out = execFileSync("ps", ["-o", "ppid=,comm=", "-p", String(pid)], { encoding: "utf8", timeout: 2000 }).trim();
+      const m = /^(\d+)\s+(.*)$/.exec(out);
+      return m ? { ppid: Number(m[1]), comm: m[2].split("/").pop() } : {};
+    } catch {
+      return {};
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const SHELLS = new Set(["sh", "dash", "bash", "zsh", "ash", "busybox"]);
+
+/** The processes whose exit means the engine is gone: our parent, and the engine behind a launcher shell. */
+export function enginePids(): number[] {
+  const parent = process.ppid;
+  const pids = [parent];
+  const p = procField(parent);
+  if (p.comm && SHELLS.has(p.comm) && p.ppid && p.ppid > 1) pids.push(p.ppid);
+  return pids;
+}
+
+interface WatchState {
+  started: boolean;
+  gone: boolean;
+}
+
+const state = () => processGlobal<WatchState>("engine-watch.v1", () => ({ started: false, gone: false }));
+
+/** True once the engine that started this provider has exited: no new write may start. */
+export function engineGone(): boolean {
+  return state().gone;
+}
+
+/** Starts watching the engine, once per process, only inside a dynamic provider process. */
+export function watchEngine(opts: { intervalMs?: number; onGone?: () => void } = {}): void {
+  const s = state();
+  if (s.started) return;
+  if (!opts.onGone && !process.argv.some((a) => /dynamic-provider/.test(a))) return;
+  s.started = true;
+  const initialParent = process.ppid;
+  const pids = enginePids();
+  const timer = setInterval(() => {
+    if (process.ppid === initialParent && pids.every(alive)) return;
+    s.gone = true;
+    clearInterval(timer);
+    debug("the engine that started this provider is gone: no further writes, exiting");
+    (opts.onGone ?? (() => process.exit(70)))();
+  }, opts.intervalMs ?? 250);
+  timer.unref();
+}

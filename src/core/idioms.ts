@@ -1,0 +1,69 @@
+import { isVendorError } from "./errors";
+import { processGlobal } from "./registry";
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The value, or undefined when the vendor said the object does not exist. */
+export async function ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isVendorError(e, "not_found")) return undefined;
+    throw e;
+  }
+}
+
+/** A process-wide FIFO lock per key (shared by every deserialized provider copy). */
+export function keyedLock(name: string): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+  const tails = processGlobal(`keyed-lock:${name}`, () => new Map<string, Promise<unknown>>());
+  return async <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = tails.get(key) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
+/** A process-wide cache of one promise per key that forgets failures (and, optionally, empty results). */
+export function onceCache<T>(name: string, opts: { keepEmpty?: boolean } = {}): (key: string, load: () => Promise<T>) => Promise<T> {
+  const cache = processGlobal(`once-cache:${name}`, () => new Map<string, Promise<T>>());
+  return (key, load) => {
+    let p = cache.get(key);
+    if (!p) {
+      p = load();
+      cache.set(key, p);
+      p.then(
+        (v) => {
+          if (!opts.keepEmpty && (v === undefined || v === null)) cache.delete(key);
+        },
+        () => cache.delete(key),
+      );
+    }
+    return p;
+  };
+}
+
+/**
+ * A read that reports "gone" only when it is sure. One 404 is not proof (a proxy, a
+ * lagging replica, a momentary fault answer it too): read again, then look for the
+ * object in its parent collection. `listed` returns the object when the collection
+ * has it, undefined when it does not.
+ */
+export async function readConfirmed<T>(opts: {
+  read: () => Promise<T | undefined>;
+  listed: () => Promise<T | undefined>;
+  /** Pause before the second read. */
+  retryDelayMs?: number;
+}): Promise<T | undefined> {
+  const first = await opts.read();
+  if (first !== undefined) return first;
+  await sleep(opts.retryDelayMs ?? Number(process.env.ALERT_ROUTING_GONE_RETRY_MS ?? 1000));
+  const second = await opts.read();
+  if (second !== undefined) return second;
+  return opts.listed();
+}
