@@ -19,6 +19,13 @@ export interface RequestSpec {
   idempotent?: boolean;
   /** Which rate-limit windows the call counts against. Defaults from the method. */
   rateClass?: RateClass;
+  /**
+   * Runs once the rate-limit slot is granted, right before each send. A create's
+   * natural-key lookup belongs here: done before a long wait for write budget, it
+   * can be stale by the time the POST goes out (another writer got in between).
+   * Throwing stops the call.
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface VendorResponse<T = unknown> {
@@ -185,7 +192,7 @@ export class VendorClient {
     for (let attempt = 0; ; attempt++) {
       const slot = await this.limiter.acquire(cls);
       try {
-        const r = await this.send<T>(spec).finally(() => slot.done());
+        const r = await (spec.beforeSend ? spec.beforeSend().then(() => this.send<T>(spec)) : this.send<T>(spec)).finally(() => slot.done());
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} -> ${r.status}`);
         return r;
       } catch (e) {
