@@ -29,7 +29,8 @@ export type FaultKind =
   | "reset-before" // connection dropped, nothing applied
   | "reset-after" // the change is applied, then the connection is dropped
   | "slow" // answered normally after `delayMs`
-  | "error-echo"; // a 5xx whose message repeats the request line (query included) and its Authorization header
+  | "error-echo" // a 5xx whose message repeats the request line (query included) and its Authorization header
+  | "proxy-echo"; // a 502 HTML page from a proxy in front of the API that quotes the bare credential past the first 250 characters
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -203,6 +204,8 @@ export class EmulatorServer {
       if (fault?.kind === "error-echo")
         return this.reply(er, res, entry, this.hooks.serverError(fault.status ?? 500, `cannot handle ${er.method} ${req.url ?? ""} (authorization: ${er.headers.authorization ?? "none"})`));
 
+      if (fault?.kind === "proxy-echo") return this.reply(er, res, entry, proxyPage(er));
+
       const out = await this.dispatch(er);
       if (fault?.kind === "reset-after") {
         entry.status = "reset";
@@ -264,6 +267,14 @@ export class EmulatorServer {
     }
     return send(404, { error: "unknown control endpoint" });
   }
+}
+
+/** What a misbehaving gateway might send: HTML, no envelope, the credential without its scheme or parameter name. */
+function proxyPage(er: EmuRequest): EmuResponse {
+  const auth = String(er.headers.authorization ?? "").replace(/^\S+\s+/, "");
+  const bare = auth || er.query.get("app_key") || er.query.get("api_key") || er.query.get("token") || "";
+  const filler = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>" + "upstream connect error or disconnect/reset before headers. ".repeat(4);
+  return { status: 502, headers: { "content-type": "text/html" }, body: `${filler.slice(0, 250)} credential seen: ${bare} (${er.method} ${er.path})</p></body></html>` };
 }
 
 function matches(f: { method?: string; path?: string | RegExp }, method: string, path: string): boolean {

@@ -67,6 +67,12 @@ function generated(): Case[] {
       if (type === "flashduty:MappingData" && path[0] === "rows") continue;
       out.push({ type, what: `unknown key under ${fmt(path)}`, inputs: setAt(base, [...path, "colour"], "blue"), path: fmt([...path, "colour"]) });
     }
+    // Text no vendor stores faithfully, in every string field.
+    for (const { path, value } of leaves(base)) {
+      if (typeof value !== "string") continue;
+      out.push({ type, what: `NUL in ${fmt(path)}`, inputs: setAt(base, path, `${value}\u0000`), path: fmt(path) });
+      out.push({ type, what: `lone surrogate in ${fmt(path)}`, inputs: setAt(base, path, `${value}\uD83D`), path: fmt(path) });
+    }
     out.push({ type, what: "unknown top-level key", inputs: { ...(base as Record<string, Json>), integration_id: 1 }, path: "integration_id" });
   }
   return out;
