@@ -4,4 +4,7 @@ import { definitions as flashduty } from "./flashduty/runtime";
 import { definitions as opsgenie } from "./opsgenie/runtime";
 import { definitions as rootly } from "./rootly/runtime";
 
-export const dispatch = createDispatcher([...flashduty, ...opsgenie, ...rootly]);
+const definitions = [...flashduty, ...opsgenie, ...rootly];
+export const dispatch = createDispatcher(definitions);
+/** Every resource type this package serves (the build writes one shim module per key). */
+export const resourceKeys: readonly string[] = definitions.map((d) => `${d.module}:${d.type}`);

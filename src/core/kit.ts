@@ -4,6 +4,7 @@ import { setStackConfig, VENDOR_SETTINGS } from "./config";
 import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
 import { watchEngine } from "./engine-watch";
+import { RUNTIME_MODULE } from "./runtime-module";
 
 export interface CheckFailure {
   property: string;
@@ -230,13 +231,32 @@ export function providerShim(runtimeModule: string, key: string): pulumi.dynamic
   // serializing a closure costs milliseconds (a 1,000-rule stack paid seconds).
   const cacheKey = `${runtimeModule}|${key}`;
   let shim = shims.get(cacheKey);
-  if (!shim) shims.set(cacheKey, (shim = makeShim(runtimeModule, key)));
+  if (!shim) shims.set(cacheKey, (shim = (runtimeModule === RUNTIME_MODULE ? shippedShim(key) : undefined) ?? makeShim(runtimeModule, key)));
   return shim;
 }
 
 const shims = new Map<string, pulumi.dynamic.ResourceProvider>();
 
-function makeShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
+/** Where the build writes the module whose exports are the shim of `key` (scripts/gen-shims.mjs). */
+export const shimFile = (key: string) => `${key.replace(":", ".")}.js`;
+
+/**
+ * An installed package ships one module per type whose exports are its shim. The
+ * closure serializer stores a module of node_modules as `require("<path>")`, so
+ * `__provider` is ~300 bytes instead of ~2.4 KB of wrapped functions, in every
+ * resource's inputs and outputs. From a checkout (no node_modules), or for a
+ * type the build did not list, the functions are stored by value as before.
+ */
+function shippedShim(key: string): pulumi.dynamic.ResourceProvider | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`../shims/${shimFile(key)}`) as pulumi.dynamic.ResourceProvider;
+  } catch {
+    return undefined;
+  }
+}
+
+export function makeShim(runtimeModule: string, key: string): pulumi.dynamic.ResourceProvider {
   const MOD = runtimeModule;
   const KEY = key;
   // Resolved from the project directory (the provider process's cwd): its
