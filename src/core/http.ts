@@ -1,7 +1,7 @@
 import { Agent, request } from "undici";
 import { Endpoint, setting } from "./config";
 import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
-import { RateClass, RateLimiter, limiterFor } from "./rate-limit";
+import { RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs } from "./retry";
 import { sleep } from "./idioms";
 import { processGlobal } from "./registry";
@@ -95,7 +95,7 @@ export class VendorClient {
     registerSecret(endpoint.credential);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     const spec = setting(protocol.vendor, "rateLimits", `${protocol.vendor.toUpperCase()}_RATE_LIMITS`) ?? protocol.defaultRateLimits;
-    this.limiter = limiterFor(protocol.vendor, endpoint.credential, spec);
+    this.limiter = limiterFor(protocol.vendor, endpoint.credential, spec, endpoint.baseUrl);
     this.agent = agentFor(endpoint.baseUrl, {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       headersTimeoutMs: options.headersTimeoutMs ?? Number(process.env.ALERT_ROUTING_HTTP_TIMEOUT_MS ?? 30_000),
@@ -140,6 +140,9 @@ export class VendorClient {
     }
     const respHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) respHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+    // The server's own count: covers calls of earlier commands and other clients on this key.
+    const budget = serverBudget(respHeaders);
+    if (budget) this.limiter.observe(spec.rateClass ?? (spec.method === "GET" ? "read" : "write"), budget.remaining, budget.resetAt, budget.windowMs);
     let text: string;
     try {
       text = await res.body.text();

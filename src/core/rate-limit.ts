@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { processGlobal } from "./registry";
 import { sleep } from "./idioms";
+import { FileStore, MemoryStore, type BudgetStore } from "./budget-store";
 
 export type RateClass = "read" | "write";
 
@@ -8,8 +9,6 @@ interface Window {
   limit: number;
   windowMs: number;
   classes: RateClass[];
-  /** When each call inside the window counts, oldest first (see Slot.done). */
-  stamps: number[];
 }
 
 /**
@@ -36,20 +35,39 @@ export interface Slot {
 
 
 /**
- * Sliding-window limiter for one (vendor, credential). Callers wait in FIFO order
- * for a slot in every window that applies to their class, so bursts of parallel
- * engine steps are paced instead of failing.
+ * Sliding-window limiter for one (vendor, endpoint, credential). Callers wait in
+ * FIFO order for a slot in every window that applies to their class, so bursts of
+ * parallel engine steps are paced instead of failing. The counts live in a store:
+ * this process's memory, or a file every provider process of the machine shares.
  */
 export class RateLimiter {
   private readonly windows: Window[];
-  private blockedUntil = 0;
   // FIFO per class: a write waiting out its window must not hold back reads that have budget.
   private readonly queues: Record<RateClass, Promise<void>> = { read: Promise.resolve(), write: Promise.resolve() };
+  private readonly store: BudgetStore;
   readonly spec: string;
 
-  constructor(spec: string, private readonly now: () => number = Date.now) {
+  constructor(spec: string, private readonly now: () => number = Date.now, store?: BudgetStore) {
     this.spec = spec;
-    this.windows = parseRateLimits(spec).map((w) => ({ ...w, stamps: [] }));
+    this.windows = parseRateLimits(spec);
+    this.store = store ?? new MemoryStore(this.windows.length);
+  }
+
+  /** Records a call of `cls` now if every window has room; otherwise says until when to wait. */
+  private take(cls: RateClass): { stamp?: number; waitUntil: number } {
+    return this.store.update((s) => {
+      const t = this.now();
+      let waitUntil = s.blockedUntil;
+      this.windows.forEach((w, i) => {
+        if (!w.classes.includes(cls)) return;
+        const stamps = s.stamps[i].filter((x) => x > t - w.windowMs);
+        s.stamps[i] = stamps;
+        if (stamps.length >= w.limit) waitUntil = Math.max(waitUntil, stamps[stamps.length - w.limit] + w.windowMs);
+      });
+      if (waitUntil > t) return { waitUntil };
+      this.windows.forEach((w, i) => w.classes.includes(cls) && s.stamps[i].push(t));
+      return { stamp: t, waitUntil: t };
+    });
   }
 
   /**
@@ -62,18 +80,13 @@ export class RateLimiter {
     let stamp = 0;
     const turn = this.queues[cls].then(async () => {
       for (;;) {
-        const t = this.now();
-        let waitUntil = this.blockedUntil;
-        for (const w of this.windows) {
-          if (!w.classes.includes(cls)) continue;
-          while (w.stamps.length && w.stamps[0] <= t - w.windowMs) w.stamps.shift();
-          if (w.stamps.length >= w.limit) waitUntil = Math.max(waitUntil, w.stamps[w.stamps.length - w.limit] + w.windowMs);
+        const r = this.take(cls);
+        if (r.stamp !== undefined) {
+          stamp = r.stamp;
+          return;
         }
-        if (waitUntil <= t) break;
-        await sleep(waitUntil - t + 1);
+        await sleep(r.waitUntil - this.now() + 1);
       }
-      stamp = this.now();
-      for (const w of this.windows) if (w.classes.includes(cls)) w.stamps.push(stamp);
     });
     this.queues[cls] = turn.catch(() => undefined);
     return turn.then(() => ({
@@ -81,38 +94,79 @@ export class RateLimiter {
       done: () => {
         const end = this.now();
         if (end <= stamp) return;
-        for (const w of this.windows) {
-          if (!w.classes.includes(cls)) continue;
-          const i = w.stamps.indexOf(stamp);
-          if (i < 0) continue;
-          w.stamps.splice(i, 1);
-          let j = w.stamps.length;
-          while (j > 0 && w.stamps[j - 1] > end) j--;
-          w.stamps.splice(j, 0, end);
-        }
+        const from = stamp;
         stamp = end;
+        this.store.update((s) => {
+          this.windows.forEach((w, i) => {
+            if (!w.classes.includes(cls)) return;
+            const list = s.stamps[i];
+            const k = list.indexOf(from);
+            if (k < 0) return;
+            list.splice(k, 1);
+            let j = list.length;
+            while (j > 0 && list[j - 1] > end) j--;
+            list.splice(j, 0, end);
+          });
+        });
       },
     }));
   }
 
   /** The server said no more calls until `until` (epoch ms): everyone waits. */
   blockUntil(until: number): void {
-    this.blockedUntil = Math.max(this.blockedUntil, until);
+    this.store.update((s) => void (s.blockedUntil = Math.max(s.blockedUntil, until)));
   }
+
+  /**
+   * What the server says is left of a window (X-RateLimit-Remaining / -Reset): when it
+   * counts more calls than we do (another client, or an earlier command on the same
+   * key), the difference is recorded as calls that expire at the server's reset.
+   */
+  observe(cls: RateClass, remaining: number, resetAt: number, windowMs?: number): void {
+    const mine = this.windows.map((w, i) => ({ w, i })).filter(({ w }) => w.classes.includes(cls));
+    // The window the header speaks of: the one of that length, or the class's only one.
+    const target = windowMs !== undefined ? mine.filter(({ w }) => w.windowMs === windowMs) : mine.length === 1 ? mine : [];
+    if (!target.length) return;
+    this.store.update((s) => {
+      const t = this.now();
+      for (const { w, i } of target) {
+        const inWindow = s.stamps[i].filter((x) => x > t - w.windowMs);
+        const missing = w.limit - remaining - inWindow.length;
+        if (missing <= 0) continue;
+        const at = Math.min(t, Math.max(t - w.windowMs + 1, resetAt - w.windowMs));
+        s.stamps[i] = [...inWindow, ...Array.from({ length: missing }, () => at)].sort((a, b) => a - b);
+      }
+    });
+  }
+}
+
+/** X-RateLimit-Remaining / -Reset (epoch or delta seconds) / -Limit (`1000, 1000;window=3600` or a bare number). */
+export function serverBudget(headers: Record<string, string>, now = Date.now()): { remaining: number; resetAt: number; windowMs?: number } | undefined {
+  const remaining = Number(headers["x-ratelimit-remaining"]);
+  const reset = Number(headers["x-ratelimit-reset"]);
+  if (headers["x-ratelimit-remaining"] === undefined || !Number.isFinite(remaining) || !Number.isFinite(reset) || headers["x-ratelimit-reset"] === undefined) return undefined;
+  const resetAt = reset > 1e9 ? reset * 1000 : now + reset * 1000;
+  const w = /window=(\d+)/.exec(headers["x-ratelimit-limit"] ?? "");
+  return { remaining, resetAt, windowMs: w ? Number(w[1]) * 1000 : undefined };
 }
 
 export function credentialFingerprint(credential: string): string {
   return createHash("sha256").update(credential).digest("hex").slice(0, 16);
 }
 
-/** The limiter shared by every provider copy in this process for one vendor and credential. */
-export function limiterFor(vendor: string, credential: string, spec: string): RateLimiter {
+/**
+ * The limiter shared by every provider copy in this process for one vendor, endpoint
+ * and credential. Its counts are shared with the machine's other provider processes
+ * too (ALERT_ROUTING_SHARED_BUDGET=0 keeps them per process).
+ */
+export function limiterFor(vendor: string, credential: string, spec: string, baseUrl = ""): RateLimiter {
   const limiters = processGlobal("rate-limiters", () => new Map<string, RateLimiter>());
-  const key = `${vendor}:${credentialFingerprint(credential)}`;
-  let l = limiters.get(key);
-  if (!l || l.spec !== spec) {
-    l = new RateLimiter(spec);
-    limiters.set(key, l);
+  const id = createHash("sha256").update(`${vendor}\u0000${baseUrl}\u0000${credential}\u0000${spec}`).digest("hex").slice(0, 24);
+  let l = limiters.get(id);
+  if (!l) {
+    const shared = process.env.ALERT_ROUTING_SHARED_BUDGET !== "0";
+    l = new RateLimiter(spec, Date.now, shared ? new FileStore(`${vendor}-${id}`, parseRateLimits(spec).length) : undefined);
+    limiters.set(id, l);
   }
   return l;
 }

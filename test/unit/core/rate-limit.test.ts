@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseRateLimits, RateLimiter } from "../../../src/core/rate-limit";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseRateLimits, RateLimiter, serverBudget } from "../../../src/core/rate-limit";
+import { FileStore } from "../../../src/core/budget-store";
 
 describe("parseRateLimits", () => {
   it("reads classes, counts and durations", () => {
@@ -72,5 +76,43 @@ describe("RateLimiter classes", () => {
     read.done();
     (await write).done();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+  });
+});
+
+describe("budgets shared between processes and with the server", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ar-budget-"));
+
+  it("two limiters on one file store share the window (two provider processes, one key)", async () => {
+    const a = new RateLimiter("write=2/300ms", Date.now, new FileStore("shared", 1, dir));
+    const b = new RateLimiter("write=2/300ms", Date.now, new FileStore("shared", 1, dir));
+    const t0 = Date.now();
+    (await a.acquire("write")).done();
+    (await b.acquire("write")).done();
+    const third = await b.acquire("write");
+    third.done();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(readdirSync(dir).some((f) => f.includes("secret"))).toBe(false);
+  });
+
+  it("a lock left by a crashed process is broken", async () => {
+    const store = new FileStore("stale", 1, dir);
+    writeFileSync(join(dir, "stale.json.lock"), "999999999");
+    const l = new RateLimiter("write=5/1s", Date.now, store);
+    const t0 = Date.now();
+    (await l.acquire("write")).done();
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
+  it("the server's X-RateLimit-Remaining/Reset count calls we did not make (an earlier command on the key)", async () => {
+    const l = new RateLimiter("read=5/1s,write=3/1s");
+    const h = { "x-ratelimit-limit": "3, 3;window=1", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String((Date.now() + 400) / 1000) };
+    const b = serverBudget(h)!;
+    expect(b.windowMs).toBe(1000);
+    l.observe("write", b.remaining, b.resetAt, b.windowMs);
+    const t0 = Date.now();
+    (await l.acquire("read")).done();
+    expect(Date.now() - t0).toBeLessThan(100);
+    (await l.acquire("write")).done();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
   });
 });
