@@ -125,7 +125,8 @@ export class RateLimiter {
   observe(cls: RateClass, remaining: number, resetAt: number, windowMs?: number): void {
     const mine = this.windows.map((w, i) => ({ w, i })).filter(({ w }) => w.classes.includes(cls));
     // The window the header speaks of: the one of that length, or the class's only one.
-    const target = windowMs !== undefined ? mine.filter(({ w }) => w.windowMs === windowMs) : mine.length === 1 ? mine : [];
+    const exact = mine.filter(({ w }) => w.windowMs === windowMs);
+    const target = exact.length ? exact : mine.length === 1 ? mine : [];
     if (!target.length) return;
     this.store.update((s) => {
       const t = this.now();
