@@ -107,6 +107,24 @@ describe("kit through the real CLI", () => {
     }
   });
 
+  it("a project stack with no config at all runs (credentials from the environment)", async () => {
+    const p = await projectStack({
+      project: "kit-noconfig",
+      // Reading config is what broke: the language host sent PULUMI_CONFIG=null.
+      program: `const pulumi = require("@pulumi/pulumi");\nconst { Note } = require("kit-probe");\nnew Note("n1", { title: new pulumi.Config("notes").get("title") ?? "env note", body: "b" });\n`,
+      env: { NOTES_TOKEN: TOKEN, NOTES_URL: emu.server.url },
+    });
+    try {
+      const up = await p.run(["up", "--yes"]);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect([...emu.notes.values()].some((n) => n.title === "env note")).toBe(true);
+      const down = await p.run(["destroy", "--yes"]);
+      expect(down.code, down.stdout + down.stderr).toBe(0);
+    } finally {
+      p.cleanup();
+    }
+  });
+
   it("a missing credential fails with the three ways to give it", async () => {
     const s = await inlineStack({
       project: "kit-nocred",

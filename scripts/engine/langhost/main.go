@@ -172,7 +172,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, program)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
+	// A stack with no config sends none: the SDK needs an object, not "null".
+	stackConfig := req.GetConfig()
+	if stackConfig == nil {
+		stackConfig = map[string]string{}
+	}
+	config, err := json.Marshal(stackConfig)
 	if err != nil {
 		return nil, err
 	}
