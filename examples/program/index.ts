@@ -59,11 +59,11 @@ const p1 = new OpsgenieTeamRoutingRule("p1-business-hours", {
   criteria: { type: "match-all-conditions", conditions: [{ field: "priority", operation: "equals", expectedValue: "P1" }] },
   timeRestriction: {
     type: "weekday-and-time-of-day",
-    restrictions: ["monday", "tuesday", "wednesday", "thursday", "friday"].map((day) => ({
-      startDay: day as "monday",
+    restrictions: (["monday", "tuesday", "wednesday", "thursday", "friday"] as const).map((day) => ({
+      startDay: day,
       startHour: 9,
       startMin: 0,
-      endDay: day as "monday",
+      endDay: day,
       endHour: businessHoursEnd,
       endMin: 0,
     })),

@@ -5,7 +5,7 @@ import { RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs } from "./retry";
 import { sleep } from "./idioms";
 import { processGlobal } from "./registry";
-import { debug } from "./log";
+import { debug, notice, visibleWaitMs } from "./log";
 import { engineGone } from "./engine-watch";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -206,6 +206,7 @@ export class VendorClient {
           const wait = e.retryAfterMs ?? backoffDelay(attempt, this.policy) + this.policy.baseDelayMs;
           if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
           rateLimitWait += wait;
+          if (wait >= visibleWaitMs()) notice(`${this.protocol.vendor}: rate limited (HTTP 429) on ${spec.method} ${spec.path}; waiting ${Math.ceil(wait / 1000)} s as the server asked`);
           this.limiter.blockUntil(Date.now() + wait);
           continue;
         }

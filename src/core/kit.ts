@@ -68,10 +68,6 @@ function related(a: readonly PropertyKey[], b: readonly PropertyKey[]): boolean 
   return true;
 }
 
-function camelHint(key: string): string {
-  const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
-  return camel !== key ? ` (inputs are camelCase: ${camel})` : "";
-}
 
 /** Validates with the zod schema; issues that touch a value not known yet (preview) are let through. */
 export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[] {
@@ -80,12 +76,82 @@ export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[]
   const unknowns = unknownPaths(news);
   return r.error.issues
     .filter((iss) => !unknowns.some((u) => related(u, iss.path)))
-    .flatMap((iss) =>
+    .flatMap((iss) => {
+      const property = formatPath(iss.path) || "(inputs)";
       // Name each unknown key itself: it is usually a typo or a vendor (snake_case) spelling.
-      iss.code === "unrecognized_keys"
-        ? iss.keys.map((k) => ({ property: formatPath([...iss.path, k]), reason: `unknown property${camelHint(k)}` }))
-        : [{ property: formatPath(iss.path) || "(inputs)", reason: iss.message }],
-    );
+      if (iss.code === "unrecognized_keys") {
+        const known = keysAt(schema, iss.path);
+        return iss.keys.map((k) => ({ property: formatPath([...iss.path, k]), reason: `unknown property${spellingHint(k, known)}` }));
+      }
+      // zod's own wording ("Invalid input: expected object, received undefined"); a schema's message stays.
+      if (iss.code === "invalid_type" && iss.message.startsWith("Invalid input: expected")) {
+        const value = valueAt(news, iss.path);
+        if (value === undefined) return [{ property, reason: `\`${property}\` is required` }];
+        return [{ property, reason: `must be ${article(iss.expected)}, not ${describe(value)}` }];
+      }
+      return [{ property, reason: iss.message.replace(/^Invalid (input|option): /, "") }];
+    });
+}
+
+function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
+  let cur = v;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[seg];
+  }
+  return cur;
+}
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+const describe = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : article(typeof v));
+
+// zod's own tree, read only to name the keys an object accepts (for spelling hints).
+interface ZodInternals {
+  _zod: { def: { type: string; shape?: Record<string, ZodInternals>; innerType?: ZodInternals; in?: ZodInternals; element?: ZodInternals; valueType?: ZodInternals; options?: ZodInternals[]; left?: ZodInternals; right?: ZodInternals; getter?: () => ZodInternals } };
+}
+
+function unwrap(s: ZodInternals): ZodInternals[] {
+  const d = s._zod?.def;
+  if (!d) return [];
+  if (d.innerType) return unwrap(d.innerType);
+  if (d.type === "pipe" && d.in) return unwrap(d.in);
+  if (d.type === "lazy" && d.getter) return unwrap(d.getter());
+  if (d.options) return d.options.flatMap(unwrap);
+  if (d.type === "intersection" && d.left && d.right) return [...unwrap(d.left), ...unwrap(d.right)];
+  return [s];
+}
+
+function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] {
+  let cur = unwrap(schema as ZodInternals);
+  for (const seg of path) {
+    cur = cur.flatMap((s) => {
+      const d = s._zod.def;
+      if (d.shape && typeof seg === "string" && d.shape[seg]) return unwrap(d.shape[seg]);
+      if (d.element && typeof seg === "number") return unwrap(d.element);
+      if (d.valueType) return unwrap(d.valueType);
+      return [];
+    });
+  }
+  return [...new Set(cur.flatMap((s) => Object.keys(s._zod.def.shape ?? {})))];
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** " (inputs are camelCase: x)" for a vendor spelling, " (did you mean x?)" for a near miss. */
+function spellingHint(key: string, known: readonly string[]): string {
+  const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
+  if (camel !== key && (known.includes(camel) || !known.length)) return ` (inputs are camelCase: ${camel})`;
+  const best = known
+    .map((k) => ({ k, d: k.toLowerCase() === key.toLowerCase() ? 0 : distance(key, k) }))
+    .sort((x, y) => x.d - y.d)[0];
+  if (best && key.length >= 3 && best.d <= Math.max(1, Math.floor(key.length / 3))) return ` (did you mean ${best.k}?)`;
+  return camel !== key ? ` (inputs are camelCase: ${camel})` : "";
 }
 
 function plain<T>(v: T): T {
@@ -210,12 +276,18 @@ function diff(def: AnyDefinition, oldsRaw: Record<string, unknown>, newsRaw: Rec
   return { ...r, changes: true, replaces: [...new Set([...(r.replaces ?? []), ...replaced])] };
 }
 
-/** Input types as users may pass them: any value may be an Output. */
-export type DeepInput<T> = T extends string | number | boolean | null | undefined
+/**
+ * Input types as users may pass them: any value, at any depth, may be an Output of
+ * its whole type. Not distributive: `Output<"a" | "b">` and `Output<boolean>` must
+ * fit a field typed `"a" | "b"` or `boolean`, not only `Output<"a">`.
+ */
+export type DeepInput<T> = undefined extends T ? DeepInputOf<Exclude<T, undefined>> | undefined : DeepInputOf<T>;
+
+type DeepInputOf<T> = [T] extends [string | number | boolean | null]
   ? pulumi.Input<T>
-  : T extends (infer E)[]
+  : [T] extends [readonly (infer E)[]]
     ? pulumi.Input<DeepInput<E>[]>
-    : T extends object
+    : [T] extends [object]
       ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
       : pulumi.Input<T>;
 
@@ -261,11 +333,19 @@ export function makeShim(runtimeModule: string, key: string): pulumi.dynamic.Res
   const KEY = key;
   // Resolved from the project directory (the provider process's cwd): its
   // node_modules, or the package's own folder by self-reference (the demo).
-  const call = (method: string, args: unknown[]) =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ((require("module") as typeof import("module")).createRequire(`${process.cwd()}/`)(MOD) as {
-      dispatch(k: string, m: string, a: unknown[]): Promise<never>;
-    }).dispatch(KEY, method, args);
+  const call = (method: string, args: unknown[]) => {
+    let runtime: { dispatch(k: string, m: string, a: unknown[]): Promise<never> };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      runtime = (require("module") as typeof import("module")).createRequire(`${process.cwd()}/`)(MOD);
+    } catch (e) {
+      throw new Error(
+        `cannot load ${MOD} from ${process.cwd()} (${String((e as Error).message).split("\n")[0]}). ` +
+          `Run pulumi from the project directory, and install the package there (npm install ${MOD.split("/")[0]})`,
+      );
+    }
+    return runtime.dispatch(KEY, method, args);
+  };
   return {
     configure: (req) => call("configure", [req]),
     check: (olds, news) => call("check", [olds, news]),

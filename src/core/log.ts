@@ -9,3 +9,11 @@ export function debug(message: string): void {
 export function warn(message: string): void {
   process.stderr.write(`warning: ${redactSecrets(message)}\n`);
 }
+
+/** A line the user should see while something slow happens (long waits): provider stderr reaches the CLI. */
+export function notice(message: string): void {
+  process.stderr.write(`${redactSecrets(message)}\n`);
+}
+
+/** Waits at least this long are announced (rate-limit pacing, 429s, asynchronous processing). */
+export const visibleWaitMs = () => Number(process.env.ALERT_ROUTING_VISIBLE_WAIT_MS ?? 5_000);

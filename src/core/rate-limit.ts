@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { processGlobal } from "./registry";
 import { sleep } from "./idioms";
+import { notice, visibleWaitMs } from "./log";
 import { FileStore, MemoryStore, type BudgetStore } from "./budget-store";
 
 export type RateClass = "read" | "write";
@@ -47,6 +48,10 @@ export class RateLimiter {
   private readonly store: BudgetStore;
   readonly spec: string;
 
+  private readonly queued: Record<RateClass, number> = { read: 0, write: 0 };
+  /** Names the limiter in the lines that announce long waits. */
+  label = "";
+
   constructor(spec: string, private readonly now: () => number = Date.now, store?: BudgetStore) {
     this.spec = spec;
     this.windows = parseRateLimits(spec);
@@ -78,16 +83,25 @@ export class RateLimiter {
   acquire(cls: RateClass): Promise<Slot> {
     const started = this.now();
     let stamp = 0;
+    this.queued[cls]++;
     const turn = this.queues[cls].then(async () => {
+      let announced = 0;
       for (;;) {
         const r = this.take(cls);
         if (r.stamp !== undefined) {
           stamp = r.stamp;
           return;
         }
-        await sleep(r.waitUntil - this.now() + 1);
+        const wait = r.waitUntil - this.now() + 1;
+        if (wait >= visibleWaitMs() && this.now() - announced >= visibleWaitMs()) {
+          announced = this.now();
+          const limits = this.windows.filter((w) => w.classes.includes(cls)).map((w) => `${w.limit}/${w.windowMs / 1000}s`).join(", ");
+          notice(`${this.label || "alert-routing"}: waiting ${Math.ceil(wait / 1000)} s for ${cls} budget (${limits}), ${this.queued[cls]} queued`);
+        }
+        await sleep(wait);
       }
     });
+    void turn.finally(() => this.queued[cls]--).catch(() => undefined);
     this.queues[cls] = turn.catch(() => undefined);
     return turn.then(() => ({
       waitedMs: this.now() - started,
@@ -167,6 +181,7 @@ export function limiterFor(vendor: string, credential: string, spec: string, bas
   if (!l) {
     const shared = process.env.ALERT_ROUTING_SHARED_BUDGET !== "0";
     l = new RateLimiter(spec, Date.now, shared ? new FileStore(`${vendor}-${id}`, parseRateLimits(spec).length) : undefined);
+    l.label = vendor;
     limiters.set(id, l);
   }
   return l;

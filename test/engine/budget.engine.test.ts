@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
-import { fixtureDir, inlineStack } from "./harness";
+import { fixtureDir, inlineStack, projectStack } from "./harness";
 
 // Rate budgets across provider processes: each command (and each stack of platform
 // tooling) is its own provider process, while the vendor counts calls per key.
@@ -98,6 +98,30 @@ describe("one Rootly budget across provider processes", () => {
       for (const s of stacks) await s.stack.destroy();
     } finally {
       for (const s of stacks) await s.cleanup();
+    }
+  });
+
+  it("a long wait for budget is a line the user sees in `pulumi up`", async () => {
+    const p = await projectStack({
+      project: "budget-visible",
+      program: `const { RootlyAlertRoute } = require("pulumi-alert-routing");
+for (let i = 0; i < 5; i++) new RootlyAlertRoute("v" + i, { name: "visible " + i, alertsSourceIds: [${JSON.stringify(source)}],
+  rules: [{ name: "all", fallbackRule: true, destinations: [{ targetType: "Service", targetId: ${JSON.stringify(service)} }], conditionGroups: [] }] });
+`,
+      config: {
+        "rootly:apiToken": { value: emu.credential, secret: true },
+        "rootly:apiUrl": { value: emu.server.url },
+        "rootly:rateLimits": { value: LIMITS },
+      },
+      env: { ALERT_ROUTING_VISIBLE_WAIT_MS: "1000" },
+    });
+    try {
+      const up = await p.run(["up", "--yes"]);
+      expect(up.code, up.stdout + up.stderr).toBe(0);
+      expect(up.stdout + up.stderr).toMatch(/rootly: waiting \d+ s for write budget \(3\/3s\), \d+ queued/);
+      expect((await p.run(["destroy", "--yes"])).code).toBe(0);
+    } finally {
+      p.cleanup();
     }
   });
 });

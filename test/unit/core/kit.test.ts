@@ -115,3 +115,27 @@ describe("providerShim", () => {
     expect(providerShim("pulumi-alert-routing/runtime", "rootly:AlertRoute")).not.toBe(providerShim("pulumi-alert-routing/runtime", "opsgenie:TeamRoutingRule"));
   });
 });
+
+describe("check's wording", () => {
+  const schema = z.strictObject({
+    name: z.string(),
+    order: z.number().int().optional(),
+    criteria: z.strictObject({ type: z.enum(["match-all", "match-any-condition"]) }),
+    list: z.array(z.strictObject({ field: z.string(), expectedValue: z.string().optional() })).optional(),
+  });
+  it("a near miss gets a did-you-mean, at any depth", () => {
+    const f = validate(schema, { name: "n", ordr: 1, criteria: { type: "match-all" }, list: [{ field: "f", expectedvalue: "x" }] });
+    expect(f).toEqual([
+      { property: "list[0].expectedvalue", reason: "unknown property (did you mean expectedValue?)" },
+      { property: "ordr", reason: "unknown property (did you mean order?)" },
+    ]);
+  });
+  it("a missing value is required, a wrong kind says what it must be: no zod wording", () => {
+    const f = validate(schema, { name: 7 });
+    expect(f).toEqual([
+      { property: "name", reason: "must be a string, not a number" },
+      { property: "criteria", reason: "`criteria` is required" },
+    ]);
+    expect(JSON.stringify(validate(schema, { name: "n", criteria: { type: "x" } }))).not.toMatch(/Invalid (input|option)/);
+  });
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,5 +114,23 @@ describe("budgets shared between processes and with the server", () => {
     expect(Date.now() - t0).toBeLessThan(100);
     (await l.acquire("write")).done();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(380);
+  });
+});
+
+describe("long waits are announced", () => {
+  it("a wait for budget prints the vendor, the class, how long and how many are queued", async () => {
+    process.env.ALERT_ROUTING_VISIBLE_WAIT_MS = "100";
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((s) => (lines.push(String(s)), true));
+    try {
+      const l = new RateLimiter("write=1/300ms");
+      l.label = "rootly";
+      const slots = await Promise.all([l.acquire("write"), l.acquire("write"), l.acquire("write")]);
+      for (const s of slots) s.done();
+    } finally {
+      spy.mockRestore();
+      delete process.env.ALERT_ROUTING_VISIBLE_WAIT_MS;
+    }
+    expect(lines.join("")).toMatch(/rootly: waiting 1 s for write budget \(1\/0\.3s\), 2 queued/);
   });
 });
