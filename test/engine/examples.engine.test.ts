@@ -77,11 +77,25 @@ describe("examples", () => {
       const payments = [...og.teams.values()].find((t) => t.name === "Payments")!;
       expect(payments.rules.map((r) => r.name)).toEqual(["Business hours", "Default Routing Rule"]);
 
+      // Progress comes from engine events: one line per resource operation, and the error once.
+      expect(lines).toContain("[Platform] create opsgenie:TeamRoutingRule platform-kubernetes-alerts");
+      expect(byTeam.Search.error!.match(/Search/g)!.length).toBeLessThanOrEqual(2);
+      expect(lines.filter((l) => l.startsWith("[Search] failed:")).length).toBe(1);
+
       // A second run plans nothing and calls no API.
       og.server.resetLog();
       const again = await deployTeams(teams.slice(0, 2), { workDir: work, env, previewOnly: true, log: () => undefined });
       expect(again.every((r) => r.ok && !r.planned?.create && !r.planned?.update)).toBe(true);
       expect(og.server.log).toHaveLength(0);
+
+      // Payments leaves the routing file: --prune destroys its stack, and only its rules go.
+      const pruned = await deployTeams(teams.slice(0, 1), { workDir: work, env, prune: true, log: () => undefined });
+      const gone = pruned.find((r) => r.stack === "payments");
+      expect(gone?.ok, gone?.error).toBe(true);
+      expect(gone?.action).toBe("destroyed");
+      expect(pruned.some((r) => r.stack === "search")).toBe(true);
+      expect(payments.rules.map((r) => r.name)).toEqual(["Default Routing Rule"]);
+      expect(platform.rules.map((r) => r.name)).toEqual(["P1 pages the escalation", "Kubernetes alerts", "Default Routing Rule"]);
     });
   });
 });
