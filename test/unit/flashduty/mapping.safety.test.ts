@@ -126,6 +126,8 @@ describe("FlashdutyMappingData: ownership, gone, limits and partial failures (is
     expect(e.message).toMatch(/failed partway: the 9499 row\(s\) it had added to mapping schema \w+ were removed again/);
     expect(keys()).toEqual(["host-5", "pre-1"]);
     expect(emu.rows(SID).find((r) => r.key === "host-5")!.fields.owner).toBe("alice");
+    const n = (path: string) => emu.server.calls({ path: `/enrichment/mapping/data/${path}` }).length;
+    console.log(`flashduty partial create: ${n("upsert")} upserts (9 ok + retries of the 10th), ${n("list")} lists, ${n("delete")} deletes; rows left: ${emu.rows(SID).length}`);
   });
 
   it("the server's row limit partway through a create: the error names the limit and no new row remains", async () => {
