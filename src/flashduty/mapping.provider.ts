@@ -213,11 +213,20 @@ async function rowLimitProblem(client: VendorClient, news: MappingDataArgs, labe
 }
 
 /**
- * A create that failed partway removes the rows it added (rows that were there before
- * it, adopted or not, stay). After an ambiguous failure the last batch may have landed
- * in part: the schema is listed to find those rows too.
+ * A create that failed partway removes the rows it added, and puts back the previous
+ * values of rows it adopted and changed (rows that were there before it stay). After an
+ * ambiguous failure the last batch may have landed in part: the schema is listed to find
+ * those rows too.
  */
-async function undoCreate(client: VendorClient, schemaId: string, labels: SchemaLabels, fresh: Set<string>, written: LiveRow[], cause: unknown): Promise<never> {
+async function undoCreate(
+  client: VendorClient,
+  schemaId: string,
+  labels: SchemaLabels,
+  fresh: Set<string>,
+  previous: readonly Row[],
+  written: LiveRow[],
+  cause: unknown,
+): Promise<never> {
   const sk = (r: Row) => sourceKey(r, labels.sourceLabels);
   const causeText = cause instanceof Error ? cause.message.replace(/^flashduty: /, "") : String(cause);
   let removed = 0;
@@ -227,6 +236,8 @@ async function undoCreate(client: VendorClient, schemaId: string, labels: Schema
       for (const l of await listAll(client, schemaId, labels)) if (fresh.has(sk(l.row))) keys.add(l.key);
     await deleteKeys(client, schemaId, [...keys]);
     removed = keys.size;
+    // Sending the old values of rows we did not touch is harmless (same values), so all adopted-and-changed rows go back.
+    if (previous.length) await upsertRows(client, schemaId, [...previous], labels);
   } catch (e) {
     throw new VendorError({
       vendor: VENDOR,
@@ -239,7 +250,9 @@ async function undoCreate(client: VendorClient, schemaId: string, labels: Schema
   throw new VendorError({
     vendor: VENDOR,
     kind: isVendorError(cause) ? cause.kind : "server",
-    message: `${causeText}. The create failed partway: the ${removed} row(s) it had added to mapping schema ${schemaId} were removed again (rows that were there before were left).`,
+    message:
+      `${causeText}. The create failed partway: the ${removed} row(s) it had added to mapping schema ${schemaId} were removed again` +
+      (previous.length ? ` and the ${previous.length} row(s) it had adopted got their previous values back.` : ` (rows that were there before were left).`),
   });
 }
 
@@ -308,7 +321,11 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
       // Rows this create adds (not there before it): the ones a failure partway takes back out.
       const fresh = new Set(upserts.map((r) => sourceKey(r, labels.sourceLabels)).filter((k) => !liveBySource.has(k)));
       const written: LiveRow[] = [];
-      const newKeys = await upsertRows(client, args.schemaId, upserts, labels, written).catch((e: unknown) => undoCreate(client, args.schemaId, labels, fresh, written, e));
+      // Rows that were there and that this create changes (adoptExisting): their values before it.
+      const previous = upserts.map((r) => liveBySource.get(sourceKey(r, labels.sourceLabels))?.row).filter((r): r is Row => r !== undefined);
+      const newKeys = await upsertRows(client, args.schemaId, upserts, labels, written).catch((e: unknown) =>
+        undoCreate(client, args.schemaId, labels, fresh, previous, written, e),
+      );
       let j = 0;
       const allKeys = keys.map((k) => k ?? newKeys[j++]);
       return { id: args.schemaId, outs: outputsOf(args, labels, rows, allKeys) };
