@@ -15,8 +15,8 @@ export const LIMITS = {
 /** Flashduty ids are int64; every id seen so far fits a JS safe integer. A digit string is accepted too. */
 const id = (what: string) =>
   z.preprocess(
-    // A digit string beyond the safe range must not round to a neighbouring id: leave it a string (refused below).
-    (v) => (typeof v === "string" && /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v),
+    // A digit string past the safe range rounds to 2^53 or more, which `max` below refuses (never a neighbouring id).
+    (v) => (typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v),
     z
       .number({ error: `${what} must be a positive integer` })
       .int(`${what} must be a positive integer`)
