@@ -107,6 +107,6 @@ describe("FlashdutyRoute check", () => {
     expect(withSection("  ")).toEqual(["sections[0].name"]);
     expect(withSection(" top")).toEqual(["sections[0].name"]);
     expect(withSection("x".repeat(255))).toEqual([]);
-    expect(validate(routeSchema, { ...ok, integrationId: "9007199254740993" })).toEqual([{ property: "integrationId", reason: "integrationId is larger than a safe integer" }]);
+    expect(validate(routeSchema, { ...ok, integrationId: "9007199254740993" })).toContainEqual({ property: "integrationId", reason: "integrationId is larger than a safe integer" });
   });
 });
