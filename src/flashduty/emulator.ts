@@ -74,6 +74,16 @@ export interface FlashdutyEmulator extends VendorEmulator {
   /** An edit made in the console: writes the rule unconditionally and bumps its version. */
   editRouteOutOfBand(integrationId: number, change: (r: EmuRoute) => void): EmuRoute;
   rows(schemaId: string): EmuRow[];
+  /**
+   * The next `times` requests to `path` answer as if the object were missing: a
+   * `ResourceNotFound` error, or `data: null` (what a lagging replica or a proxy
+   * in a bad moment gives). Nothing is changed.
+   */
+  answerMissing(path: string, opts?: { times?: number; as?: "not-found" | "null" }): void;
+  /** The next `times` requests to `path` get a 502 HTML page from a "proxy" that quotes the APP key with no prefix. */
+  proxyPageQuotingKey(path: string, times?: number): void;
+  /** Forgets what `answerMissing` and `proxyPageQuotingKey` set up. */
+  clearGlitches(): void;
 }
 
 const STATUS: Record<string, number> = {
@@ -100,6 +110,7 @@ const PATHS = [
   "/route/list",
   "/route/upsert",
   "/enrichment/mapping/schema/info",
+  "/enrichment/mapping/schema/list",
   "/enrichment/mapping/data/list",
   "/enrichment/mapping/data/upsert",
   "/enrichment/mapping/data/delete",
@@ -123,6 +134,8 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
   const schemas = new Map<string, EmuSchema>();
   const data = new Map<string, Map<string, EmuRow>>();
   const writing = new Set<string>();
+  const missing = new Map<string, { left: number; as: "not-found" | "null" }>();
+  const proxyPages = new Map<string, number>();
   let rowSeq = 0;
 
   const fail = (code: string, message: string, headers?: Record<string, string>): EmuResponse => ({
@@ -154,6 +167,18 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       const ct = String(req.headers["content-type"] ?? "");
       if (!ct.toLowerCase().startsWith("application/json")) return fail("InvalidContentType", "Content-Type not supported, please use application/json.");
       if (req.jsonError || req.body === null || typeof req.body !== "object" || Array.isArray(req.body)) return invalid("request body must be a JSON object");
+      const page = proxyPages.get(req.path);
+      if (page) {
+        proxyPages.set(req.path, page - 1);
+        // A gateway error page whose key starts 12 characters before the 300th: a cut there would keep a piece of it.
+        const head = "<html><body><h1>502 Bad Gateway</h1><p>upstream rejected credential ".padEnd(288, " ");
+        return { status: 502, headers: { "content-type": "text/html" }, body: `${head}${appKey} for ${req.path}</p></body></html>` };
+      }
+      const gone = missing.get(req.path);
+      if (gone && gone.left > 0) {
+        gone.left--;
+        return gone.as === "null" ? ok(null) : fail("ResourceNotFound", "The referenced resource does not exist.");
+      }
       return undefined;
     },
     decorate(req, res) {
@@ -188,7 +213,8 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
   server.route("POST", "/route/list", (req) => {
     const ids = body(req).integration_ids;
     if (!Array.isArray(ids) || !ids.every(isInt)) return invalid("integration_ids must be a list of integration ids");
-    return ok({ items: ids.map((i) => routes.get(i)).filter((r) => r && r.status !== "deleted") });
+    // A deleted integration's rule is gone with it.
+    return ok({ items: ids.map((i) => (integrations.has(i) ? routes.get(i) : undefined)).filter((r) => r && r.status !== "deleted") });
   });
 
   function validateRoute(b: Record<string, unknown>): string | EmuRoute["cases"] {
@@ -311,6 +337,11 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
     const id = body(req).schema_id;
     if (typeof id !== "string" || !id) return invalid("schema_id is required");
     return ok(schemas.get(id) ?? null);
+  });
+
+  server.route("POST", "/enrichment/mapping/schema/list", () => {
+    const items = [...schemas.values()].sort((a, b) => a.created_at - b.created_at);
+    return ok({ total: items.length, items });
   });
 
   server.route("POST", "/enrichment/mapping/data/list", (req) => {
@@ -461,6 +492,12 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       return r;
     },
     rows: (schemaId) => [...rowsOf(schemaId).values()],
+    answerMissing: (path, o = {}) => void missing.set(path, { left: o.times ?? 1, as: o.as ?? "not-found" }),
+    proxyPageQuotingKey: (path, times = 1) => void proxyPages.set(path, times),
+    clearGlitches() {
+      missing.clear();
+      proxyPages.clear();
+    },
     seedDemo() {
       for (const id of [6113996590131, 6113996590132]) integrations.add(id);
       emu.seedChannel(2533748993131, "sre-oncall");

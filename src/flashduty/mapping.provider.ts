@@ -1,11 +1,14 @@
 import { sameJson } from "../core/json";
-import { VendorError } from "../core/errors";
+import { VendorError, isVendorError } from "../core/errors";
+import { readConfirmed } from "../core/idioms";
+import { adoptConflictMessage, claim, claimedBy } from "../core/ownership";
+import { warn } from "../core/log";
 import type { VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
 import { processGlobal } from "../core/registry";
 import { flashdutyClient, post } from "./client";
 import { diffMappingData, planRows, type MappingDataOutputs } from "./mapping.diff";
-import { DELETE_BATCH, UPSERT_BATCH, checkRowsAgainstLabels, mappingDataSchema, type MappingDataArgs } from "./mapping.schema";
+import { DELETE_BATCH, MAX_ROWS, UPSERT_BATCH, checkRowsAgainstLabels, mappingDataSchema, type MappingDataArgs } from "./mapping.schema";
 import { VENDOR } from "./protocol";
 import {
   canonicalRow,
@@ -40,6 +43,58 @@ export async function schemaLabels(client: VendorClient, schemaId: string): Prom
     p.then((l) => (l ? undefined : cache.delete(key))).catch(() => cache.delete(key));
   }
   return p;
+}
+
+/** The schema as `/enrichment/mapping/schema/list` shows it: the parent collection that confirms "gone". */
+async function schemaListed(client: VendorClient, schemaId: string): Promise<SchemaLabels | undefined> {
+  const d = await post<{ items?: WireSchema[] | null } | null>(client, "/enrichment/mapping/schema/list", {}, { read: true });
+  const w = (d?.items ?? []).find((x) => x.schema_id === schemaId);
+  return w ? schemaLabelsFromWire(w) : undefined;
+}
+
+/** A missing schema only once a second lookup and the schema list agree: a transient not-found drops nothing. */
+async function schemaLabelsConfirmed(client: VendorClient, schemaId: string): Promise<SchemaLabels | undefined> {
+  return readConfirmed({ read: () => schemaLabels(client, schemaId), listed: () => schemaListed(client, schemaId) });
+}
+
+// ---------- ownership within one run ----------
+// A row is claimed by the resource that creates, adopts or updates it, and declared by
+// every resource whose check sees it (check runs for each resource of the program before
+// any delete of a removed one, and needs no labels, so no API call). Deletes in the same
+// run (the old name in a rename, a row moved between resources) leave such rows alone.
+const rowId = (schemaId: string, sk: string) => `row:${schemaId}:${sk}`;
+const OWNER = (schemaId: string) => `a FlashdutyMappingData of this stack on schema ${schemaId}`;
+
+function claimRows(schemaId: string, rows: readonly Row[], sourceLabels: readonly string[]): void {
+  for (const r of rows) claim(VENDOR, rowId(schemaId, sourceKey(r, sourceLabels)), OWNER(schemaId));
+}
+
+function declaredRows(): Map<string, (readonly Row[])[]> {
+  return processGlobal("flashduty-declared-rows.v1", () => new Map<string, (readonly Row[])[]>());
+}
+
+function declareRows(schemaId: string, rows: readonly Row[]): void {
+  const m = declaredRows();
+  m.set(schemaId, [...(m.get(schemaId) ?? []), rows]);
+}
+
+/** Drops the deletions of rows another resource of this run claimed or declared, with one warning for all of them. */
+function unclaimed(schemaId: string, rows: readonly { key: string; row: Row }[], sourceLabels: readonly string[], why: string): string[] {
+  if (!rows.length) return [];
+  const declared = new Set((declaredRows().get(schemaId) ?? []).flatMap((list) => list.map((r) => sourceKey(r, sourceLabels))));
+  const keep: string[] = [];
+  let claimed = 0;
+  for (const r of rows) {
+    const sk = sourceKey(r.row, sourceLabels);
+    if (declared.has(sk) || claimedBy(VENDOR, rowId(schemaId, sk)) !== undefined) claimed++;
+    else keep.push(r.key);
+  }
+  if (claimed)
+    warn(
+      `flashduty: not deleting ${claimed} row(s) of mapping schema ${schemaId} (${why}): another FlashdutyMappingData of this stack declares them in this update ` +
+        `(a rename or a move); this resource lets go of them`,
+    );
+  return keep;
 }
 
 /** The API takes one writer per schema; writers in this process queue up instead of tripping RequestTooFrequently. */
@@ -81,21 +136,24 @@ async function anyRows(client: VendorClient, schemaId: string): Promise<boolean>
 }
 
 /** Sends rows in batches of 1000 and returns the server's key of each, in order. */
-async function upsertRows(client: VendorClient, schemaId: string, rows: Row[], labels: SchemaLabels): Promise<string[]> {
+async function upsertRows(client: VendorClient, schemaId: string, rows: Row[], labels: SchemaLabels, written: LiveRow[] = []): Promise<string[]> {
   const keys: string[] = [];
   for (let i = 0; i < rows.length; i += UPSERT_BATCH) {
     const batch = rows.slice(i, i + UPSERT_BATCH);
     // Keyed on source values, so sending the same docs twice is harmless: retry through 5xx and resets.
     const d = await post<{ keys?: string[] | null } | null>(client, "/enrichment/mapping/data/upsert", { schema_id: schemaId, docs: batch.map(rowToWire) }, { idempotent: true });
     const got = d?.keys ?? [];
-    if (got.length === batch.length) keys.push(...got);
-    else {
+    if (got.length === batch.length) {
+      keys.push(...got);
+      batch.forEach((row, j) => written.push({ key: got[j], row }));
+    } else {
       // Keys did not line up with the docs: take them from the live rows rather than guessing how they are built.
       const bySource = new Map((await listAll(client, schemaId, labels)).map((l) => [sourceKey(l.row, labels.sourceLabels), l.key]));
       for (const r of batch) {
         const k = bySource.get(sourceKey(r, labels.sourceLabels));
         if (k === undefined) throw new VendorError({ vendor: VENDOR, kind: "server", message: `row ${sourceKey(r, labels.sourceLabels)} was upserted but is not in schema ${schemaId}` });
         keys.push(k);
+        written.push({ key: k, row: r });
       }
     }
   }
@@ -129,6 +187,75 @@ async function requireLabels(client: VendorClient, schemaId: string): Promise<Sc
 }
 
 
+/**
+ * The schema's row limit counts every row, not only ours: rows already there that this
+ * resource does not declare (and does not own, since owned rows it drops are deleted first)
+ * stay. One `list` (limit 1) when the schema is small; the whole schema only near the limit.
+ */
+async function rowLimitProblem(client: VendorClient, news: MappingDataArgs, labels: SchemaLabels, owned: readonly Row[]): Promise<CheckFailure | undefined> {
+  if (news.exclusive) return undefined; // rows nobody declared are deleted before the upserts
+  const sk = (r: Row) => sourceKey(r, labels.sourceLabels);
+  const declared = new Set(news.rows.map(sk));
+  const page = await post<WireMappingList | null>(client, "/enrichment/mapping/data/list", { schema_id: news.schemaId, orderby: "created_at", asc: true, limit: 1 }, { read: true });
+  const total = page?.total ?? 0;
+  // `total` is capped at 1,000: below the cap it is exact, and declared + total bounds the result.
+  if (total < 1000 && total + declared.size <= MAX_ROWS) return undefined;
+  const ownedKeys = new Set(owned.map(sk));
+  const others = (await listAll(client, news.schemaId, labels)).filter((l) => !declared.has(sk(l.row)) && !ownedKeys.has(sk(l.row))).length;
+  if (others + declared.size <= MAX_ROWS) return undefined;
+  return {
+    property: "rows",
+    reason:
+      `mapping schema ${news.schemaId} would hold ${others + declared.size} rows, over Flashduty's limit of ${MAX_ROWS.toLocaleString("en-US")} rows per schema: ` +
+      `${declared.size} declared in rows + ${others} other row(s) already in the schema that this resource does not declare. ` +
+      `Remove rows, or set exclusive: true to replace the other rows.`,
+  };
+}
+
+/**
+ * A create that failed partway removes the rows it added, and puts back the previous
+ * values of rows it adopted and changed (rows that were there before it stay). After an
+ * ambiguous failure the last batch may have landed in part: the schema is listed to find
+ * those rows too.
+ */
+async function undoCreate(
+  client: VendorClient,
+  schemaId: string,
+  labels: SchemaLabels,
+  fresh: Set<string>,
+  previous: readonly Row[],
+  written: LiveRow[],
+  cause: unknown,
+): Promise<never> {
+  const sk = (r: Row) => sourceKey(r, labels.sourceLabels);
+  const causeText = cause instanceof Error ? cause.message.replace(/^flashduty: /, "") : String(cause);
+  let removed = 0;
+  try {
+    const keys = new Set(written.filter((w) => fresh.has(sk(w.row))).map((w) => w.key));
+    if (!isVendorError(cause) || cause.ambiguous || cause.kind === "server" || cause.kind === "network" || cause.kind === "timeout")
+      for (const l of await listAll(client, schemaId, labels)) if (fresh.has(sk(l.row))) keys.add(l.key);
+    await deleteKeys(client, schemaId, [...keys]);
+    removed = keys.size;
+    // Sending the old values of rows we did not touch is harmless (same values), so all adopted-and-changed rows go back.
+    if (previous.length) await upsertRows(client, schemaId, [...previous], labels);
+  } catch (e) {
+    throw new VendorError({
+      vendor: VENDOR,
+      kind: isVendorError(cause) ? cause.kind : "server",
+      message:
+        `${causeText}. The create had written ${written.length} row(s) to mapping schema ${schemaId}; removing them failed too ` +
+        `(${e instanceof Error ? e.message : String(e)}), so some may remain outside Pulumi's state: rerun with adoptExisting: true to take them over, or delete them in Flashduty.`,
+    });
+  }
+  throw new VendorError({
+    vendor: VENDOR,
+    kind: isVendorError(cause) ? cause.kind : "server",
+    message:
+      `${causeText}. The create failed partway: the ${removed} row(s) it had added to mapping schema ${schemaId} were removed again` +
+      (previous.length ? ` and the ${previous.length} row(s) it had adopted got their previous values back.` : ` (rows that were there before were left).`),
+  });
+}
+
 export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingDataOutputs> = {
   module: "flashduty",
   type: "MappingData",
@@ -137,17 +264,22 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
   diff: diffMappingData,
 
   async checkRemote(news, olds) {
+    declareRows(news.schemaId, news.rows);
+    const sameSchema = olds !== undefined && olds.schemaId === news.schemaId;
+    const known = sameSchema && Array.isArray(olds.sourceLabels) && Array.isArray(olds.resultLabels);
     // Steady state: inputs that already passed check need no API call (a preview makes none).
-    if (olds && olds.schemaId === news.schemaId && Array.isArray(olds.rows) && sameJson(olds.rows, news.rows)) return [];
+    if (sameSchema && Array.isArray(olds.rows) && sameJson(olds.rows, news.rows)) return [];
     let labels: SchemaLabels | undefined;
-    if (olds && olds.schemaId === news.schemaId && Array.isArray(olds.sourceLabels) && Array.isArray(olds.resultLabels))
-      labels = { sourceLabels: olds.sourceLabels, resultLabels: olds.resultLabels };
+    const client = flashdutyClient();
+    if (known) labels = { sourceLabels: olds.sourceLabels!, resultLabels: olds.resultLabels! };
     else {
-      const client = flashdutyClient();
       labels = await schemaLabels(client, news.schemaId);
       if (!labels) return [{ property: "schemaId", reason: `mapping schema ${news.schemaId} does not exist at ${client.endpoint.baseUrl}` }] as CheckFailure[];
     }
-    return checkRowsAgainstLabels(news.rows, labels);
+    const failures = checkRowsAgainstLabels(news.rows, labels);
+    if (failures.length) return failures;
+    const limit = await rowLimitProblem(client, news, labels, sameSchema && Array.isArray(olds.rows) ? olds.rows : []);
+    return limit ? [limit] : [];
   },
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
@@ -177,14 +309,23 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
         throw new VendorError({
           vendor: VENDOR,
           kind: "conflict",
-          message:
-            `${conflicts.length} declared row(s) already exist in mapping schema ${args.schemaId} (${conflicts.slice(0, 5).join("; ")}${conflicts.length > 5 ? "; ..." : ""}). ` +
-            `Set \`adoptExisting: true\` to take them over, or remove them from the program.`,
+          message: adoptConflictMessage(
+            `${conflicts.length} declared row(s) of mapping schema ${args.schemaId}`,
+            `${conflicts.slice(0, 5).join("; ")}${conflicts.length > 5 ? "; ..." : ""}`,
+          ),
         });
       }
-      const stale = args.exclusive ? live.filter((l) => !declared.has(sourceKey(l.row, labels.sourceLabels))).map((l) => l.key) : [];
+      claimRows(args.schemaId, rows, labels.sourceLabels);
+      const stale = args.exclusive ? unclaimed(args.schemaId, live.filter((l) => !declared.has(sourceKey(l.row, labels.sourceLabels))), labels.sourceLabels, "exclusive") : [];
       await deleteKeys(client, args.schemaId, stale);
-      const newKeys = await upsertRows(client, args.schemaId, upserts, labels);
+      // Rows this create adds (not there before it): the ones a failure partway takes back out.
+      const fresh = new Set(upserts.map((r) => sourceKey(r, labels.sourceLabels)).filter((k) => !liveBySource.has(k)));
+      const written: LiveRow[] = [];
+      // Rows that were there and that this create changes (adoptExisting): their values before it.
+      const previous = upserts.map((r) => liveBySource.get(sourceKey(r, labels.sourceLabels))?.row).filter((r): r is Row => r !== undefined);
+      const newKeys = await upsertRows(client, args.schemaId, upserts, labels, written).catch((e: unknown) =>
+        undoCreate(client, args.schemaId, labels, fresh, previous, written, e),
+      );
       let j = 0;
       const allKeys = keys.map((k) => k ?? newKeys[j++]);
       return { id: args.schemaId, outs: outputsOf(args, labels, rows, allKeys) };
@@ -193,7 +334,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
 
   async read(id, props) {
     const client = flashdutyClient();
-    const labels = await schemaLabels(client, id);
+    const labels = await schemaLabelsConfirmed(client, id);
     if (!labels) return undefined;
     const live = await listAll(client, id, labels);
     const args: MappingDataArgs = { schemaId: id, rows: [], exclusive: props.exclusive ?? false, adoptExisting: props.adoptExisting };
@@ -223,12 +364,15 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
       Array.isArray(olds.sourceLabels) && Array.isArray(olds.resultLabels) ? { sourceLabels: olds.sourceLabels, resultLabels: olds.resultLabels } : await requireLabels(client, id);
     return withSchemaLock(args.schemaId, async () => {
       const plan = planRows({ rows: olds.rows, keys: olds.keys, sourceLabels: labels.sourceLabels }, args.rows);
-      let deletes = plan.deletes;
+      claimRows(args.schemaId, plan.rows, labels.sourceLabels);
+      const removing = new Set(plan.deletes);
+      const removed = (olds.rows ?? []).map((row, i) => ({ key: olds.keys?.[i] ?? "", row })).filter((r) => removing.has(r.key));
+      let deletes = unclaimed(args.schemaId, removed, labels.sourceLabels, "removed from this resource");
       if (args.exclusive && !olds.exclusive) {
         // Turning exclusive on: rows nobody declared are only known to the API.
         const declared = new Set(plan.rows.map((r) => sourceKey(r, labels.sourceLabels)));
         const foreign = (await listAll(client, args.schemaId, labels)).filter((l) => !declared.has(sourceKey(l.row, labels.sourceLabels)));
-        deletes = [...new Set([...deletes, ...foreign.map((l) => l.key)])];
+        deletes = [...new Set([...deletes, ...unclaimed(args.schemaId, foreign, labels.sourceLabels, "exclusive")])];
       }
       await deleteKeys(client, args.schemaId, deletes);
       const newKeys = await upsertRows(client, args.schemaId, plan.upserts, labels);
@@ -240,6 +384,11 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
 
   async delete(id, props) {
     const client = flashdutyClient();
-    await withSchemaLock(props.schemaId ?? id, () => deleteKeys(client, props.schemaId ?? id, props.keys ?? []));
+    const schemaId = props.schemaId ?? id;
+    const owned = (props.rows ?? []).map((row, i) => ({ key: props.keys?.[i] ?? "", row })).filter((r) => r.key !== "");
+    // Keys without a row (state written by an older version) cannot be matched to a claim: deleted as before.
+    const extra = (props.keys ?? []).slice(owned.length);
+    const keys = [...unclaimed(schemaId, owned, props.sourceLabels ?? [], "its resource was deleted"), ...extra];
+    await withSchemaLock(schemaId, () => deleteKeys(client, schemaId, keys));
   },
 };

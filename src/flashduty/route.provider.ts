@@ -4,6 +4,8 @@ import type { VendorClient } from "../core/http";
 import { createOnce } from "../core/retry";
 import { flashdutyClient, post } from "./client";
 import { warn } from "../core/log";
+import { readConfirmed, ignoreNotFound } from "../core/idioms";
+import { adoptConflictMessage, claim, letGoIfClaimed } from "../core/ownership";
 import { VENDOR } from "./protocol";
 import { diffRoute, type RouteOutputs } from "./route.diff";
 import { routeSchema, type RouteArgs } from "./route.schema";
@@ -34,6 +36,20 @@ async function info(client: VendorClient, integrationId: number): Promise<WireRo
   return d && d.status !== "deleted" ? d : undefined;
 }
 
+/** The integration's rule as `/route/list` shows it: the parent collection that confirms "gone". */
+async function listed(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
+  const d = await ignoreNotFound(post<{ items?: WireRouteItem[] | null } | null>(client, "/route/list", { integration_ids: [integrationId] }, { read: true }));
+  const it = (d?.items ?? []).find((i) => Number(i.integration_id) === integrationId);
+  return it && it.status !== "deleted" ? it : undefined;
+}
+
+/** `info`, but "no rule" only once a second read and the route list agree: a transient not-found drops nothing. */
+async function infoConfirmed(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
+  return readConfirmed({ read: () => info(client, integrationId), listed: () => listed(client, integrationId) });
+}
+
+const objectId = (integrationId: number) => `route:${integrationId}`;
+
 function outputs(args: RouteArgs, content: RouteContent, live: WireRouteItem): RouteOutputs {
   const o: RouteOutputs = {
     integrationId: Number(args.integrationId),
@@ -48,16 +64,23 @@ function outputs(args: RouteArgs, content: RouteContent, live: WireRouteItem): R
   return o;
 }
 
-export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined): VendorError {
+/** Which operation met the conflict: the advice differs (a destroy must not be told to run `pulumi up`). */
+export type Phase = "create" | "update" | "destroy";
+
+export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined, phase: Phase): VendorError {
   const now = live ? `version ${live.version}` : "no rule";
-  return new VendorError({
-    vendor: VENDOR,
-    kind: "conflict",
-    message:
-      `the routing rule of integration ${integrationId} was changed outside Pulumi (state has version ${expected}, Flashduty has ${now}). ` +
-      `Nothing was overwritten. Run \`pulumi refresh\` to take the current rule into state, then \`pulumi up\` to apply your program ` +
-      `(or change the program to keep the other edit).`,
-  });
+  const rule = `the routing rule of integration ${integrationId}`;
+  const message =
+    phase === "create"
+      ? `${rule} was changed by someone else while this create ran (read version ${expected}, Flashduty now has ${now}). Nothing was overwritten. ` +
+        `Look at the rule in Flashduty; run \`pulumi up\` again to try again (with \`adoptExisting: true\` to take the rule over).`
+      : `${rule} changed since this stack last recorded it (by someone else, or by an interrupted update): state has version ${expected}, Flashduty has ${now}. ` +
+        (phase === "destroy"
+          ? `Nothing was reset. Run \`pulumi refresh\` to take the current rule into state, then \`pulumi destroy\` again to reset it; ` +
+            `or, to leave the rule as it is now, remove the resource from the stack with \`pulumi state delete <urn>\`.`
+          : `Nothing was overwritten. Run \`pulumi refresh\` to take the current rule into state, then \`pulumi up\` to apply your program ` +
+            `(or change the program to keep the other edit).`);
+  return new VendorError({ vendor: VENDOR, kind: "conflict", message });
 }
 
 /**
@@ -66,8 +89,11 @@ export function conflictError(integrationId: number, expected: number, live: Wir
  * ambiguous failure the live rule decides: our content at a newer version = it
  * landed; same version = it did not (send again); anything else = a foreign edit.
  */
-async function upsertChecked(client: VendorClient, integrationId: number, content: RouteContent, version: number): Promise<WireRouteItem> {
+async function upsertChecked(client: VendorClient, integrationId: number, content: RouteContent, version: number, phase: Phase): Promise<WireRouteItem> {
   const want = routeContentKey(content);
+  // Another version that already says what we send (e.g. an interrupted update whose upsert landed): nothing to overwrite.
+  const alreadyOurs = (live: WireRouteItem | undefined): live is WireRouteItem =>
+    live !== undefined && live.status !== "deleted" && routeContentKey(routeContentFromWire(live)) === want;
   const attempt = async (): Promise<WireRouteItem> => {
     try {
       await post(client, "/route/upsert", routeContentToWire(integrationId, content, version));
@@ -75,7 +101,10 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
       // A stale version comes back as a plain 400 InvalidParameter: confirm it with a read.
       if (isVendorError(e) && (e.kind === "validation" || e.kind === "conflict")) {
         const live = await rawInfo(client, integrationId);
-        if ((live?.version ?? 0) !== version) throw conflictError(integrationId, version, live);
+        if ((live?.version ?? 0) !== version) {
+          if (alreadyOurs(live)) return live;
+          throw conflictError(integrationId, version, live, phase);
+        }
       }
       throw e;
     }
@@ -88,8 +117,8 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
     lookup: async () => {
       const live = await rawInfo(client, integrationId);
       const liveVersion = live?.version ?? 0;
-      if (live && live.status !== "deleted" && liveVersion > version && routeContentKey(routeContentFromWire(live)) === want) return live;
-      if (liveVersion !== version) throw conflictError(integrationId, version, live);
+      if (liveVersion !== version && alreadyOurs(live)) return live;
+      if (liveVersion !== version) throw conflictError(integrationId, version, live, phase);
       return undefined;
     },
   });
@@ -110,29 +139,33 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     const raw0 = await rawInfo(client, integrationId);
     const existing = raw0 && raw0.status !== "deleted" ? raw0 : undefined;
     if (existing && hasContent(routeContentFromWire(existing)) && !args.adoptExisting) {
+      const n = existing.cases?.length ?? 0;
       throw new VendorError({
         vendor: VENDOR,
         kind: "conflict",
         message:
-          `integration ${integrationId} already has a routing rule (version ${existing.version}). ` +
-          `Set \`adoptExisting: true\` to take it over with this program's rule (Pulumi's import cannot reach dynamic resources).`,
+          adoptConflictMessage(`the routing rule of integration ${integrationId}`, `version ${existing.version}, ${n} case${n === 1 ? "" : "s"}`) +
+          ` (Pulumi's import cannot reach dynamic resources).`,
       });
     }
+    // From here this resource owns the rule: a delete of another resource of this run (the old name in a rename) lets go of it.
+    const taken = (live: WireRouteItem) => {
+      claim(VENDOR, objectId(integrationId), `FlashdutyRoute of integration ${integrationId}`);
+      return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
+    };
     // Adopting a rule that already says what we want: take it as is, no write.
-    if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content))
-      return { id: String(integrationId), outs: outputs(args, routeContentFromWire(existing), existing) };
+    if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content)) return taken(existing);
     // The version read makes the write conditional (version 0 when there is no rule yet):
     // an edit or a rule made between the read and the write is not overwritten.
     const version = raw0?.version ?? 0;
-    const live = await upsertChecked(client, integrationId, content, version);
-    return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
+    return taken(await upsertChecked(client, integrationId, content, version, "create"));
   },
 
   async read(id, props) {
     const integrationId = Number(id);
     if (!Number.isSafeInteger(integrationId) || integrationId <= 0)
       throw new VendorError({ vendor: VENDOR, kind: "validation", message: `"${id}" is not an integration id (a positive integer)` });
-    const live = await info(flashdutyClient(), integrationId);
+    const live = await infoConfirmed(flashdutyClient(), integrationId);
     if (!live) return undefined;
     const args = { integrationId, adoptExisting: props.adoptExisting, resetOnDelete: props.resetOnDelete } as RouteArgs;
     return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
@@ -146,12 +179,14 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       // Only provider-side options changed (resetOnDelete, adoptExisting): nothing to send.
       return { ...outputs(args, oldContent, { integration_id: integrationId, version: olds.version, status: olds.status, updated_at: olds.updatedAt, updated_by: olds.updatedBy }) };
     }
-    const live = await upsertChecked(flashdutyClient(), integrationId, content, olds.version);
+    const live = await upsertChecked(flashdutyClient(), integrationId, content, olds.version, "update");
     return outputs(args, routeContentFromWire(live), live);
   },
 
   async delete(id, props) {
     const integrationId = Number(id);
+    // Renamed with adoptExisting: the new resource took the rule over in this run; resetting it would undo that.
+    if (letGoIfClaimed(VENDOR, objectId(integrationId), `the routing rule of integration ${integrationId}`)) return;
     if (!props.resetOnDelete) {
       warn(
         `flashduty: Flashduty has no way to delete a routing rule; the rule of integration ${integrationId} was left in place and is no longer managed by Pulumi. ` +
@@ -160,10 +195,14 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       return;
     }
     const client = flashdutyClient();
-    const live = await info(client, integrationId);
+    const live = await infoConfirmed(client, integrationId);
     if (!live) return;
-    if (live.version !== props.version) throw conflictError(integrationId, props.version, live);
     const reset: RouteContent = { cases: [], sections: [], default: { channelIds: [...props.resetOnDelete.channelIds] } };
-    await upsertChecked(client, integrationId, reset, live.version);
+    if (live.version !== props.version) {
+      // Already reset (an interrupted destroy): nothing to overwrite.
+      if (routeContentKey(routeContentFromWire(live)) === routeContentKey(reset)) return;
+      throw conflictError(integrationId, props.version, live, "destroy");
+    }
+    await upsertChecked(client, integrationId, reset, live.version, "destroy");
   },
 };

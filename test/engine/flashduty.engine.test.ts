@@ -96,7 +96,7 @@ describe("Flashduty through the real CLI", () => {
       emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_A] }));
       const foreignVersion = emu.routes.get(INTEGRATION)!.version;
       dflt = CH_B;
-      await expect(s.stack.up()).rejects.toThrow(/changed outside Pulumi[\s\S]*pulumi refresh/);
+      await expect(s.stack.up()).rejects.toThrow(/changed since this stack last recorded it \(by someone else, or by an interrupted update\)[\s\S]*pulumi refresh/);
       expect(emu.routes.get(INTEGRATION)).toMatchObject({ version: foreignVersion, default: { channel_ids: [CH_A] } });
       await s.stack.refresh();
       const fixed = await s.stack.up();
@@ -159,7 +159,7 @@ describe("Flashduty through the real CLI", () => {
       config: config(),
     });
     try {
-      await expect(s.stack.up()).rejects.toThrow(/already has a routing rule[\s\S]*adoptExisting/);
+      await expect(s.stack.up()).rejects.toThrow(/routing rule of integration \d+ already exists[\s\S]*adoptExisting/);
       adopt = true;
       const up = await s.stack.up();
       expect(up.summary.result).toBe("succeeded");

@@ -22,6 +22,7 @@ export async function startEmulator(opts: FlashdutyEmulatorOptions = {}): Promis
 export function resetBetweenTests(emu: FlashdutyEmulator): void {
   resetProcessGlobals();
   emu.server.clearFaults();
+  emu.clearGlitches();
   emu.server.resetLog();
 }
 

@@ -1,4 +1,4 @@
-import { setAt, valid, type Case } from "../malformed-kit";
+import { setAt, valid, type Case, type Json } from "../malformed-kit";
 
 // Hand-written malformed inputs with their exact paths (run by test/unit/malformed.test.ts).
 export const cases: Case[] = [
@@ -19,3 +19,47 @@ export const cases: Case[] = [
   { type: "flashduty:MappingData", what: "value over 2048 characters", inputs: setAt(valid["flashduty:MappingData"], ["rows", 0, "owner"], "x".repeat(2049)), path: "rows[0].owner" },
   { type: "flashduty:MappingData", what: "more than 10,000 rows", inputs: { schemaId: "665f1a2b3c4d5e6f7a8b9c01", rows: Array.from({ length: 10_001 }, (_, i) => ({ host: `h${i}` })) }, path: "rows" },
 ];
+
+// Issue 10: ids, blank names, lengths, counts, num: grammar, RE2-only regexes.
+const route = valid["flashduty:Route"];
+const val = (v: string): Json => setAt(route, ["cases", 0, "if", 0, "vals", 0], v);
+const manyCases = Array.from({ length: 501 }, () => (route.cases as Json[])[0]);
+cases.push(
+  { type: "flashduty:Route", what: "integration id past the safe range", inputs: setAt(route, ["integrationId"], "9007199254740993"), path: "integrationId" },
+  { type: "flashduty:Route", what: "integration id with a path segment", inputs: setAt(route, ["integrationId"], "../1"), path: "integrationId" },
+  { type: "flashduty:Route", what: "integration id 0", inputs: setAt(route, ["integrationId"], 0), path: "integrationId" },
+  { type: "flashduty:Route", what: "channel id as a non-digit string", inputs: setAt(route, ["cases", 0, "channelIds", 0], "12ab"), path: "cases[0].channelIds[0]" },
+  { type: "flashduty:Route", what: "channel id past the safe range", inputs: setAt(route, ["default", "channelIds", 0], 2 ** 53), path: "default.channelIds[0]" },
+  { type: "flashduty:Route", what: "resetOnDelete channel id 0", inputs: setAt(route, ["resetOnDelete"], { channelIds: [0] }), path: "resetOnDelete.channelIds[0]" },
+  { type: "flashduty:Route", what: "whitespace-only section name", inputs: setAt(route, ["sections", 0, "name"], "   "), path: "sections[0].name" },
+  { type: "flashduty:Route", what: "section name over 255 characters", inputs: setAt(route, ["sections", 0, "name"], "s".repeat(256)), path: "sections[0].name" },
+  { type: "flashduty:Route", what: "whitespace-only key", inputs: setAt(route, ["cases", 0, "if", 0, "key"], " \t"), path: "cases[0].if[0].key" },
+  { type: "flashduty:Route", what: "labels. without a label name", inputs: setAt(route, ["cases", 0, "if", 0, "key"], "labels."), path: "cases[0].if[0].key" },
+  { type: "flashduty:Route", what: "key over 255 characters", inputs: setAt(route, ["cases", 0, "if", 0, "key"], `labels.${"k".repeat(250)}`), path: "cases[0].if[0].key" },
+  { type: "flashduty:Route", what: "whitespace-only name mapping label", inputs: setAt(route, ["cases", 1, "nameMappingLabel"], "  "), path: "cases[1].nameMappingLabel" },
+  { type: "flashduty:Route", what: "value over 4096 characters", inputs: val("v".repeat(4097)), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "more than 500 cases", inputs: setAt(route, ["cases"], manyCases), path: "cases" },
+  { type: "flashduty:Route", what: "more than 100 conditions in a case", inputs: setAt(route, ["cases", 0, "if"], Array.from({ length: 101 }, () => ({ key: "severity", oper: "IN", vals: ["x"] }))), path: "cases[0].if" },
+  { type: "flashduty:Route", what: "more than 1000 values in a condition", inputs: setAt(route, ["cases", 0, "if", 0, "vals"], Array.from({ length: 1001 }, (_, i) => `v${i}`)), path: "cases[0].if[0].vals" },
+  { type: "flashduty:Route", what: "more than 100 channels in a case", inputs: setAt(route, ["cases", 0, "channelIds"], Array.from({ length: 101 }, (_, i) => i + 1)), path: "cases[0].channelIds" },
+  { type: "flashduty:Route", what: "more than 500 sections", inputs: setAt(route, ["sections"], Array.from({ length: 501 }, (_, i) => ({ name: `s${i}`, position: 0 }))), path: "sections" },
+  { type: "flashduty:Route", what: "num: in hex", inputs: val("num:gt:0x10"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "num: with a space", inputs: val("num:gt: 5"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "num: with a trailing space", inputs: val("num:gt:5 "), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "num: Infinity", inputs: val("num:lt:Infinity"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "num: exponent", inputs: val("num:lt:1e3"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "num: upper-case operator", inputs: val("num:GT:5"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex lookahead", inputs: val("/^db(?=-prod)/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex negative lookahead", inputs: val("/^(?!test)/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex lookbehind", inputs: val("/(?<=db)-prod/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex negative lookbehind", inputs: val("/(?<!db)-prod/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex backreference", inputs: val("/(a)\\1/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex named backreference", inputs: val("/(?<x>a)\\k<x>/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex repetition over 1000", inputs: val("/a{1001}/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex repetition range over 1000", inputs: val("/a{2,2000}/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex atomic group", inputs: val("/(?>a)/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex possessive quantifier", inputs: val("/a++/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex unknown inline flag", inputs: val("/(?x)a/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:MappingData", what: "schema id with a path segment", inputs: setAt(valid["flashduty:MappingData"], ["schemaId"], "../665f1a2b3c4d5e6f7a8b9c"), path: "schemaId" },
+  { type: "flashduty:MappingData", what: "schema id 25 hex characters", inputs: setAt(valid["flashduty:MappingData"], ["schemaId"], "665f1a2b3c4d5e6f7a8b9c011"), path: "schemaId" },
+);

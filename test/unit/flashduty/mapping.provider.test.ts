@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/core/kit";
 import type { FlashdutyEmulator } from "../../../src/flashduty/emulator";
 import { mappingDataDefinition as def } from "../../../src/flashduty/mapping.provider";
+import { resetProcessGlobals } from "../../../src/core/registry";
 import { APP_KEY, resetBetweenTests, startEmulator } from "./helpers";
 
 let emu: FlashdutyEmulator;
@@ -41,6 +42,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(c.outs.keys).toHaveLength(10_000);
     expect(c.outs.keys[17]).toBe("host-17");
 
+    resetProcessGlobals(); // each step is a later `pulumi up` (a new provider process)
     emu.server.resetLog();
     const changed = all.map((r) => ({ ...r }));
     changed[4321].owner = "bob";
@@ -51,6 +53,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(emu.server.log.map((e) => e.path)).toEqual(["/enrichment/mapping/data/upsert"]);
     expect((emu.server.log[0].body as { docs: unknown[] }).docs).toEqual([{ host: "host-4321", owner: "bob", team: "sre" }]);
 
+    resetProcessGlobals();
     emu.server.resetLog();
     const fewer = changed.slice(0, 9_500);
     t0 = performance.now();
@@ -83,7 +86,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
   it("create over existing rows fails naming adoptExisting; adoptExisting re-sends only differing rows", async () => {
     await foreign("host-1");
     const e = await def.create({ schemaId: SID, rows: rows(3) }).catch((x: Error) => x);
-    expect(String(e)).toMatch(/1 declared row\(s\) already exist.*host="host-1".*adoptExisting/);
+    expect(String(e)).toMatch(/1 declared row\(s\) of mapping schema \w+ already exists \(host="host-1"\).*adoptExisting/);
     expect(count("upsert")).toBe(1); // only the foreign one
     emu.server.resetLog();
     const c = await def.create({ schemaId: SID, rows: rows(3), adoptExisting: true });
@@ -99,6 +102,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     await foreign("other");
     const c = await def.create({ schemaId: SID, rows: rows(2) });
     expect(emu.rows(SID).map((r) => r.key).sort()).toEqual(["host-0", "host-1", "other"]);
+    resetProcessGlobals();
     await def.delete(c.id, c.outs);
     expect(emu.rows(SID).map((r) => r.key)).toEqual(["other"]);
 
@@ -153,6 +157,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     const c = await def.create({ schemaId: MULTI, rows: [{ cluster: "a", ns: "x", owner: "o" }, { cluster: "a", ns: "y", owner: "o" }] });
     expect(c.outs.keys).toEqual(emu.rows(MULTI).map((r) => r.key));
     expect(c.outs.keys[0]).toMatch(/^[0-9a-f]{24}$/);
+    resetProcessGlobals();
     await def.update(c.id, c.outs, { schemaId: MULTI, rows: [{ cluster: "a", ns: "y", owner: "o" }] });
     expect(emu.rows(MULTI).map((r) => r.fields.ns)).toEqual(["y"]);
   });
@@ -194,6 +199,7 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(emu.rows(SID)).toHaveLength(1500);
     expect(c.outs.keys).toHaveLength(1500);
     emu.server.inject({ kind: "error-before", path: "/enrichment/mapping/data/delete", status: 503 });
+    resetProcessGlobals();
     await def.delete(c.id, c.outs);
     expect(emu.rows(SID)).toHaveLength(0);
   });

@@ -8,6 +8,8 @@ import { APP_KEY, CH_A, CH_B, CH_C, INTEGRATION, resetBetweenTests, startEmulato
 let emu: FlashdutyEmulator;
 beforeAll(async () => {
   emu = await startEmulator();
+  // "Gone" is confirmed by a second read after a pause: keep the pause short here.
+  process.env.ALERT_ROUTING_GONE_RETRY_MS = "10";
 });
 afterAll(() => emu.server.stop());
 beforeEach(() => {
@@ -41,6 +43,7 @@ describe("FlashdutyRoute provider against the emulator", () => {
 
   it("an integration deleted in Flashduty: read says gone, destroy (even with resetOnDelete) succeeds", async () => {
     const r = await routeDefinition.create(args({ resetOnDelete: { channelIds: [CH_B] } }));
+    resetBetweenTests(emu);
     emu.integrations.delete(INTEGRATION);
     try {
       expect(await routeDefinition.read(r.id, r.outs)).toBeUndefined();
@@ -53,7 +56,7 @@ describe("FlashdutyRoute provider against the emulator", () => {
   it("create over an existing rule fails naming adoptExisting, unless adoptExisting", async () => {
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
     const e = await routeDefinition.create(args()).catch((x: Error) => x);
-    expect(String(e)).toMatch(/already has a routing rule.*adoptExisting: true/);
+    expect(String(e)).toMatch(/routing rule of integration \d+ already exists \(version 1, 0 cases\).*aliases: \[\{ name: .*adoptExisting: true/);
     expect(emu.routes.get(INTEGRATION)!.default).toEqual({ channel_ids: [CH_C] });
     emu.server.resetLog();
     const r = await routeDefinition.create(args({ adoptExisting: true }));
@@ -101,15 +104,17 @@ describe("FlashdutyRoute provider against the emulator", () => {
     for (let i = 0; i < 400 && !emu.server.calls({ path: "/route/upsert" }).length; i++) await new Promise((r) => setTimeout(r, 5));
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
     const e = await racing;
-    expect(String(e)).toMatch(/changed outside Pulumi.*Nothing was overwritten/);
+    expect(String(e)).toMatch(/changed by someone else while this create ran.*Nothing was overwritten/);
     expect(emu.routes.get(INTEGRATION)!.default).toEqual({ channel_ids: [CH_C] });
   });
 
-  it("a version conflict fails with 'changed outside Pulumi' + pulumi refresh and keeps the foreign edit", async () => {
+  it("a version conflict fails with 'changed since this stack last recorded it' + pulumi refresh and keeps the foreign edit", async () => {
     const c = await routeDefinition.create(args());
     emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
     const e = await routeDefinition.update(c.id, c.outs, args({ default: { channelIds: [CH_A] } })).catch((x: Error) => x);
-    expect(String(e)).toMatch(/changed outside Pulumi \(state has version 1, Flashduty has version 2\).*Nothing was overwritten.*pulumi refresh/);
+    expect(String(e)).toMatch(
+      /changed since this stack last recorded it \(by someone else, or by an interrupted update\): state has version 1, Flashduty has version 2\. Nothing was overwritten.*pulumi refresh.*then `pulumi up`/,
+    );
     expect(emu.routes.get(INTEGRATION)).toMatchObject({ version: 2, default: { channel_ids: [CH_C] } });
     expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(2); // the create and the refused one
   });
@@ -134,7 +139,8 @@ describe("FlashdutyRoute provider against the emulator", () => {
 
   it("delete leaves the rule by default (with a warning), resets it when asked", async () => {
     const c = await routeDefinition.create(args());
-    emu.server.resetLog();
+    resetBetweenTests(emu); // destroy runs in a later provider process than the create
+
     const spy = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     await routeDefinition.delete(c.id, c.outs);
     expect(spy.mock.calls.map((x) => String(x[0])).join("")).toMatch(/warning: .*no way to delete a routing rule.*left in place.*resetOnDelete/);
@@ -221,6 +227,102 @@ describe("FlashdutyRoute provider against the emulator", () => {
     const r = (await dispatch("flashduty:Route", "check", [undefined, bad])) as { failures: { property: string }[] };
     expect(r.failures.map((f) => f.property)).toEqual(["cases[0].if[0].vals[1]"]);
     expect(emu.server.log).toHaveLength(0);
+  });
+});
+
+describe("FlashdutyRoute: ownership, conflicts and gone (issues 9 and 10)", () => {
+  const stderr = () => {
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    let text = "";
+    return {
+      text: () => text,
+      restore: () => {
+        text = spy.mock.calls.map((x) => String(x[0])).join("");
+        spy.mockRestore();
+      },
+    };
+  };
+
+  it("interrupted update whose upsert landed: the next update finds its own content at the newer version and succeeds", async () => {
+    const c = await routeDefinition.create(args());
+    const news = args({ default: { channelIds: [CH_C] } });
+    // The landed upsert of an update the engine never recorded.
+    emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_C] }));
+    emu.server.resetLog();
+    const outs = await routeDefinition.update(c.id, c.outs, news);
+    expect(outs.version).toBe(2);
+    expect(calls()).toEqual(["/route/upsert", "/route/info"]);
+    expect(emu.routes.get(INTEGRATION)!.version).toBe(2);
+  });
+
+  it("destroy with resetOnDelete after a foreign edit: says how to resolve without `pulumi up`; an already reset rule is fine", async () => {
+    const c = await routeDefinition.create(args({ resetOnDelete: { channelIds: [CH_C] } }));
+    resetBetweenTests(emu);
+    emu.editRouteOutOfBand(INTEGRATION, (r) => (r.default = { channel_ids: [CH_A] }));
+    const e = (await routeDefinition.delete(c.id, c.outs).catch((x: Error) => x)) as Error;
+    expect(e.message).toMatch(/changed since this stack last recorded it \(by someone else, or by an interrupted update\).*Nothing was reset.*pulumi refresh.*pulumi destroy.*pulumi state delete/);
+    expect(e.message).not.toMatch(/pulumi up/);
+    expect(emu.routes.get(INTEGRATION)!.default).toEqual({ channel_ids: [CH_A] });
+    // A destroy interrupted after its reset landed: nothing left to do.
+    emu.editRouteOutOfBand(INTEGRATION, (r) => {
+      r.cases = [];
+      r.sections = [];
+      r.default = { channel_ids: [CH_C] };
+    });
+    emu.server.resetLog();
+    await routeDefinition.delete(c.id, c.outs);
+    expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(0);
+  });
+
+  it("rename with adoptExisting: the old resource's delete (resetOnDelete) lets go of the rule the new one took", async () => {
+    const old = await routeDefinition.create(args({ resetOnDelete: { channelIds: [CH_C] } }));
+    resetBetweenTests(emu); // a later `pulumi up`: a new provider process
+    const renamed = await routeDefinition.create(args({ resetOnDelete: { channelIds: [CH_C] }, adoptExisting: true }));
+    const err = stderr();
+    try {
+      await routeDefinition.delete(old.id, old.outs);
+    } finally {
+      err.restore();
+    }
+    expect(err.text()).toMatch(/warning: flashduty: not deleting the routing rule of integration \d+: FlashdutyRoute of integration \d+ took it over/);
+    expect(emu.routes.get(INTEGRATION)).toMatchObject({ version: renamed.outs.version, default: { channel_ids: [CH_B] } });
+    expect(emu.routes.get(INTEGRATION)!.cases).toHaveLength(2);
+    expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(0);
+  });
+
+  it("one transient not-found (error or data: null) on read: read again, the rule stays; gone only when the route list agrees", async () => {
+    const c = await routeDefinition.create(args());
+    emu.server.resetLog();
+    emu.answerMissing("/route/info");
+    expect((await routeDefinition.read(c.id, c.outs))?.outs.version).toBe(1);
+    expect(calls()).toEqual(["/route/info", "/route/info"]);
+    emu.server.resetLog();
+    emu.answerMissing("/route/info", { times: 2, as: "null" });
+    expect((await routeDefinition.read(c.id, c.outs))?.outs.version).toBe(1);
+    expect(calls()).toEqual(["/route/info", "/route/info", "/route/list"]);
+    // Really gone: both reads and the list agree.
+    emu.routes.get(INTEGRATION)!.status = "deleted";
+    expect(await routeDefinition.read(c.id, c.outs)).toBeUndefined();
+  });
+
+  it("a 502 HTML page quoting the APP key without any prefix leaves no 8-character piece of it in the error or debug output", async () => {
+    emu.proxyPageQuotingKey("/route/info", Infinity);
+    const dispatch = createDispatcher([routeDefinition]);
+    process.env.ALERT_ROUTING_DEBUG = "1";
+    const err = stderr();
+    let e: Error;
+    try {
+      e = (await dispatch("flashduty:Route", "read", [String(INTEGRATION), {}]).catch((x: Error) => x)) as Error;
+    } finally {
+      err.restore();
+      delete process.env.ALERT_ROUTING_DEBUG;
+    }
+    expect(e.message).toMatch(/Bad Gateway/);
+    expect(err.text()).toMatch(/\/route\/info failed/);
+    const seen = `${e.message}\n${e.stack}\n${err.text()}`;
+    for (let i = 0; i + 8 <= APP_KEY.length; i++) expect(seen, APP_KEY.slice(i, i + 8)).not.toContain(APP_KEY.slice(i, i + 8));
+    // The page really quoted the key past the cut: otherwise this test proves nothing.
+    expect(emu.server.log.filter((l) => l.status === 502).length).toBeGreaterThan(0);
   });
 });
 

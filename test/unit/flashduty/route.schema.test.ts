@@ -82,4 +82,31 @@ describe("FlashdutyRoute check", () => {
   it("lets unknown preview values through", () => {
     expect(validate(routeSchema, { integrationId: UNKNOWN, cases: [{ if: [{ key: "severity", oper: "IN", vals: [UNKNOWN] }], channelIds: [UNKNOWN] }] })).toEqual([]);
   });
+
+  it("num: grammar: gt|ge|lt|le then an optional minus, digits and a decimal part; nothing else", () => {
+    for (const v of ["num:gt:0", "num:ge:-1.5", "num:lt:100", "num:le:0.25"]) expect(valueProblem(v), v).toBeUndefined();
+    for (const v of ["num:gt:0x10", "num:gt: 5", "num:gt:5 ", "num:lt:1e3", "num:lt:+5", "num:lt:.5", "num:lt:5.", "num:lt:Infinity", "num:lt:NaN", "num:GT:5", "num:eq:5"])
+      expect(valueProblem(v), v).toBeDefined();
+    expect(valueProblem("num:gt:0x10")).toMatch(/not a number.*no spaces, hex or exponents/);
+  });
+
+  it("regexes: RE2 syntax is accepted ((?i), (?P<name>), [[:alpha:]], \\Q..\\E, {1000}); lookaround, backreferences and counts over 1000 are not", () => {
+    for (const v of ["/(?i)^db-/", "/(?i:prod|stage)-x/", "/(?P<env>prod)-\\d+/", "/[[:alpha:]]+/", "/\\Qa.b\\E/", "/a{1000}/", "/a{2,1000}/", "/[]a]/", "/(?s).*/", "/(?U)a+/", "/(?i-s)a/"])
+      expect(valueProblem(v), v).toBeUndefined();
+    expect(valueProblem("/^db(?=-prod)/")).toMatch(/lookahead.*RE2/);
+    expect(valueProblem("/(?<=db)-prod/")).toMatch(/lookbehind/);
+    expect(valueProblem("/(a)\\1/")).toMatch(/backreference/);
+    expect(valueProblem("/a{1001}/")).toMatch(/more than 1000/);
+    expect(valueProblem("/a{5,2}/")).toMatch(/maximum is below its minimum/);
+    expect(valueProblem("/(?x)a/")).toMatch(/flags i, m, s, U/);
+    expect(valueProblem("/[(?=]/")).toBeUndefined(); // inside a class it is text
+  });
+
+  it("names: not blank, no surrounding whitespace, bounded; schema ids only 24 hex", () => {
+    const withSection = (name: string) => props({ ...ok, sections: [{ name, position: 0 }] });
+    expect(withSection("  ")).toEqual(["sections[0].name"]);
+    expect(withSection(" top")).toEqual(["sections[0].name"]);
+    expect(withSection("x".repeat(255))).toEqual([]);
+    expect(validate(routeSchema, { ...ok, integrationId: "9007199254740993" })).toContainEqual({ property: "integrationId", reason: "integrationId is larger than a safe integer" });
+  });
 });
