@@ -77,8 +77,6 @@ interface TeamState<L> {
    */
   declared: Map<string, number>;
   timer?: NodeJS.Timeout;
-  /** Rule names seen by the current batch (saves a list per create); dropped when the batch settles. */
-  names?: Set<string>;
 }
 
 export interface SettleHooks<L> {
@@ -132,14 +130,6 @@ export class TeamCoordinator<L> {
     this.arm(teamId);
   }
 
-  batchNames(teamId: string): Set<string> | undefined {
-    return this.state(teamId).names;
-  }
-
-  setBatchNames(teamId: string, names: Set<string> | undefined): void {
-    this.state(teamId).names = names;
-  }
-
   /**
    * Asks for the next settle of the team (optionally placing `ruleId` at `order`);
    * resolves with the list after it. Call between begin() and end().
@@ -161,11 +151,7 @@ export class TeamCoordinator<L> {
 
   private arm(teamId: string): void {
     const s = this.state(teamId);
-    if (s.active > 0) return;
-    if (!s.waiters.length) {
-      s.names = undefined;
-      return;
-    }
+    if (s.active > 0 || !s.waiters.length) return;
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => {
       s.timer = undefined;
@@ -174,11 +160,9 @@ export class TeamCoordinator<L> {
       const declared = new Map(s.declared);
       this.withLock(teamId, () => this.hooks.flush(teamId, declared)).then(
         (list) => {
-          if (s.active === 0 && !s.waiters.length) s.names = undefined;
           for (const w of waiters) w.resolve(list);
         },
         (e) => {
-          s.names = undefined;
           for (const w of waiters) w.reject(e);
         },
       );
