@@ -51,12 +51,6 @@ export interface TeamRoutingRuleOutputs extends Omit<NormalizedArgs, "teamId"> {
   timezone?: string;
   ruleId: string;
   isDefault: boolean;
-  /**
-   * The rule's index when it was last placed or read. The API clamps a declared
-   * `order` (5 among three rules lands at 0..2): a live index equal to this one means
-   * the rule has not moved, so refresh keeps the declared `order`.
-   */
-  liveOrder?: number;
   notifyId?: string;
   notifyName?: string;
 }

@@ -13,7 +13,7 @@ import {
   VendorError,
   type ResourceDefinition,
 } from "../core";
-import { coordinator, arrange, planMoves } from "./placement";
+import { coordinator, arrange, gatherer, planMoves } from "./placement";
 import { opsgenieProtocol } from "./protocol";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, parseArgs, type ParsedArgs } from "./team-routing-rule.schema";
@@ -84,6 +84,21 @@ async function flush(teamId: string, declared: ReadonlyMap<string, number>): Pro
 
 /** The per-team lock and order placement, shared by every provider copy in the process. */
 const placement = () => coordinator<LiveRule[]>({ flush });
+
+/**
+ * Whether `up` would leave the rule where it is. The API clamps a declared order (5
+ * among three rules lands at 0..2), so the live index alone cannot tell: the reads of
+ * one refresh are gathered per team, and the team's list is arranged with every
+ * declared order they carry, as a settle would. Only a rule that would move shows
+ * its live index (real drift).
+ */
+async function inPlace(teamId: string, ruleId: string, order: number): Promise<boolean> {
+  const { list, declared } = await gatherer(listRules).gather(teamId, ruleId, order);
+  const current = list.filter((r) => !r.isDefault).map((r) => r.id);
+  if (!current.includes(ruleId)) return false;
+  const target = arrange(current, new Map([...declared].filter(([id]) => current.includes(id))));
+  return target.indexOf(ruleId) === current.indexOf(ruleId);
+}
 
 function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRoutingRuleOutputs {
   return toOutputs(live, {
@@ -211,7 +226,7 @@ async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingR
     // The rule exists: return it with its live index so the next `up` moves it, rather than losing it from state.
     const live = await getRule(teamId, ruleId).catch(() => undefined);
     if (!live) throw e;
-    return { id: formatId(teamId, ruleId), outs: { ...outputsFor(live, n, teamId), order: live.order, liveOrder: live.order } };
+    return { id: formatId(teamId, ruleId), outs: { ...outputsFor(live, n, teamId), order: live.order } };
   }
   if (posted) await yieldToOtherWriter(n, teamId, ruleId, replacing, list);
   const live = list.find((r) => r.id === ruleId);
@@ -229,14 +244,12 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
     listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
   });
   if (!live) return undefined;
-  // Still where it was last placed: the declared (maybe clamped) order holds. Moved: show the live index.
-  const stays = props.order !== undefined && typeof props.liveOrder === "number" && props.liveOrder === live.order;
   const outs = toOutputs(live, {
     teamId,
     teamName: props.teamName ?? (parsed.byName ? parsed.team : undefined),
     adoptExisting: props.adoptExisting ?? false,
     notifyBy: props.notify?.name !== undefined && props.notify.id === undefined ? "name" : "id",
-    order: stays ? props.order : live.order,
+    order: props.order !== undefined && !live.isDefault && (await inPlace(teamId, live.id, props.order)) ? props.order : live.order,
   });
   return { id: formatId(teamId, parsed.ruleId), outs };
 }
@@ -277,7 +290,6 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
     if (n.teamName !== undefined) outs.teamName = n.teamName;
     const order = n.order ?? olds.order;
     if (order !== undefined) outs.order = order;
-    if (olds.liveOrder !== undefined) outs.liveOrder = olds.liveOrder;
     const tz = n.timezone ?? olds.timezone;
     if (tz !== undefined) outs.timezone = tz;
     if (n.timeRestriction) outs.timeRestriction = n.timeRestriction;

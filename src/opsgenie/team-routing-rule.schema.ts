@@ -163,10 +163,9 @@ const inputShape = {
 };
 
 /** Output-only keys: the engine may hand them back in inputs (as undefined/outputs); tolerated, ignored. */
-export const OUTPUT_KEYS = ["ruleId", "isDefault", "notifyId", "notifyName", "teamId", "timezone", "order", "liveOrder"] as const;
+export const OUTPUT_KEYS = ["ruleId", "isDefault", "notifyId", "notifyName", "teamId", "timezone", "order"] as const;
 const outputShape = {
   ruleId: z.unknown().optional(),
-  liveOrder: z.unknown().optional(),
   isDefault: z.unknown().optional(),
   notifyId: z.unknown().optional(),
   notifyName: z.unknown().optional(),
@@ -237,6 +236,6 @@ export function parseArgs(raw: unknown): ParsedArgs {
     const msg = r.error.issues.map((i) => `${i.path.map(String).join(".") || "(inputs)"}: ${i.message}`).join("; ");
     throw new Error(`opsgenie TeamRoutingRule: invalid inputs: ${msg}`);
   }
-  const { ruleId: _r, isDefault: _d, notifyId: _ni, notifyName: _nn, liveOrder: _lo, ...args } = r.data;
+  const { ruleId: _r, isDefault: _d, notifyId: _ni, notifyName: _nn, ...args } = r.data;
   return args;
 }

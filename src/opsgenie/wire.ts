@@ -138,7 +138,7 @@ export function fromWireRule(w: WireRule, index?: number): LiveRule {
  */
 export function toOutputs(
   live: LiveRule,
-  ctx: { teamId: string; teamName?: string; adoptExisting: boolean; notifyBy?: "id" | "name"; order?: number; liveOrder?: number },
+  ctx: { teamId: string; teamName?: string; adoptExisting: boolean; notifyBy?: "id" | "name"; order?: number },
 ): TeamRoutingRuleOutputs {
   let notify: NNotify;
   if (live.notify.type === "none") notify = { type: "none" };
@@ -153,7 +153,6 @@ export function toOutputs(
     adoptExisting: ctx.adoptExisting,
     ruleId: live.id,
     isDefault: live.isDefault,
-    liveOrder: ctx.liveOrder ?? live.order,
   };
   if (ctx.teamName !== undefined) outs.teamName = ctx.teamName;
   if (live.timezone !== undefined) outs.timezone = live.timezone;

@@ -61,7 +61,7 @@ describe("opsgenie TeamRoutingRule diff (pure)", () => {
 
   it("refresh diffs what read returned (teamId resolved beside teamName, output keys): no change", () => {
     const { teamId: _t, ...byName } = news;
-    const stored = { ...olds, teamName: "Ops", liveOrder: 0 };
+    const stored = { ...olds, teamName: "Ops" };
     // What read hands back as inputs: the stored outputs themselves.
     expect(diff(stored as never, stored)).toEqual({ changes: false, replaces: [] });
     expect(diff({ ...byName, teamName: "Ops" }, stored).changes).toBe(false);

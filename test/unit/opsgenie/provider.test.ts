@@ -147,6 +147,88 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     expect(await def.read(`missing-team/${outs.ruleId}`, outs)).toBeUndefined();
   });
 
+  it("read: one 404 is read again and checked against the team's list before 'gone'", async () => {
+    process.env.ALERT_ROUTING_GONE_RETRY_MS = "20";
+    const { id, outs } = await def.create(args("r"));
+    emu.server.resetLog();
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 1 });
+    const r = await def.read(id, outs);
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    expect(r?.outs.ruleId).toBe(outs.ruleId);
+    // Two 404s (a proxy that keeps answering so): the team's list still has it, so it is not gone.
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 2 });
+    expect((await def.read(id, outs))?.outs.ruleId).toBe(outs.ruleId);
+    // Really gone: two reads and one list.
+    team.rules.splice(0, 1);
+    emu.server.resetLog();
+    expect(await def.read(id, outs)).toBeUndefined();
+    expect(emu.server.log.map((e) => `${e.method} ${e.status}`)).toEqual(["GET 404", "GET 404", "GET 200"]);
+  });
+
+  it("refresh keeps clamped orders and shows a real move", async () => {
+    const made = await Promise.all([5, 6, 7].map((o) => def.create(args(`clamped-${o}`, { order: o }))));
+    expect(names()).toEqual(["clamped-5", "clamped-6", "clamped-7", "Default Routing Rule"]);
+    resetProcessGlobals(); // `pulumi refresh`: a new provider process; the engine reads in parallel
+    emu.server.resetLog();
+    const reads = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
+    // A GET per rule and one list for the team.
+    expect(count("GET", rulesRe)).toBe(1);
+    for (const [i, m] of made.entries()) {
+      const r = reads[i]!;
+      expect(r.outs.order).toBe(m.outs.order);
+      // What refresh diffs: the old outputs against what read returned as inputs.
+      expect(def.diff(m.outs, r.outs as never)).toEqual({ changes: false, replaces: [] });
+      expect(def.diff(r.outs, args(m.outs.name, { order: m.outs.order })).changes).toBe(false);
+    }
+    team.rules.splice(0, 0, team.rules.splice(2, 1)[0]);
+    const moved = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
+    expect(moved.map((r) => r!.outs.order)).toEqual([1, 2, 0]);
+    expect(def.diff(moved[2]!.outs, args("clamped-7", { order: 7 })).changes).toBe(true);
+  });
+
+  it("teamName: what read returns diffs clean (teamId and teamName both present)", async () => {
+    const { id, outs } = await def.create({ teamName: "Ops", name: "by-name", notify: { type: "none" } } as never);
+    const r = (await def.read(id, outs))!;
+    expect(r.outs).toMatchObject({ teamId: team.id, teamName: "Ops" });
+    expect(def.diff(outs, r.outs as never)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("a second writer racing between our lookup and our POST: one rule per name, our copy removed", async () => {
+    // The POST is held at the emulator; meanwhile another stack creates the same name.
+    emu.server.inject({ kind: "slow", method: "POST", path: rulesRe, delayMs: 300 });
+    let otherId = "";
+    const racing = (async () => {
+      while (!emu.server.calls({ method: "POST", path: rulesRe }).length) await new Promise((r) => setTimeout(r, 5));
+      const other = { id: "5e0f6a7b-8c9d-4e1f-a2b3-c4d5e6f7a8b9", name: "shared", isDefault: false, criteria: { type: "match-all" }, timezone: "UTC", notify: { type: "none" } };
+      team.rules.splice(0, 0, other);
+      otherId = other.id;
+    })();
+    const err = await def.create(args("shared", { order: 0 })).catch((e: Error) => e);
+    await racing;
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    expect(String(err)).toContain(otherId);
+    expect(String(err)).toMatch(/another writer created routing rule "shared"/);
+    expect(team.rules.filter((r) => r.name === "shared").map((r) => r.id)).toEqual([otherId]);
+  });
+
+  it("rename with adoptExisting: the new resource adopts, the old resource's delete lets go with a warning", async () => {
+    const old = await def.create(args("renamed", { order: 0 }));
+    resetProcessGlobals(); // the `pulumi up` with the renamed resources
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const made = await def.create(args("renamed", { order: 0, adoptExisting: true }));
+      expect(made.outs.ruleId).toBe(old.outs.ruleId);
+      await def.delete(old.id, old.outs);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(names()).toEqual(["renamed", "Default Routing Rule"]);
+    expect(count("DELETE")).toBe(0);
+    expect(stderr.join("")).toMatch(/not deleting opsgenie routing rule "renamed"/);
+  });
+
   it("delete: removes, and a rule already gone is fine; the default rule stays", async () => {
     const { id, outs } = await def.create(args("r"));
     resetProcessGlobals(); // `pulumi destroy`: a new provider process
