@@ -114,7 +114,11 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
   });
 
   const history: OpsgenieEmulator["history"] = [];
-  const record = (t: EmuTeam) => history.push({ time: Date.now(), teamId: t.id, rules: t.rules.map((r) => ({ id: r.id, name: r.name })) });
+  const record = (t: EmuTeam) => {
+    history.push({ time: Date.now(), teamId: t.id, rules: t.rules.map((r) => ({ id: r.id, name: r.name })) });
+    // Bounded: long-running emulators (demo, bench) must not grow without end.
+    if (history.length > 10_000) history.splice(0, history.length - 10_000);
+  };
 
   const api: OpsgenieEmulator = {
     vendor: "opsgenie",

@@ -106,7 +106,7 @@ function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRout
     teamName: n.teamName,
     adoptExisting: n.adoptExisting,
     notifyBy: n.notify.name !== undefined ? "name" : "id",
-    // A managed order is what the user declared (clamping shows on refresh).
+    // A managed order is what the user declared, even where the API clamps it (read keeps it too).
     order: n.order,
   });
 }
@@ -114,11 +114,8 @@ function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRout
 const what = (name: string, teamId: string, ruleId: string) => `opsgenie routing rule "${name}" (${ruleId}) of team ${teamId}`;
 
 function conflict(name: string, teamId: string, existing: LiveRule): VendorError {
-  const message = adoptConflictMessage(
-    `opsgenie: team ${teamId} routing rule "${name}"`,
-    `id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}`,
-  );
-  return new VendorError({ vendor: "opsgenie", kind: "conflict", message: message.replace(/^opsgenie: /, "") });
+  const message = adoptConflictMessage(`team ${teamId} routing rule "${name}"`, `id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}`);
+  return new VendorError({ vendor: "opsgenie", kind: "conflict", message });
 }
 
 /**
@@ -205,13 +202,13 @@ async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingR
         if (existing) {
           const id = await adopt(n, teamId, existing);
           adoptedDefault = existing.isDefault;
-          claim("opsgenie", id, `the resource now managing ${what(n.name, teamId, id)}`);
+          claim("opsgenie", id, "the resource that adopted it");
           return id;
         }
       }
       const id = await post(n, teamId, replacing);
       posted = true;
-      claim("opsgenie", id, `the resource that created ${what(n.name, teamId, id)}`);
+      claim("opsgenie", id, "the resource that created it");
       return id;
     });
     settled = co.settle(teamId, n.order !== undefined && !adoptedDefault ? { ruleId, order: n.order } : undefined);
