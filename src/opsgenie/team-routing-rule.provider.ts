@@ -15,6 +15,7 @@ import {
 } from "../core";
 import { coordinator, arrange, gatherer, planMoves } from "./placement";
 import { opsgenieProtocol } from "./protocol";
+import { lockPath, withTeamFileLock } from "./team-lock";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, parseArgs, type ParsedArgs } from "./team-routing-rule.schema";
 import { formatId, fromWireRule, parseId, toCreateBody, toOutputs, toPatchBody, type LiveRule, type WireRule } from "./wire";
@@ -206,7 +207,8 @@ async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingR
           return id;
         }
       }
-      const id = await post(n, teamId, replacing);
+      // Other provider processes on this machine (a second stack) wait for our lookup and POST.
+      const id = await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), () => post(n, teamId, replacing));
       posted = true;
       claim("opsgenie", id, "the resource that created it");
       return id;
