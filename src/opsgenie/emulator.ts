@@ -62,10 +62,24 @@ export interface OpsgenieEmulator extends VendorEmulator {
   team(identifier: string): EmuTeam | undefined;
   /** A rule as the API renders it (with order and resolved notify). */
   render(team: EmuTeam, rule: EmuRule): Record<string, unknown>;
+  /** The team's rules (id, name) after every accepted write, oldest first: what alerts could match at each moment. */
+  readonly history: { time: number; teamId: string; rules: { id: string; name: string }[] }[];
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+
+/**
+ * A 502 comes from a gateway in front of the API: an HTML page, not Opsgenie's JSON. Proxies
+ * quote what they were sent; this one quotes the Authorization value without its `GenieKey`
+ * prefix, far enough in that a client cutting the body to 300 characters would cut the key.
+ */
+function gatewayPage(echo: string | undefined): EmuResponse {
+  const credential = /authorization:\s*(?:GenieKey\s+)?([^\s)]+)/i.exec(echo ?? "")?.[1] ?? "none";
+  const head = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><p>upstream refused credential";
+  const body = `${head.padEnd(287, ".")} ${credential} for ${(echo ?? "").replace(/\(authorization:[^)]*\)/i, "")}</p></body></html>`;
+  return { status: 502, body, headers: { "content-type": "text/html" } };
+}
 
 class Invalid extends Error {
   constructor(
@@ -99,8 +113,16 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     body: { message, ...extra, took: took(), requestId: req ? rid(req) : randomUUID() },
   });
 
+  const history: OpsgenieEmulator["history"] = [];
+  const record = (t: EmuTeam) => {
+    history.push({ time: Date.now(), teamId: t.id, rules: t.rules.map((r) => ({ id: r.id, name: r.name })) });
+    // Bounded: long-running emulators (demo, bench) must not grow without end.
+    if (history.length > 10_000) history.splice(0, history.length - 10_000);
+  };
+
   const api: OpsgenieEmulator = {
     vendor: "opsgenie",
+    history,
     credential: apiKey,
     teams,
     schedules,
@@ -213,7 +235,7 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
       ...fail(undefined, 429, "You are making too many requests! To avoid errors, we recommend you limit requests."),
       headers: { "x-ratelimit-state": "THROTTLED", "x-ratelimit-reason": "ACCOUNT", "x-ratelimit-period-in-sec": String(retryAfterSec) },
     }),
-    serverError: (status, message) => fail(undefined, status, message ?? (status === 503 ? "Service unavailable" : "Internal server error")),
+    serverError: (status, message) => (status === 502 ? gatewayPage(message) : fail(undefined, status, message ?? (status === 503 ? "Service unavailable" : "Internal server error"))),
     notFound: (req) => fail(req, 404, `No route for ${req.method} ${req.path}`),
   });
   (api as { server: EmulatorServer }).server = server;
@@ -367,11 +389,13 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
         timezone: b.timezone === undefined ? api.accountTimezone : validTimezone(b.timezone),
         notify: validNotify(b.notify),
       };
-      if (b.timeRestriction !== undefined && b.timeRestriction !== null) rule.timeRestriction = validTimeRestriction(b.timeRestriction);
+      // The spec's TimeRestrictionInterval is an object: null is not a value it allows.
+      if (b.timeRestriction !== undefined) rule.timeRestriction = validTimeRestriction(b.timeRestriction);
       const nonDefault = t.rules.length - 1;
       // Index among the rules after insert; clamped to 0..n-1, never after the default rule.
       const at = b.order === undefined ? nonDefault : Math.max(0, Math.min(b.order as number, nonDefault));
       t.rules.splice(at, 0, rule);
+      record(t);
       return ok(req, 201, { result: "Created", data: { id: rule.id } });
     } catch (e) {
       if (e instanceof Invalid) return invalid(req, e);
@@ -379,7 +403,7 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     }
   });
 
-  onRule("PATCH", "", (req, _t, r) => {
+  onRule("PATCH", "", (req, t, r) => {
     const b = bodyOf(req);
     if (isResponse(b)) return b;
     // Validate everything first so a 422 changes nothing. `order` is ignored: only change-order moves rules.
@@ -394,20 +418,20 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     }
     if (b.timezone !== undefined) next.timezone = validTimezone(b.timezone);
     if (b.notify !== undefined) next.notify = validNotify(b.notify);
-    let clearTr = false;
-    if (b.timeRestriction === null) clearTr = true;
-    else if (b.timeRestriction !== undefined) {
+    // Only an object (the spec has no null here, and the docs no way to clear one).
+    if (b.timeRestriction !== undefined) {
       if (r.isDefault) throw new Invalid("timeRestriction", "cannot be set on the default routing rule");
       next.timeRestriction = validTimeRestriction(b.timeRestriction);
     }
     Object.assign(r, next);
-    if (clearTr) delete r.timeRestriction;
+    record(t);
     return ok(req, 200, { result: "Updated", data: { id: r.id } });
   });
 
   onRule("DELETE", "", (req, t, r) => {
     if (r.isDefault) return fail(req, 422, "Default routing rule cannot be deleted", { errors: { id: "default routing rule cannot be deleted" } });
     t.rules.splice(t.rules.indexOf(r), 1);
+    record(t);
     return ok(req, 200, { result: "Deleted" });
   });
 
@@ -419,6 +443,7 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
     t.rules.splice(t.rules.indexOf(r), 1);
     const at = Math.max(0, Math.min(b.order, t.rules.length - 1));
     t.rules.splice(at, 0, r);
+    record(t);
     return ok(req, 200, { result: "Changed", data: { id: r.id } });
   });
 

@@ -77,8 +77,6 @@ interface TeamState<L> {
    */
   declared: Map<string, number>;
   timer?: NodeJS.Timeout;
-  /** Rule names seen by the current batch (saves a list per create); dropped when the batch settles. */
-  names?: Set<string>;
 }
 
 export interface SettleHooks<L> {
@@ -132,14 +130,6 @@ export class TeamCoordinator<L> {
     this.arm(teamId);
   }
 
-  batchNames(teamId: string): Set<string> | undefined {
-    return this.state(teamId).names;
-  }
-
-  setBatchNames(teamId: string, names: Set<string> | undefined): void {
-    this.state(teamId).names = names;
-  }
-
   /**
    * Asks for the next settle of the team (optionally placing `ruleId` at `order`);
    * resolves with the list after it. Call between begin() and end().
@@ -161,11 +151,7 @@ export class TeamCoordinator<L> {
 
   private arm(teamId: string): void {
     const s = this.state(teamId);
-    if (s.active > 0) return;
-    if (!s.waiters.length) {
-      s.names = undefined;
-      return;
-    }
+    if (s.active > 0 || !s.waiters.length) return;
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => {
       s.timer = undefined;
@@ -174,11 +160,9 @@ export class TeamCoordinator<L> {
       const declared = new Map(s.declared);
       this.withLock(teamId, () => this.hooks.flush(teamId, declared)).then(
         (list) => {
-          if (s.active === 0 && !s.waiters.length) s.names = undefined;
           for (const w of waiters) w.resolve(list);
         },
         (e) => {
-          s.names = undefined;
           for (const w of waiters) w.reject(e);
         },
       );
@@ -189,4 +173,41 @@ export class TeamCoordinator<L> {
 export function coordinator<L>(hooks: SettleHooks<L>): TeamCoordinator<L> {
   // One per process: every deserialized provider copy must share the locks.
   return processGlobal("opsgenie-team-coordinator.v1", () => new TeamCoordinator<L>(hooks));
+}
+
+interface Gathering<L> {
+  declared: Map<string, number>;
+  waiters: Waiter<{ list: L; declared: ReadonlyMap<string, number> }>[];
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Gathers the declared orders of the rules read together (one refresh) per team, then
+ * lists the team once, after a quiet period, for all of them. Never moves anything.
+ */
+export class ReadGatherer<L> {
+  private readonly teams = new Map<string, Gathering<L>>();
+  constructor(private readonly list: (teamId: string) => Promise<L>) {}
+
+  gather(teamId: string, ruleId: string, order: number): Promise<{ list: L; declared: ReadonlyMap<string, number> }> {
+    let g = this.teams.get(teamId);
+    if (!g) this.teams.set(teamId, (g = { declared: new Map(), waiters: [] }));
+    const s = g;
+    s.declared.set(ruleId, order);
+    const p = new Promise<{ list: L; declared: ReadonlyMap<string, number> }>((resolve, reject) => s.waiters.push({ resolve, reject }));
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      this.teams.delete(teamId);
+      const declared = new Map(s.declared);
+      this.list(teamId).then(
+        (list) => s.waiters.forEach((w) => w.resolve({ list, declared })),
+        (e) => s.waiters.forEach((w) => w.reject(e)),
+      );
+    }, settleDelayMs());
+    return p;
+  }
+}
+
+export function gatherer<L>(list: (teamId: string) => Promise<L>): ReadGatherer<L> {
+  return processGlobal("opsgenie-read-gatherer.v1", () => new ReadGatherer<L>(list));
 }

@@ -112,6 +112,14 @@ export function notifyChanged(olds: Partial<TeamRoutingRuleOutputs>, n: Normaliz
   return (olds.notifyName ?? o.name) !== n.notify.name;
 }
 
+/**
+ * A time restriction being removed. Opsgenie's spec accepts only an object for
+ * `timeRestriction` (no null, no documented way to clear it), so this is a replace.
+ */
+export function timeRestrictionRemoved(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): boolean {
+  return olds.timeRestriction !== undefined && olds.timeRestriction !== null && n.timeRestriction === undefined;
+}
+
 /** Changes PATCH carries (everything but team and order). */
 export function contentChanged(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): string[] {
   const out: string[] = [];
@@ -133,5 +141,7 @@ export function diffNormalized(olds: Partial<TeamRoutingRuleOutputs>, n: Normali
     // Same name in the (maybe same) team would collide with the create-first default.
     return { changes: true, replaces: [n.teamId !== undefined ? "teamId" : "teamName"], deleteBeforeReplace: true };
   }
+  // Create-before-delete: the new rule is placed right above the old one, so alerts always match one of them.
+  if (timeRestrictionRemoved(olds, n)) return { changes: true, replaces: ["timeRestriction"] };
   return { changes: contentChanged(olds, n).length > 0 || orderChanged(olds, n), replaces: [] };
 }

@@ -1,7 +1,22 @@
-import { createOnce, isVendorError, resolveEndpoint, VendorClient, VendorError, processGlobal, type ResourceDefinition } from "../core";
-import { coordinator, arrange, planMoves } from "./placement";
+import {
+  adoptConflictMessage,
+  claim,
+  claimedBy,
+  createOnce,
+  ignoreNotFound,
+  isVendorError,
+  letGoIfClaimed,
+  processGlobal,
+  readConfirmed,
+  resolveEndpoint,
+  VendorClient,
+  VendorError,
+  type ResourceDefinition,
+} from "../core";
+import { coordinator, arrange, gatherer, planMoves } from "./placement";
 import { opsgenieProtocol } from "./protocol";
-import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+import { lockPath, withTeamFileLock } from "./team-lock";
+import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, parseArgs, type ParsedArgs } from "./team-routing-rule.schema";
 import { formatId, fromWireRule, parseId, toCreateBody, toOutputs, toPatchBody, type LiveRule, type WireRule } from "./wire";
 
@@ -21,13 +36,8 @@ async function listRules(teamId: string): Promise<LiveRule[]> {
 }
 
 async function getRule(teamId: string, ruleId: string): Promise<LiveRule | undefined> {
-  try {
-    const r = await client().call<Envelope<WireRule>>({ method: "GET", path: rulePath(teamId, ruleId) });
-    return fromWireRule(r.body.data);
-  } catch (e) {
-    if (isVendorError(e, "not_found")) return undefined;
-    throw e;
-  }
+  const r = await ignoreNotFound(client().call<Envelope<WireRule>>({ method: "GET", path: rulePath(teamId, ruleId) }));
+  return r && fromWireRule(r.body.data);
 }
 
 /** Team name -> id via the Team API, once per process and name. */
@@ -46,7 +56,7 @@ async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise
   try {
     return await p;
   } catch (e) {
-    if (isVendorError(e, "not_found")) throw new Error(`opsgenie: team "${name}" (teamName) does not exist`);
+    if (isVendorError(e, "not_found")) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
     throw e;
   }
 }
@@ -76,72 +86,137 @@ async function flush(teamId: string, declared: ReadonlyMap<string, number>): Pro
 /** The per-team lock and order placement, shared by every provider copy in the process. */
 const placement = () => coordinator<LiveRule[]>({ flush });
 
+/**
+ * Whether `up` would leave the rule where it is. The API clamps a declared order (5
+ * among three rules lands at 0..2), so the live index alone cannot tell: the reads of
+ * one refresh are gathered per team, and the team's list is arranged with every
+ * declared order they carry, as a settle would. Only a rule that would move shows
+ * its live index (real drift).
+ */
+async function inPlace(teamId: string, ruleId: string, order: number): Promise<boolean> {
+  const { list, declared } = await gatherer(listRules).gather(teamId, ruleId, order);
+  const current = list.filter((r) => !r.isDefault).map((r) => r.id);
+  if (!current.includes(ruleId)) return false;
+  const target = arrange(current, new Map([...declared].filter(([id]) => current.includes(id))));
+  return target.indexOf(ruleId) === current.indexOf(ruleId);
+}
+
 function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRoutingRuleOutputs {
   return toOutputs(live, {
     teamId,
     teamName: n.teamName,
     adoptExisting: n.adoptExisting,
     notifyBy: n.notify.name !== undefined ? "name" : "id",
-    // A managed order is what the user declared (clamping shows on refresh).
+    // A managed order is what the user declared, even where the API clamps it (read keeps it too).
     order: n.order,
   });
 }
 
-function conflictMessage(name: string, teamId: string, existing: LiveRule): string {
-  return (
-    `opsgenie: team ${teamId} already has a routing rule named "${name}" (id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}). ` +
-    `Set \`adoptExisting: true\` to take it over, or choose another name`
-  );
+const what = (name: string, teamId: string, ruleId: string) => `opsgenie routing rule "${name}" (${ruleId}) of team ${teamId}`;
+
+function conflict(name: string, teamId: string, existing: LiveRule): VendorError {
+  const message = adoptConflictMessage(`team ${teamId} routing rule "${name}"`, `id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}`);
+  return new VendorError({ vendor: "opsgenie", kind: "conflict", message });
+}
+
+/**
+ * Rules being replaced in this process, by team and name: the diff that decides a
+ * create-before-delete replace records the old rule, so that the create lets exactly
+ * that one same-named rule stand (until the engine deletes it) and goes right above it.
+ */
+const replacements = () => processGlobal("opsgenie-replacements.v1", () => new Map<string, string>());
+const replaceKey = (teamId: string, name: string) => `${teamId}\u0000${name}`;
+
+/** Adopts the same-named rule (PATCH to the declared state). */
+async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Promise<string> {
+  if (existing.isDefault) {
+    if (n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order` to adopt it" });
+    if (n.criteria.type !== "match-all" || n.timeRestriction)
+      throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it" });
+  }
+  await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
+  return existing.id;
+}
+
+/** POSTs the rule; the name lookup runs inside the write slot, right before the send. */
+function post(n: NormalizedArgs, teamId: string, replacing: string | undefined): Promise<string> {
+  const sameName = (r: LiveRule) => r.name === n.name && r.id !== replacing;
+  const body = toCreateBody(n);
+  return createOnce({
+    attempt: async () => {
+      const r = await client().call<Envelope<{ id: string }>>({
+        method: "POST",
+        path: rulesPath(teamId),
+        body,
+        beforeSend: async () => {
+          const list = await listRules(teamId);
+          const existing = list.find(sameName);
+          if (existing) throw conflict(n.name, teamId, existing);
+          // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
+          const old = replacing !== undefined ? list.find((r) => r.id === replacing) : undefined;
+          if (old) body.order = old.order;
+        },
+      });
+      return r.body.data.id;
+    },
+    // The POST may have landed (reset, timeout, 5xx after send): find it by name before sending again.
+    lookup: async () => (await listRules(teamId)).find(sameName)?.id,
+  });
+}
+
+/**
+ * Another writer (a second stack, a rerun racing an orphan) may have created the same
+ * name between our lookup and our POST. Both see each other's rule after their own
+ * POST, so each yields: remove our copy and fail. A rerun settles it.
+ */
+async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: string, replacing: string | undefined, list: readonly LiveRule[]): Promise<void> {
+  const other = list.find((r) => r.name === n.name && r.id !== ruleId && r.id !== replacing && claimedBy("opsgenie", r.id) === undefined);
+  if (!other) return;
+  const co = placement();
+  co.forget(teamId, ruleId);
+  await co.withLock(teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(teamId, ruleId) })));
+  throw new VendorError({
+    vendor: "opsgenie",
+    kind: "conflict",
+    message:
+      `another writer created routing rule "${n.name}" in team ${teamId} (id ${other.id}) while this one was being created; ` +
+      `this run removed its own copy (${ruleId}) so the team keeps one rule with that name. ` +
+      `If that rule is this stack's, run \`pulumi up\` again with \`adoptExisting: true\`; otherwise choose another name`,
+  });
 }
 
 async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
   const n = normalize(parseArgs(raw));
   const teamId = await resolveTeamId(n);
+  const rkey = replaceKey(teamId, n.name);
+  const replacing = replacements().get(rkey);
   const co = placement();
   co.begin(teamId);
   let settled: Promise<LiveRule[]>;
   let ruleId: string;
+  let posted = false;
   let adoptedDefault = false;
   try {
     ruleId = await co.withLock(teamId, async () => {
-      // Natural key = name within the team. A batch reuses one list for its creates.
-      let names = co.batchNames(teamId);
-      let existing: LiveRule | undefined;
-      if (!names || n.adoptExisting) {
-        const list = await listRules(teamId);
-        existing = list.find((r) => r.name === n.name);
-        names = new Set(list.map((r) => r.name));
-        co.setBatchNames(teamId, names);
-      } else if (names.has(n.name)) {
-        existing = (await listRules(teamId)).find((r) => r.name === n.name);
-      }
-      if (existing) {
-        if (!n.adoptExisting) throw new Error(conflictMessage(n.name, teamId, existing));
-        if (existing.isDefault) {
-          if (n.order !== undefined) throw new Error("opsgenie: the default routing rule is always last; remove `order` to adopt it");
-          if (n.criteria.type !== "match-all" || n.timeRestriction) throw new Error("opsgenie: the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it");
-          adoptedDefault = true;
+      if (n.adoptExisting) {
+        const existing = (await listRules(teamId)).find((r) => r.name === n.name && r.id !== replacing);
+        if (existing) {
+          const id = await adopt(n, teamId, existing);
+          adoptedDefault = existing.isDefault;
+          claim("opsgenie", id, "the resource that adopted it");
+          return id;
         }
-        await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
-        return existing.id;
       }
-      const id = await createOnce({
-        attempt: async () => {
-          const r = await client().call<Envelope<{ id: string }>>({ method: "POST", path: rulesPath(teamId), body: toCreateBody(n) });
-          return r.body.data.id;
-        },
-        // The POST may have landed (reset, timeout, 5xx after send): find it by name before sending again.
-        lookup: async () => {
-          const found = (await listRules(teamId)).find((r) => r.name === n.name);
-          return found?.id;
-        },
-      });
-      names.add(n.name);
+      // Other provider processes on this machine (a second stack) wait for our lookup and POST.
+      const id = await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), () => post(n, teamId, replacing));
+      posted = true;
+      claim("opsgenie", id, "the resource that created it");
       return id;
     });
     settled = co.settle(teamId, n.order !== undefined && !adoptedDefault ? { ruleId, order: n.order } : undefined);
   } finally {
     co.end(teamId);
+    if (replacing !== undefined) replacements().delete(rkey);
   }
   let list: LiveRule[];
   try {
@@ -152,22 +227,28 @@ async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingR
     if (!live) throw e;
     return { id: formatId(teamId, ruleId), outs: { ...outputsFor(live, n, teamId), order: live.order } };
   }
+  if (posted) await yieldToOtherWriter(n, teamId, ruleId, replacing, list);
   const live = list.find((r) => r.id === ruleId);
-  if (!live) throw new Error(`opsgenie: routing rule ${ruleId} disappeared from team ${teamId} right after it was created`);
+  if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} disappeared from team ${teamId} right after it was created` });
   return { id: formatId(teamId, ruleId), outs: outputsFor(live, n, teamId) };
 }
 
 async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise<{ id: string; outs: TeamRoutingRuleOutputs } | undefined> {
   const parsed = parseId(id);
-  if (!parsed) throw new Error(`opsgenie: invalid TeamRoutingRule id "${id}"; expected "<teamId>/<ruleId>"`);
+  if (!parsed) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `invalid TeamRoutingRule id "${id}"; expected "<teamId>/<ruleId>"` });
   const teamId = parsed.byName ? await resolveTeamId({ teamName: parsed.team }) : parsed.team;
-  const live = await getRule(teamId, parsed.ruleId);
+  // One 404 is not proof the rule is gone: read again, then look in the team's list.
+  const live = await readConfirmed({
+    read: () => getRule(teamId, parsed.ruleId),
+    listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
+  });
   if (!live) return undefined;
   const outs = toOutputs(live, {
     teamId,
     teamName: props.teamName ?? (parsed.byName ? parsed.team : undefined),
     adoptExisting: props.adoptExisting ?? false,
     notifyBy: props.notify?.name !== undefined && props.notify.id === undefined ? "name" : "id",
+    order: props.order !== undefined && !live.isDefault && (await inPlace(teamId, live.id, props.order)) ? props.order : live.order,
   });
   return { id: formatId(teamId, parsed.ruleId), outs };
 }
@@ -176,7 +257,9 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
   const n = normalize(parseArgs(raw));
   const teamId = olds.teamId;
   const ruleId = olds.ruleId;
-  if (olds.isDefault && n.order !== undefined) throw new Error("opsgenie: the default routing rule is always last; remove `order`");
+  if (olds.isDefault && n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order`" });
+  // The diff makes this a replace; an update could only send the null the spec does not allow.
+  if (timeRestrictionRemoved(olds, n)) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "removing a time restriction replaces the rule (Opsgenie cannot clear one); run `pulumi up` again" });
   const changed = contentChanged(olds, n);
   const moving = orderChanged(olds, n);
   const co = placement();
@@ -223,20 +306,26 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
 async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   // The default rule cannot be deleted: an adopted one is simply let go.
   if (props.isDefault) return;
+  // Renamed with adoptExisting: the new resource adopted this rule in this run; keep it.
+  if (letGoIfClaimed("opsgenie", props.ruleId, what(props.name, props.teamId, props.ruleId))) return;
   const co = placement();
   co.begin(props.teamId);
   try {
     co.forget(props.teamId, props.ruleId);
-    await co.withLock(props.teamId, async () => {
-      try {
-        await client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) });
-      } catch (e) {
-        if (!isVendorError(e, "not_found")) throw e;
-      }
-    });
+    await co.withLock(props.teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) })));
   } finally {
     co.end(props.teamId);
   }
+}
+
+/**
+ * Read returns both `teamId` (resolved) and `teamName`, and refresh diffs what read
+ * returned: with `teamName` present, `teamId` is only the resolved output.
+ */
+function asInputs(news: unknown): unknown {
+  if (news === null || typeof news !== "object") return news;
+  const { teamId, ...rest } = news as Record<string, unknown>;
+  return rest.teamName !== undefined ? rest : { teamId, ...rest };
 }
 
 export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutputs> = {
@@ -247,11 +336,14 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   diff(olds, news) {
     let n: NormalizedArgs;
     try {
-      n = normalize(parseArgs(news));
+      n = normalize(parseArgs(asInputs(news)));
     } catch {
       return { changes: true };
     }
-    return diffNormalized(olds, n);
+    const r = diffNormalized(olds, n);
+    // Not pure on purpose: create (same process, later in this run) must know which same-named rule it replaces.
+    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);
+    return r;
   },
   create,
   read,

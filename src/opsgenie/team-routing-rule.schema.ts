@@ -92,7 +92,24 @@ export function isIanaTimezone(tz: string): boolean {
 
 const oneOf = (values: readonly string[]) => ({ error: () => `must be one of ${values.join(", ")}` });
 const hour = z.number({ error: "must be an hour 0..23" }).int("must be an hour 0..23").min(0, "must be an hour 0..23").max(23, "must be an hour 0..23");
-const minute = z.number({ error: "must be a minute 0..59" }).int("must be a minute 0..59").min(0, "must be a minute 0..59").max(59, "must be a minute 0..59");
+// Opsgenie rounds minutes to the nearest 0 or 30 (opsgenie-facts.md): any other value would come back as drift.
+const MINUTE_REASON = "must be 0 or 30: Opsgenie rounds time-restriction minutes to the nearest 0 or 30, so any other value would read back changed";
+const minute = z.number({ error: MINUTE_REASON }).refine((m): boolean => m === 0 || m === 30, MINUTE_REASON);
+
+/** Limits Opsgenie does not publish; generous guesses (NOTES.md). */
+export const LIMITS = { ruleName: 512, teamName: 255, conditions: 100 } as const;
+// Opsgenie ids are UUIDs; one that is not could change the request path (`..`, `/`).
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuid = (what: string) => z.string({ error: `must be the ${what}'s id (a UUID)` }).regex(UUID_RE, `must be the ${what}'s id, a UUID such as 3f1c2b4a-9d8e-4f7a-a6b5-1c2d3e4f5a6b`);
+const notBlank = (what: string, max: number) =>
+  z
+    .string({ error: `must be a string: the ${what}` })
+    .refine((s) => s.trim().length > 0, `must not be empty or only whitespace (the ${what})`)
+    .refine((s) => s.length <= max, `must be at most ${max} characters (the ${what})`);
+// A team name goes into the request path (`/v2/teams/<name>?identifierType=name`).
+const teamNameSchema = notBlank("team's name", LIMITS.teamName)
+  .refine((s) => !s.includes("/"), "must not contain '/': the name goes into the request path")
+  .refine((s) => s !== "." && s !== "..", "must not be '.' or '..': the name goes into the request path");
 
 const conditionSchema = z.strictObject({
   field: z.enum(FIELDS, oneOf(FIELDS)),
@@ -105,7 +122,7 @@ const conditionSchema = z.strictObject({
 
 const criteriaSchema = z.strictObject({
   type: z.enum(CRITERIA_TYPES, oneOf(CRITERIA_TYPES)),
-  conditions: z.array(conditionSchema).optional(),
+  conditions: z.array(conditionSchema).max(LIMITS.conditions, `at most ${LIMITS.conditions} conditions are allowed`).optional(),
 });
 
 const timeOfDaySchema = z.strictObject({ startHour: hour, startMin: minute, endHour: hour, endMin: minute });
@@ -126,14 +143,17 @@ const timeRestrictionSchema = z.strictObject({
 
 const notifySchema = z.strictObject({
   type: z.enum(NOTIFY_TYPES, oneOf(NOTIFY_TYPES)),
-  id: z.string().min(1, "must not be empty").optional(),
-  name: z.string().min(1, "must not be empty").optional(),
+  id: uuid("schedule or escalation").optional(),
+  name: notBlank("schedule's or escalation's name", LIMITS.teamName).optional(),
 });
 
 const inputShape = {
-  teamId: z.string().min(1, "must not be empty").optional(),
-  teamName: z.string().min(1, "must not be empty").optional(),
-  name: z.string({ error: "is required: the rule's name (its natural key within the team)" }).min(1, "must not be empty"),
+  teamId: uuid("team").optional(),
+  teamName: teamNameSchema.optional(),
+  name: z
+    .string({ error: "is required: the rule's name (its natural key within the team)" })
+    .refine((s) => s.trim().length > 0, "must not be empty or only whitespace: the name is the rule's natural key within the team")
+    .refine((s) => s.length <= LIMITS.ruleName, `must be at most ${LIMITS.ruleName} characters`),
   order: z.number({ error: "must be an integer index (0 = first)" }).int("must be an integer index (0 = first)").min(0, "must be 0 or more").optional(),
   timezone: z.string().optional(),
   criteria: criteriaSchema.optional(),

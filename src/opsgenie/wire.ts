@@ -3,7 +3,7 @@ import { normalizeCondition } from "./team-routing-rule.diff";
 import type { ConditionField, ConditionOperation } from "./team-routing-rule.schema";
 
 // The one place that maps args <-> the Opsgenie wire format (camelCase JSON, so
-// mostly shape: defaults, optional keys, null to clear on PATCH).
+// mostly shape: defaults, optional keys).
 
 export interface WireCondition {
   field: string;
@@ -69,14 +69,15 @@ export function toCreateBody(n: NormalizedArgs): Record<string, unknown> {
 
 /**
  * PATCH body: absent fields are left alone by Opsgenie, so send every managed
- * field; `timeRestriction: null` removes one (NOTES.md). Never `order`: only
+ * field. A time restriction is only ever sent as an object (the spec allows no
+ * null; removing one is a replace, see the diff). Never `order`: only
  * change-order moves a rule.
  */
 export function toPatchBody(n: NormalizedArgs, opts: { isDefault?: boolean } = {}): Record<string, unknown> {
   const body: Record<string, unknown> = { name: n.name, notify: notifyToWire(n.notify) };
   if (!opts.isDefault) {
     body.criteria = criteriaToWire(n.criteria);
-    body.timeRestriction = n.timeRestriction ?? null;
+    if (n.timeRestriction) body.timeRestriction = n.timeRestriction;
   }
   if (n.timezone !== undefined) body.timezone = n.timezone;
   return body;

@@ -36,7 +36,7 @@ beforeEach(() => {
   emu.teams.clear();
   emu.server.clearFaults();
   team = emu.seedTeam("Ops");
-  emu.seedSchedule("Primary", "sched-1");
+  emu.seedSchedule("Primary", "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d");
 });
 
 function fiveRules(orders: Record<string, number>) {
@@ -141,7 +141,7 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
     const s = await inlineStack({
       project: "og-adopt",
       program: async () => {
-        const r = new pkg.OpsgenieTeamRoutingRule("adopt", { teamId: team.id, name: "adopted", adoptExisting: true, notify: { type: "schedule", id: "sched-1" } });
+        const r = new pkg.OpsgenieTeamRoutingRule("adopt", { teamId: team.id, name: "adopted", adoptExisting: true, notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" } });
         return { ruleId: r.ruleId };
       },
       config: config(),
@@ -153,7 +153,7 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
       expect(emu.server.calls({ method: "POST" })).toHaveLength(0);
       expect(emu.server.calls({ method: "PATCH" })).toHaveLength(1);
       expect(names()).toEqual(["adopted", "Default Routing Rule"]);
-      expect(team.rules[0].notify).toEqual({ type: "schedule", id: "sched-1" });
+      expect(team.rules[0].notify).toEqual({ type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" });
       const pre = await s.stack.preview();
       expect(pre.changeSummary.update ?? 0).toBe(0);
       await s.stack.destroy();

@@ -4,7 +4,7 @@ import { teamRoutingRule } from "../../../src/opsgenie/team-routing-rule.provide
 import { FIELDS, OPERATIONS, operationsFor, parseArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 
 const olds: TeamRoutingRuleOutputs = {
-  teamId: "t1",
+  teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d",
   name: "r1",
   order: 1,
   timezone: "America/Los_Angeles",
@@ -13,11 +13,11 @@ const olds: TeamRoutingRuleOutputs = {
   adoptExisting: false,
   ruleId: "r-1",
   isDefault: false,
-  notifyId: "s-1",
+  notifyId: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d",
   notifyName: "Primary",
 };
 const news = {
-  teamId: "t1",
+  teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d",
   name: "r1",
   order: 1,
   criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] },
@@ -28,7 +28,7 @@ const diff = (n: Record<string, unknown>, o: TeamRoutingRuleOutputs = olds) => t
 describe("opsgenie TeamRoutingRule diff (pure)", () => {
   it("no change after normalization: condition defaults, omitted timezone, notify by id or name", () => {
     expect(diff(news)).toEqual({ changes: false, replaces: [] });
-    expect(diff({ ...news, notify: { type: "schedule", id: "s-1" } })).toEqual({ changes: false, replaces: [] });
+    expect(diff({ ...news, notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" } })).toEqual({ changes: false, replaces: [] });
     expect(diff({ ...news, timezone: "America/Los_Angeles" }).changes).toBe(false);
     expect(diff({ ...news, criteria: { ...news.criteria, conditions: [{ field: "message", operation: "contains", expectedValue: "db", not: false, order: 0 }] } }).changes).toBe(false);
     expect(diff({ ...news, adoptExisting: true }).changes).toBe(false);
@@ -45,7 +45,7 @@ describe("opsgenie TeamRoutingRule diff (pure)", () => {
       { ...news, order: 0 },
       { ...news, timezone: "Europe/Istanbul" },
       { ...news, notify: { type: "schedule", name: "Other" } },
-      { ...news, notify: { type: "schedule", id: "s-2" } },
+      { ...news, notify: { type: "schedule", id: "6c2d8a4b-3e5f-4a6b-9c8d-2e3f4a5b6c7d" } },
       { ...news, notify: { type: "none" } },
       { ...news, criteria: { type: "match-all" } },
       { ...news, criteria: { ...news.criteria, conditions: [{ field: "message", operation: "contains", expectedValue: "db", not: true }] } },
@@ -53,10 +53,19 @@ describe("opsgenie TeamRoutingRule diff (pure)", () => {
     ]) {
       expect(diff(n), JSON.stringify(n)).toEqual({ changes: true, replaces: [] });
     }
-    expect(diff({ ...news, teamId: "t2" })).toEqual({ changes: true, replaces: ["teamId"], deleteBeforeReplace: true });
+    expect(diff({ ...news, teamId: "1f5b2d3c-4e6a-4b7c-9d8e-0f1a2b3c4d5e" })).toEqual({ changes: true, replaces: ["teamId"], deleteBeforeReplace: true });
     const { teamId: _t, ...byName } = news;
     expect(diff({ ...byName, teamName: "Ops" }).replaces).toEqual(["teamName"]);
     expect(diff({ ...byName, teamName: "Ops" }, { ...olds, teamName: "Ops" }).changes).toBe(false);
+  });
+
+  it("refresh diffs what read returned (teamId resolved beside teamName, output keys): no change", () => {
+    const { teamId: _t, ...byName } = news;
+    const stored = { ...olds, teamName: "Ops" };
+    // What read hands back as inputs: the stored outputs themselves.
+    expect(diff(stored as never, stored)).toEqual({ changes: false, replaces: [] });
+    expect(diff({ ...byName, teamName: "Ops" }, stored).changes).toBe(false);
+    expect(diff({ ...stored, teamName: "Other" } as never, stored).replaces).toEqual(["teamName"]);
   });
 
   it("both restriction types compare structurally", () => {
@@ -65,10 +74,11 @@ describe("opsgenie TeamRoutingRule diff (pure)", () => {
     for (const tr of [tod, wd]) {
       const stored = { ...olds, timeRestriction: normalize(parseArgs({ ...news, timeRestriction: tr })).timeRestriction };
       expect(diff({ ...news, timeRestriction: tr }, stored).changes).toBe(false);
-      expect(diff(news, stored).changes).toBe(true);
+      // Removing one is a replace (the API takes no null), created before the old rule is deleted.
+      expect(diff(news, stored)).toEqual({ changes: true, replaces: ["timeRestriction"] });
     }
     const stored = { ...olds, timeRestriction: normalize(parseArgs({ ...news, timeRestriction: wd })).timeRestriction };
-    expect(diff({ ...news, timeRestriction: { ...wd, restrictions: [{ ...wd.restrictions[0], endMin: 1 }] } }, stored).changes).toBe(true);
+    expect(diff({ ...news, timeRestriction: { ...wd, restrictions: [{ ...wd.restrictions[0], endMin: 30 }] } }, stored)).toEqual({ changes: true, replaces: [] });
   });
 
   it("every operation/field pair round-trips through normalize with no diff", () => {

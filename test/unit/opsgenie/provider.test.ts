@@ -22,8 +22,8 @@ beforeEach(() => {
   emu.teams.clear();
   emu.server.clearFaults();
   team = emu.seedTeam("Ops");
-  emu.seedSchedule("Primary", "sched-1");
-  emu.seedEscalation("Critical", "esc-1");
+  emu.seedSchedule("Primary", "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d");
+  emu.seedEscalation("Critical", "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e");
   emu.server.resetLog();
 });
 afterEach(() => emu.server.clearFaults());
@@ -43,15 +43,15 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     const made = await createAll([4, 3, 0, 2, 1]);
     expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
     expect(count("POST", rulesRe)).toBe(5);
-    // One list for the batch's name checks, one for the settle.
-    expect(count("GET", rulesRe)).toBe(2);
+    // One fresh name lookup per create (inside its write slot), one list for the settle.
+    expect(count("GET", rulesRe)).toBe(6);
     const moves = count("POST", orderRe);
     expect(moves).toBeGreaterThan(0);
     expect(moves).toBeLessThanOrEqual(4);
     console.log(`opsgenie: 5 concurrent creates = ${emu.server.log.length} calls (${moves} change-order)`);
     const r3 = made[1];
     expect(r3.id).toBe(`${team.id}/${r3.outs.ruleId}`);
-    expect(r3.outs).toMatchObject({ order: 3, notifyId: "sched-1", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, timezone: "America/Los_Angeles", isDefault: false });
+    expect(r3.outs).toMatchObject({ order: 3, notifyId: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, timezone: "America/Los_Angeles", isDefault: false });
     // Steady state: the stored outputs diff clean against the same inputs (no calls in diff).
     emu.server.resetLog();
     for (const m of made) expect(def.diff(m.outs, args(m.outs.name, { order: m.outs.order })).changes).toBe(false);
@@ -77,19 +77,59 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     console.log(`opsgenie: swap of two orders = ${moves} change-order + ${count("GET")} list`);
   });
 
-  it("update: name only is one PATCH; notify change PATCH + one read; clearing a time restriction", async () => {
-    const { id, outs } = await def.create(args("r", { timeRestriction: { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } } }));
+  it("update: name only is one PATCH; notify change PATCH + one read; the time restriction is never sent as null", async () => {
+    const tr = { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } };
+    const { id, outs } = await def.create(args("r", { timeRestriction: tr }));
     emu.server.resetLog();
-    const o2 = await def.update(id, outs, args("r2", { timeRestriction: { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } } }));
+    const o2 = await def.update(id, outs, args("r2", { timeRestriction: tr }));
     expect(emu.server.log.map((e) => e.method)).toEqual(["PATCH"]);
     expect(o2.name).toBe("r2");
     emu.server.resetLog();
-    const o3 = await def.update(id, o2, args("r2", { notify: { type: "escalation", id: "esc-1" } }));
+    const o3 = await def.update(id, o2, args("r2", { timeRestriction: tr, notify: { type: "escalation", id: "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e" } }));
     expect(emu.server.log.map((e) => e.method)).toEqual(["PATCH", "GET"]);
-    expect(o3).toMatchObject({ notifyId: "esc-1", notifyName: "Critical", notify: { type: "escalation", id: "esc-1" } });
-    expect(o3.timeRestriction).toBeUndefined();
-    expect(team.rules[0].timeRestriction).toBeUndefined();
-    expect(def.diff(o3, args("r2", { notify: { type: "escalation", name: "Critical" } })).changes).toBe(false);
+    expect(o3).toMatchObject({ notifyId: "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e", notifyName: "Critical", notify: { type: "escalation", id: "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e" } });
+    expect(o3.timeRestriction).toEqual(tr);
+    expect(def.diff(o3, args("r2", { timeRestriction: tr, notify: { type: "escalation", name: "Critical" } })).changes).toBe(false);
+    // Removing it cannot be an update: the diff says replace, and update refuses rather than send null.
+    await expect(def.update(id, o3, args("r2"))).rejects.toThrow(/replaces the rule/);
+    expect(emu.server.log.map((e) => JSON.stringify(e.body ?? "")).join()).not.toContain("null");
+  });
+
+  it("the emulator refuses timeRestriction: null like the spec", async () => {
+    const { outs } = await def.create(args("r"));
+    const res = await fetch(`${emu.server.url}/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, {
+      method: "PATCH",
+      headers: { authorization: `GenieKey ${KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ timeRestriction: null }),
+    });
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { message: string }).message).toContain("timeRestriction");
+  });
+
+  it("removing a time restriction: replace, the new rule created right above the old one, no moment without a matching rule", async () => {
+    const tr = { type: "time-of-day", restriction: { startHour: 8, startMin: 0, endHour: 18, endMin: 0 } };
+    await createAll([0, 2]);
+    const old = await def.create(args("business hours", { order: 1, timeRestriction: tr }));
+    expect(names()).toEqual(["rule-0", "business hours", "rule-2", "Default Routing Rule"]);
+    resetProcessGlobals(); // the next `pulumi up`: a new provider process
+    emu.server.resetLog();
+    emu.history.length = 0;
+    // The engine's order for a create-before-delete replace: diff, create the new, delete the old.
+    const d = def.diff(old.outs, args("business hours", { order: 1 }));
+    expect(d).toEqual({ changes: true, replaces: ["timeRestriction"] });
+    const made = await def.create(args("business hours", { order: 1 }));
+    expect(names()).toEqual(["rule-0", "business hours", "business hours", "rule-2", "Default Routing Rule"]);
+    expect(team.rules[1].id).toBe(made.outs.ruleId);
+    await def.delete(old.id, old.outs);
+    expect(names()).toEqual(["rule-0", "business hours", "rule-2", "Default Routing Rule"]);
+    expect(team.rules[1].timeRestriction).toBeUndefined();
+    expect(made.outs.order).toBe(1);
+    // Right above the old rule from the first write on, and never without one.
+    expect(emu.server.calls({ method: "POST", path: rulesRe })[0].body).toMatchObject({ order: 1 });
+    expect(count("POST", orderRe)).toBe(0);
+    expect(emu.history.length).toBeGreaterThan(0);
+    for (const h of emu.history) expect(h.rules.filter((r) => r.name === "business hours").length).toBeGreaterThanOrEqual(1);
+    expect(emu.server.log.map((e) => JSON.stringify(e.body ?? "")).join()).not.toContain("null");
   });
 
   it("read: live state, drift shows, gone -> undefined; import by id without props", async () => {
@@ -101,14 +141,97 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     expect(r!.outs.criteria.conditions[0].expectedValue).toBe("cache");
     expect(def.diff(r!.outs, args("r", { timezone: "America/Los_Angeles", criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] } })).changes).toBe(true);
     const imported = await def.read(id, {});
-    expect(imported!.outs).toMatchObject({ teamId: team.id, ruleId: outs.ruleId, notify: { type: "schedule", id: "sched-1" }, notifyName: "Primary" });
+    expect(imported!.outs).toMatchObject({ teamId: team.id, ruleId: outs.ruleId, notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" }, notifyName: "Primary" });
     team.rules.splice(0, 1);
     expect(await def.read(id, outs)).toBeUndefined();
     expect(await def.read(`missing-team/${outs.ruleId}`, outs)).toBeUndefined();
   });
 
+  it("read: one 404 is read again and checked against the team's list before 'gone'", async () => {
+    process.env.ALERT_ROUTING_GONE_RETRY_MS = "20";
+    const { id, outs } = await def.create(args("r"));
+    emu.server.resetLog();
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 1 });
+    const r = await def.read(id, outs);
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    expect(r?.outs.ruleId).toBe(outs.ruleId);
+    // Two 404s (a proxy that keeps answering so): the team's list still has it, so it is not gone.
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 2 });
+    expect((await def.read(id, outs))?.outs.ruleId).toBe(outs.ruleId);
+    // Really gone: two reads and one list.
+    team.rules.splice(0, 1);
+    emu.server.resetLog();
+    expect(await def.read(id, outs)).toBeUndefined();
+    expect(emu.server.log.map((e) => `${e.method} ${e.status}`)).toEqual(["GET 404", "GET 404", "GET 200"]);
+  });
+
+  it("refresh keeps clamped orders and shows a real move", async () => {
+    const made = await Promise.all([5, 6, 7].map((o) => def.create(args(`clamped-${o}`, { order: o }))));
+    expect(names()).toEqual(["clamped-5", "clamped-6", "clamped-7", "Default Routing Rule"]);
+    resetProcessGlobals(); // `pulumi refresh`: a new provider process; the engine reads in parallel
+    emu.server.resetLog();
+    const reads = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
+    // A GET per rule and one list for the team.
+    expect(count("GET", rulesRe)).toBe(1);
+    for (const [i, m] of made.entries()) {
+      const r = reads[i]!;
+      expect(r.outs.order).toBe(m.outs.order);
+      // What refresh diffs: the old outputs against what read returned as inputs.
+      expect(def.diff(m.outs, r.outs as never)).toEqual({ changes: false, replaces: [] });
+      expect(def.diff(r.outs, args(m.outs.name, { order: m.outs.order })).changes).toBe(false);
+    }
+    team.rules.splice(0, 0, team.rules.splice(2, 1)[0]);
+    const moved = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
+    expect(moved.map((r) => r!.outs.order)).toEqual([1, 2, 0]);
+    expect(def.diff(moved[2]!.outs, args("clamped-7", { order: 7 })).changes).toBe(true);
+  });
+
+  it("teamName: what read returns diffs clean (teamId and teamName both present)", async () => {
+    const { id, outs } = await def.create({ teamName: "Ops", name: "by-name", notify: { type: "none" } } as never);
+    const r = (await def.read(id, outs))!;
+    expect(r.outs).toMatchObject({ teamId: team.id, teamName: "Ops" });
+    expect(def.diff(outs, r.outs as never)).toEqual({ changes: false, replaces: [] });
+  });
+
+  it("a second writer racing between our lookup and our POST: one rule per name, our copy removed", async () => {
+    // The POST is held at the emulator; meanwhile another stack creates the same name.
+    emu.server.inject({ kind: "slow", method: "POST", path: rulesRe, delayMs: 300 });
+    let otherId = "";
+    const racing = (async () => {
+      while (!emu.server.calls({ method: "POST", path: rulesRe }).length) await new Promise((r) => setTimeout(r, 5));
+      const other = { id: "5e0f6a7b-8c9d-4e1f-a2b3-c4d5e6f7a8b9", name: "shared", isDefault: false, criteria: { type: "match-all" }, timezone: "UTC", notify: { type: "none" } };
+      team.rules.splice(0, 0, other);
+      otherId = other.id;
+    })();
+    const err = await def.create(args("shared", { order: 0 })).catch((e: Error) => e);
+    await racing;
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    expect(String(err)).toContain(otherId);
+    expect(String(err)).toMatch(/another writer created routing rule "shared"/);
+    expect(team.rules.filter((r) => r.name === "shared").map((r) => r.id)).toEqual([otherId]);
+  });
+
+  it("rename with adoptExisting: the new resource adopts, the old resource's delete lets go with a warning", async () => {
+    const old = await def.create(args("renamed", { order: 0 }));
+    resetProcessGlobals(); // the `pulumi up` with the renamed resources
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      const made = await def.create(args("renamed", { order: 0, adoptExisting: true }));
+      expect(made.outs.ruleId).toBe(old.outs.ruleId);
+      await def.delete(old.id, old.outs);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(names()).toEqual(["renamed", "Default Routing Rule"]);
+    expect(count("DELETE")).toBe(0);
+    expect(stderr.join("")).toMatch(/not deleting opsgenie routing rule "renamed"/);
+  });
+
   it("delete: removes, and a rule already gone is fine; the default rule stays", async () => {
     const { id, outs } = await def.create(args("r"));
+    resetProcessGlobals(); // `pulumi destroy`: a new provider process
     await def.delete(id, outs);
     expect(names()).toEqual(["Default Routing Rule"]);
     await def.delete(id, outs);
@@ -118,7 +241,8 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
   it("existing name: clear failure naming adoptExisting; adoptExisting takes it over", async () => {
     await def.create(args("r"));
     emu.server.resetLog();
-    await expect(def.create(args("r"))).rejects.toThrow(/already has a routing rule named "r"[\s\S]*adoptExisting: true/);
+    // Inside a stack this is usually a rename (aliases); from outside, adoptExisting.
+    await expect(def.create(args("r"))).rejects.toThrow(/routing rule "r" already exists \(id [0-9a-f-]{36}\)[\s\S]*aliases: \[\{ name: [\s\S]*adoptExisting: true/);
     expect(count("POST")).toBe(0);
     const adopted = await def.create(args("r", { adoptExisting: true, notify: { type: "none" } }));
     expect(team.rules).toHaveLength(2);
@@ -130,7 +254,7 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     await expect(def.create(args("Default Routing Rule", { adoptExisting: true, order: 0 }))).rejects.toThrow(/always last/);
     const d = await def.create(args("Default Routing Rule", { adoptExisting: true, notify: { type: "escalation", name: "Critical" } }));
     expect(d.outs.isDefault).toBe(true);
-    expect(team.rules.at(-1)!.notify).toEqual({ type: "escalation", id: "esc-1" });
+    expect(team.rules.at(-1)!.notify).toEqual({ type: "escalation", id: "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e" });
     await def.delete(d.id, d.outs);
     expect(names()).toEqual(["Default Routing Rule"]);
     expect(count("DELETE")).toBe(0);

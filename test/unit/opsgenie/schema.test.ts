@@ -3,7 +3,7 @@ import { validate } from "../../../src/core/kit";
 import { UNKNOWN } from "../../../src/core/unknown";
 import { checkSchema, FIELDS, FIELD_TYPES, OPERATIONS, OPERATIONS_BY_TYPE, parseArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 
-const base = { teamId: "t1", name: "r1", notify: { type: "none" } };
+const base = { teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", name: "r1", notify: { type: "none" } };
 const check = (x: unknown) => validate(checkSchema, x);
 const props = (x: unknown) => check(x).map((f) => f.property);
 
@@ -44,7 +44,7 @@ describe("opsgenie TeamRoutingRule check", () => {
           type: "weekday-and-time-of-day",
           restrictions: [{ startDay: "monday", startHour: 8, startMin: 0, endDay: "tuesday", endHour: 18, endMin: 30 }],
         },
-        notify: { type: "schedule", id: "s1" },
+        notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" },
       }),
     ).toEqual([]);
   });
@@ -86,13 +86,17 @@ describe("opsgenie TeamRoutingRule check", () => {
   });
 
   it("time-of-day restriction", () => {
-    const tod = { startHour: 8, startMin: 20, endHour: 19, endMin: 40 };
+    const tod = { startHour: 8, startMin: 30, endHour: 19, endMin: 0 };
     expect(check({ ...base, timeRestriction: { type: "time-of-day", restriction: tod } })).toEqual([]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day" } })).toEqual(["timeRestriction.restriction"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startDay: "monday" } } })).toEqual(["timeRestriction.restriction.startDay"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, endHour: 24 } } })).toEqual(["timeRestriction.restriction.endHour"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startMin: 60 } } })).toEqual(["timeRestriction.restriction.startMin"]);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, startMin: 1.5 } } })).toEqual(["timeRestriction.restriction.startMin"]);
+    // The API rounds minutes to 0 or 30: 15 would read back as drift, so check says why.
+    const r15 = check({ ...base, timeRestriction: { type: "time-of-day", restriction: { ...tod, endMin: 15 } } });
+    expect(r15.map((f) => f.property)).toEqual(["timeRestriction.restriction.endMin"]);
+    expect(r15[0].reason).toMatch(/0 or 30.*rounds/);
     expect(props({ ...base, timeRestriction: { type: "time-of-day", restriction: tod, restrictions: [] } })).toEqual(["timeRestriction.restrictions"]);
   });
 
@@ -115,12 +119,13 @@ describe("opsgenie TeamRoutingRule check", () => {
 
   it("notify: id or name, not both, neither for none", () => {
     expect(check({ ...base, notify: { type: "schedule", name: "S" } })).toEqual([]);
-    expect(check({ ...base, notify: { type: "escalation", id: "e" } })).toEqual([]);
+    expect(check({ ...base, notify: { type: "escalation", id: "6c2d8a4b-3e5f-4a6b-9c8d-2e3f4a5b6c7d" } })).toEqual([]);
+    expect(props({ ...base, notify: { type: "escalation", id: "e" } })).toEqual(["notify.id"]);
     expect(props({ ...base, notify: { type: "schedule" } })).toEqual(["notify"]);
-    expect(props({ ...base, notify: { type: "schedule", id: "a", name: "b" } })).toEqual(["notify"]);
-    expect(props({ ...base, notify: { type: "none", id: "a" } })).toEqual(["notify"]);
-    expect(props({ ...base, notify: { type: "user", id: "a" } })).toEqual(["notify.type"]);
-    expect(props({ teamId: "t", name: "x" })).toEqual(["notify"]);
+    expect(props({ ...base, notify: { type: "schedule", id: "6c2d8a4b-3e5f-4a6b-9c8d-2e3f4a5b6c7d", name: "b" } })).toEqual(["notify"]);
+    expect(props({ ...base, notify: { type: "none", id: "6c2d8a4b-3e5f-4a6b-9c8d-2e3f4a5b6c7d" } })).toEqual(["notify"]);
+    expect(props({ ...base, notify: { type: "user", id: "6c2d8a4b-3e5f-4a6b-9c8d-2e3f4a5b6c7d" } })).toEqual(["notify.type"]);
+    expect(props({ teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", name: "x" })).toEqual(["notify"]);
   });
 
   it("team, name, order, timezone, unknown keys", () => {

@@ -5,7 +5,7 @@ import { parseArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 import { formatId, fromWireRule, parseId, toCreateBody, toOutputs, toPatchBody } from "../../../src/opsgenie/wire";
 
 const args = parseArgs({
-  teamId: "t1",
+  teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d",
   name: "db alerts",
   order: 2,
   criteria: { type: "match-any-condition", conditions: [{ field: "extra-properties", key: "env", operation: "equals", expectedValue: "prod" }, { field: "tags", operation: "contains", expectedValue: "db", not: true }] },
@@ -31,17 +31,20 @@ describe("opsgenie wire", () => {
     });
     const patch = toPatchBody(normalize({ ...args, timeRestriction: undefined }));
     expect(patch).not.toHaveProperty("order");
-    expect(patch.timeRestriction).toBeNull();
+    // Never null (the spec allows only an object): removing a restriction is a replace.
+    expect(patch).not.toHaveProperty("timeRestriction");
+    expect(JSON.stringify(patch)).not.toContain("null");
+    expect(toPatchBody(n).timeRestriction).toEqual(n.timeRestriction);
     expect(toPatchBody(n, { isDefault: true })).toEqual({ name: "db alerts", notify: { type: "schedule", name: "Primary" } });
   });
 
   it("round trip: what the API echoes reads back to outputs with no diff", () => {
     const n = normalize(args);
     const body = toCreateBody(n) as Record<string, unknown>;
-    const echoed = { ...body, id: "r-9", isDefault: false, order: 2, timezone: "America/Los_Angeles", notify: { type: "schedule", id: "s-1", name: "Primary" } };
+    const echoed = { ...body, id: "r-9", isDefault: false, order: 2, timezone: "America/Los_Angeles", notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d", name: "Primary" } };
     const live = fromWireRule(echoed as never);
-    const outs = toOutputs(live, { teamId: "t1", adoptExisting: false, notifyBy: "name" });
-    expect(outs).toMatchObject({ teamId: "t1", ruleId: "r-9", notifyId: "s-1", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, order: 2 });
+    const outs = toOutputs(live, { teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", adoptExisting: false, notifyBy: "name" });
+    expect(outs).toMatchObject({ teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", ruleId: "r-9", notifyId: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d", notifyName: "Primary", notify: { type: "schedule", name: "Primary" }, order: 2 });
     expect(diffNormalized(outs, n)).toEqual({ changes: false, replaces: [] });
     // Server omissions take the documented defaults.
     const sparse = fromWireRule({ id: "x", criteria: { type: "match-all-conditions", conditions: [{ field: "message", operation: "contains" }] } }, 3);
@@ -51,8 +54,8 @@ describe("opsgenie wire", () => {
   });
 
   it("ids", () => {
-    expect(formatId("t1", "r1")).toBe("t1/r1");
-    expect(parseId("t1/r1")).toEqual({ team: "t1", byName: false, ruleId: "r1" });
+    expect(formatId("0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", "r1")).toBe("0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d/r1");
+    expect(parseId("0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d/r1")).toEqual({ team: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", byName: false, ruleId: "r1" });
     expect(parseId("name:Ops Team/r1")).toEqual({ team: "Ops Team", byName: true, ruleId: "r1" });
     expect(parseId("r1")).toBeUndefined();
   });
