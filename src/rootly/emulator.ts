@@ -276,7 +276,8 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
         if (c.conditionable_id != null && (typeof c.conditionable_id !== "string" || !UUID.test(c.conditionable_id))) bad(`${q}/conditionable_id`, "is not a valid UUID");
         if (c.property_field_condition_type === "matches_regex" && typeof c.property_field_value === "string") {
           try {
-            new RegExp(c.property_field_value);
+            // Rootly is Ruby: inline flags such as (?i) are valid there.
+            new RegExp(c.property_field_value.replace(/\(\?[imx]*(?:-[imx]*)?\)/g, "").replace(/\(\?[imx]*(?:-[imx]*)?:/g, "(?:"));
           } catch {
             bad(`${q}/property_field_value`, "is not a valid regular expression");
           }
