@@ -52,8 +52,9 @@ function toJs(src: string): string {
       const rest = src.slice(i);
       const flags = FLAGS.exec(rest);
       if (flags) {
-        if (flags[1].includes("x")) extended = true;
-        if (flags[2]?.includes("x")) extended = false;
+        // (?x) turns on free spacing for the rest of the pattern (a scoped (?x:…) is left as written).
+        if (flags[3] === ")" && flags[1].includes("x")) extended = true;
+        if (flags[3] === ")" && flags[2]?.includes("x")) extended = false;
         out += flags[3] === ")" ? "" : "(?:"; // (?i) applies to the rest; (?i:…) is a group
         i += flags[0].length;
         continue;
