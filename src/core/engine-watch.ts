@@ -8,7 +8,8 @@ import { processGlobal } from "./registry";
 // run die, and a rerun races them into duplicates. So the provider watches the
 // engine and exits when it is gone. The engine starts us through a /bin/sh
 // launcher (pulumi-resource-pulumi-nodejs) that does not exec, so when our parent
-// is a shell, the engine is its parent.
+// is a shell, the engine is its parent. Linux names a process run from a `#!` script
+// after the script (comm "pulumi-resource"), not "sh": its argv[0] tells the shell.
 
 function procField(pid: number): { ppid?: number; comm?: string } {
   try {
@@ -37,12 +38,22 @@ function alive(pid: number): boolean {
 
 const SHELLS = new Set(["sh", "dash", "bash", "zsh", "ash", "busybox"]);
 
+function isLauncherShell(pid: number, comm: string | undefined): boolean {
+  if (comm && (SHELLS.has(comm) || comm.startsWith("pulumi-resource"))) return true;
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
+    return SHELLS.has(argv0.split("/").pop() ?? "");
+  } catch {
+    return false;
+  }
+}
+
 /** The processes whose exit means the engine is gone: our parent, and the engine behind a launcher shell. */
 export function enginePids(): number[] {
   const parent = process.ppid;
   const pids = [parent];
   const p = procField(parent);
-  if (p.comm && SHELLS.has(p.comm) && p.ppid && p.ppid > 1) pids.push(p.ppid);
+  if (isLauncherShell(parent, p.comm) && p.ppid && p.ppid > 1) pids.push(p.ppid);
   return pids;
 }
 

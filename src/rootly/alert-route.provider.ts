@@ -1,15 +1,17 @@
+import { randomUUID } from "node:crypto";
 import { resolveEndpoint, setting } from "../core/config";
 import { isVendorError, VendorError } from "../core/errors";
 import { VendorClient } from "../core/http";
 import type { ResourceDefinition } from "../core/kit";
-import { debug } from "../core/log";
+import { debug, warn } from "../core/log";
 import { createOnce } from "../core/retry";
-import { sleep } from "../core/idioms";
+import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms";
+import { adoptConflictMessage, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
 import { alertRouteSchema, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
 import { diff, normalizeRoute } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
-import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource } from "./wire";
+import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
 
 const BASE = "/v1/alert_routes";
 const PAGE_SIZE = 100;
@@ -23,7 +25,7 @@ function numberSetting(key: string, env: string, fallback: number): number {
 }
 /** How long to wait for Rootly's asynchronous rule processing before failing ("a few minutes" per the docs). */
 const rulesTimeoutMs = () => numberSetting("rulesTimeoutMs", "ROOTLY_RULES_TIMEOUT_MS", 10 * 60_000);
-/** Pause between GETs while rules are processed; the read limiter paces on top (5 reads/min by default). */
+/** Pause between status reads while rules are processed; the read limiter paces on top (5 reads/min by default). */
 const rulesPollMs = () => numberSetting("rulesPollMs", "ROOTLY_RULES_POLL_MS", 15_000);
 
 function outputs(res: WireResource, adoptExisting: boolean): AlertRouteOutputs {
@@ -44,42 +46,76 @@ async function findByName(c: VendorClient, name: string): Promise<WireResource[]
   }
 }
 
+const sameRules = (doc: WireResource, desired: NormalRoute) => sameJson(normalizeRoute(routeFromWire(doc)).rules, desired.rules);
+const describe = (name: string | undefined, id: string) => `alert route ${name !== undefined ? `"${name}" ` : ""}(${id})`;
+
 /**
- * After a write, Rootly may still be processing the rules asynchronously and
- * return the old ones. Poll (paced by the read limit) until they match what was
- * sent, so stale rules are never recorded as the truth.
+ * After a write, Rootly may still be processing the rules asynchronously and return
+ * the old ones. Follow the write's `request_id` on Rootly's status endpoint (pending,
+ * success, error) so stale rules are never recorded as the truth; where that endpoint
+ * answers 404, fall back to re-reading the route until its rules match what was sent.
  */
-async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute): Promise<WireResource> {
-  if (sameJson(normalizeRoute(routeFromWire(doc)).rules, desired.rules)) return doc;
+async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute, requestId: string, creating: boolean): Promise<WireResource> {
+  // Organizations without async processing get the rules back at once: no extra read.
+  if (sameRules(doc, desired)) return doc;
   const timeout = rulesTimeoutMs();
   const deadline = Date.now() + timeout;
-  let current = doc;
+  const statusPath = `${routePath(doc.id)}/async_rule_creation_status/${encodeURIComponent(requestId)}`;
+  let useStatus = true;
   for (let polls = 1; ; polls++) {
     await sleep(Math.min(rulesPollMs(), Math.max(0, deadline - Date.now())));
-    current = (await c.call<WireDocument>({ method: "GET", path: routePath(doc.id) })).body.data;
-    if (sameJson(normalizeRoute(routeFromWire(current)).rules, desired.rules)) {
-      debug(`rootly: rules of alert route ${doc.id} settled after ${polls} poll(s)`);
-      return current;
+    let reread = !useStatus;
+    if (useStatus) {
+      const st = (await ignoreNotFound(c.call<WireRuleStatus>({ method: "GET", path: statusPath })))?.body;
+      if (!st) {
+        debug(`rootly: no async rule status for ${describe(desired.name, doc.id)} (404): re-reading the route instead`);
+        useStatus = false;
+        reread = true;
+      } else if (st.status === "error") {
+        throw new VendorError({
+          vendor: "rootly",
+          kind: "validation",
+          message:
+            `Rootly could not process the rules of ${describe(desired.name, doc.id)} (request_id ${requestId}): ${st.error ?? "no error text"}. ` +
+            (creating
+              ? `The route exists without these rules and is not in the stack's state: fix the rules, then run \`pulumi up\` with \`adoptExisting: true\` (it finds route ${doc.id} by its name)`
+              : `The route keeps its previous rules: fix the rules and run \`pulumi up\` again`),
+        });
+      } else reread = st.status === "success";
+    }
+    if (reread) {
+      const current = (await c.call<WireDocument>({ method: "GET", path: routePath(doc.id) })).body.data;
+      // After "success" a lagging read may still show the old rules: keep reading the route.
+      if (sameRules(current, desired)) {
+        debug(`rootly: rules of ${describe(desired.name, doc.id)} settled after ${polls} poll(s)`);
+        return current;
+      }
+      useStatus = false;
     }
     if (Date.now() >= deadline) {
       throw new VendorError({
         vendor: "rootly",
         kind: "timeout",
         message:
-          `Rootly accepted alert route ${doc.id} ("${desired.name}") but is still processing its rules (asynchronous rule processing) ` +
+          `Rootly accepted ${describe(desired.name, doc.id)} but is still processing its rules (asynchronous rule processing, request_id ${requestId}) ` +
           `after ${Math.round(timeout / 1000)} s, so they were not recorded. Run \`pulumi up\` again later` +
-          ` (for a new route: with \`adoptExisting: true\`, which finds route ${doc.id} by its name),` +
+          (creating ? ` with \`adoptExisting: true\`, which finds route ${doc.id} by its name,` : "") +
           ` or raise rootly:rulesTimeoutMs / ROOTLY_RULES_TIMEOUT_MS`,
       });
     }
   }
 }
 
-const routePath = (id: string) => `${BASE}/${encodeURIComponent(id)}`;
+/** Route ids come from Rootly; still, nothing that could change the request path is sent. */
+function routePath(id: string): string {
+  if (id.trim() === "" || id === "." || id === "..")
+    throw new VendorError({ vendor: "rootly", kind: "validation", message: `"${id}" is not an alert route id; refusing to put it into a request path` });
+  return `${BASE}/${encodeURIComponent(id)}`;
+}
 
-async function put(c: VendorClient, id: string, desired: NormalRoute): Promise<WireResource> {
+async function put(c: VendorClient, id: string, desired: NormalRoute, requestId: string): Promise<WireResource> {
   try {
-    return (await c.call<WireDocument>({ method: "PUT", path: routePath(id), body: routeToWire(desired, id) })).body.data;
+    return (await c.call<WireDocument>({ method: "PUT", path: routePath(id), body: routeToWire(desired, id, requestId) })).body.data;
   } catch (e) {
     if (isVendorError(e, "not_found"))
       throw new VendorError({
@@ -92,6 +128,67 @@ async function put(c: VendorClient, id: string, desired: NormalRoute): Promise<W
   }
 }
 
+/** Thrown inside the POST's write slot when the lookup finds the name taken: the POST is not sent. */
+class NameTaken extends Error {}
+
+// Creates of one name in this process run one at a time: two resources declaring the
+// same name must not both find it free.
+const byName = keyedLock("rootly-route-name");
+
+async function create(args: AlertRouteArgs): Promise<{ id: string; outs: AlertRouteOutputs }> {
+  const desired = normalizeRoute(args);
+  const adopt = args.adoptExisting ?? false;
+  const c = client();
+  const owner = `the RootlyAlertRoute that declares "${desired.name}"`;
+  const requestId = randomUUID();
+  let existing: WireResource[] = [];
+
+  // Names are the natural key. The lookup runs inside the POST's write slot, right
+  // before the send (and again before any resend): a lookup done before waiting for
+  // write budget could be stale by the time the POST goes out.
+  const created = await createOnce<WireResource | undefined>({
+    attempt: async () => {
+      try {
+        const spec = {
+          method: "POST" as const,
+          path: BASE,
+          body: routeToWire(desired, undefined, requestId),
+          beforeSend: async () => {
+            existing = await findByName(c, desired.name);
+            if (existing.length) throw new NameTaken();
+          },
+        };
+        return (await c.call<WireDocument>(spec)).body.data;
+      } catch (e) {
+        if (e instanceof NameTaken) return undefined;
+        throw e;
+      }
+    },
+    // The POST may have landed although we saw a failure: look for it before sending again.
+    lookup: async () => (await findByName(c, desired.name))[0],
+  });
+  if (created) {
+    claim("rootly", created.id, owner);
+    const doc = await settle(c, created, desired, requestId, true);
+    return { id: doc.id, outs: outputs(doc, adopt) };
+  }
+
+  const ids = existing.map((e) => e.id).join(", ");
+  if (!adopt) throw new VendorError({ vendor: "rootly", kind: "conflict", message: adoptConflictMessage(`an alert route named "${desired.name}"`, `id ${ids}`) });
+  if (existing.length > 1)
+    throw new VendorError({ vendor: "rootly", kind: "conflict", message: `adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one` });
+  const current = existing[0];
+  const by = claimedBy("rootly", current.id);
+  if (by !== undefined)
+    throw new VendorError({ vendor: "rootly", kind: "conflict", message: `adoptExisting: ${describe(desired.name, current.id)} is already managed by ${by} in this update; two resources cannot manage one route` });
+  claim("rootly", current.id, owner);
+  // Already as desired: adopting costs no write.
+  if (sameJson(normalizeRoute(routeFromWire(current)), desired)) return { id: current.id, outs: outputs(current, adopt) };
+  const putId = randomUUID();
+  const doc = await settle(c, await put(c, current.id, desired, putId), desired, putId, false);
+  return { id: doc.id, outs: outputs(doc, adopt) };
+}
+
 export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRouteOutputs> = {
   module: "rootly",
   type: "AlertRoute",
@@ -99,53 +196,25 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   diff: (olds, news) => diff(olds, news),
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
-  async create(args) {
-    const desired = normalizeRoute(args);
-    const adopt = args.adoptExisting ?? false;
-    const c = client();
-
-    // Names are the natural key: refuse to make a second route with the same name.
-    const existing = await findByName(c, desired.name);
-    if (existing.length) {
-      const ids = existing.map((e) => e.id).join(", ");
-      if (!adopt)
-        throw new VendorError({
-          vendor: "rootly",
-          kind: "conflict",
-          message:
-            `an alert route named "${desired.name}" already exists (id ${ids}). Set \`adoptExisting: true\` to take it over, or choose another name`,
-        });
-      if (existing.length > 1)
-        throw new VendorError({
-          vendor: "rootly",
-          kind: "conflict",
-          message: `adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one`,
-        });
-      const current = existing[0];
-      // Already as desired: adopting costs no write.
-      const same = sameJson(normalizeRoute(routeFromWire(current)), desired);
-      const doc = same ? current : await settle(c, await put(c, current.id, desired), desired);
-      return { id: doc.id, outs: outputs(doc, adopt) };
-    }
-
-    const created = await createOnce<WireResource>({
-      attempt: async () => (await c.call<WireDocument>({ method: "POST", path: BASE, body: routeToWire(desired) })).body.data,
-      // The POST may have landed although we saw a failure: look for it before sending again.
-      lookup: async () => (await findByName(c, desired.name))[0],
-    });
-    const doc = await settle(c, created, desired);
-    return { id: doc.id, outs: outputs(doc, adopt) };
-  },
+  create: (args) => byName(args.name, () => create(args)),
 
   async read(id, props) {
-    try {
-      const r = await client().call<WireDocument>({ method: "GET", path: routePath(id) });
-      return { id: r.body.data.id, outs: outputs(r.body.data, props?.adoptExisting ?? false) };
-    } catch (e) {
-      // 404 also when the route now belongs to a team this token cannot see.
-      if (isVendorError(e, "not_found")) return undefined;
-      throw e;
+    const c = client();
+    const name = props?.name;
+    // One 404 is no proof that the route is gone: read again, then look for it in the route list.
+    const doc = await readConfirmed<WireResource>({
+      read: async () => (await ignoreNotFound(c.call<WireDocument>({ method: "GET", path: routePath(id) })))?.body.data,
+      listed: async () => (name ? (await findByName(c, name)).find((d) => d.id === id) : undefined),
+    });
+    if (!doc) {
+      warn(
+        `rootly: ${describe(name, id)} was not found (HTTP 404 twice, and not in the route list${name ? " under its name" : ""}); it is removed from the stack's state. ` +
+          `Rootly answers 404 both for a deleted route and for one this API token cannot see (a route owned by another team): ` +
+          `if the route still exists, use a token with access to it and run \`pulumi refresh\` again before \`pulumi up\`, which would otherwise create a second one`,
+      );
+      return undefined;
     }
+    return { id: doc.id, outs: outputs(doc, props?.adoptExisting ?? false) };
   },
 
   async update(id, olds, args) {
@@ -154,11 +223,14 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
     // Only adoptExisting changed: nothing to send.
     if (sameJson(normalizeRoute(olds), desired)) return { ...olds, ...desired, adoptExisting: adopt };
     const c = client();
-    const doc = await settle(c, await put(c, id, desired), desired);
+    const requestId = randomUUID();
+    const doc = await settle(c, await put(c, id, desired, requestId), desired, requestId, false);
     return outputs(doc, adopt);
   },
 
-  async delete(id) {
+  async delete(id, props) {
+    // Renamed in this update: the new resource adopted this route, which must stay.
+    if (letGoIfClaimed("rootly", id, describe(props?.name, id))) return;
     try {
       await client().call({ method: "DELETE", path: routePath(id) });
     } catch (e) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { rubyRegexError } from "./regex";
 
 // The single source of truth for RootlyAlertRoute inputs. Enums follow Rootly's
 // published swagger for PUT /v1/alert_routes/{id}.
@@ -23,7 +24,43 @@ const LIST_TYPES = new Set<string>(["is_one_of", "is_not_one_of"]);
 /** Condition types that compare against one string (`propertyFieldValue`). */
 const SINGLE_TYPES = new Set<string>(["contains", "does_not_contain", "starts_with", "ends_with", "matches_regex"]);
 
-const uuid = (what: string) => z.guid({ error: `${what} must be a UUID` });
+/**
+ * Limits Rootly does not publish (see NOTES.md): generous, so that no real route
+ * hits them, but they stop a runaway input before it becomes an opaque HTTP 431/413.
+ */
+export const LIMITS = {
+  /** Route, rule and property field names (route names also travel in the lookup's query string). */
+  nameLength: 255,
+  /** One compared value (propertyFieldValue, each of propertyFieldValues). */
+  valueLength: 4096,
+  rules: 500,
+  conditionGroups: 50,
+  conditions: 50,
+  destinations: 50,
+  /** alertsSourceIds, owningTeamIds, propertyFieldValues, alertUrgencyIds. */
+  listItems: 500,
+} as const;
+
+const LOWER_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ANY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Rootly compares ids as written and answers 422 for upper-case ones; refusing them (rather
+// than lower-casing) keeps the inputs, the state and the wire identical.
+const uuid = (what: string) =>
+  z.string({ error: `${what} must be a UUID` }).superRefine((v, ctx) => {
+    if (LOWER_UUID.test(v)) return;
+    ctx.addIssue({
+      code: "custom",
+      message: ANY_UUID.test(v) ? `${what} must be written in lower case, as Rootly shows it ("${v.toLowerCase()}"): Rootly refuses upper-case ids` : `${what} must be a UUID`,
+    });
+  });
+/** A name: not blank, at most LIMITS.nameLength characters. */
+const name = () =>
+  z
+    .string({ error: "must be a string" })
+    .refine((v) => v.trim().length > 0, { error: "must not be empty or only whitespace" })
+    .refine((v) => v.length <= LIMITS.nameLength, { error: `must be at most ${LIMITS.nameLength} characters` });
+const value = () => z.string({ error: "must be a string" }).max(LIMITS.valueLength, { error: `must be at most ${LIMITS.valueLength} characters` });
+const list = <T extends z.ZodType>(item: T, what: string, max: number = LIMITS.listItems) => z.array(item).max(max, { error: `at most ${max} ${what}` });
 const oneOf = (values: readonly string[]) => ({ error: `must be one of ${values.map((v) => `"${v}"`).join(", ")}` });
 const position = z.number({ error: "must be an integer" }).int({ error: "must be an integer" }).min(0, { error: "must be 0 or more" });
 
@@ -31,10 +68,10 @@ export const conditionSchema = z
   .strictObject({
     propertyFieldConditionType: z.enum(CONDITION_TYPES, oneOf(CONDITION_TYPES)),
     propertyFieldType: z.enum(FIELD_TYPES, oneOf(FIELD_TYPES)),
-    propertyFieldName: z.string().min(1, { error: "must not be empty" }).optional(),
-    propertyFieldValue: z.string().optional(),
-    propertyFieldValues: z.array(z.string()).optional(),
-    alertUrgencyIds: z.array(uuid("an alert urgency id")).optional(),
+    propertyFieldName: name().optional(),
+    propertyFieldValue: value().optional(),
+    propertyFieldValues: list(value(), "values").optional(),
+    alertUrgencyIds: list(uuid("an alert urgency id"), "alert urgency ids").optional(),
     conditionableType: z.enum(["AlertField"], oneOf(["AlertField"])).optional(),
     conditionableId: uuid("conditionableId").optional(),
   })
@@ -53,11 +90,8 @@ export const conditionSchema = z
         ctx.addIssue({ code: "custom", path: ["propertyFieldValue"], message: `"is_empty" takes no value: remove propertyFieldValue/propertyFieldValues/alertUrgencyIds` });
     }
     if (t === "matches_regex" && c.propertyFieldValue) {
-      try {
-        new RegExp(c.propertyFieldValue);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", path: ["propertyFieldValue"], message: `is not a valid regular expression: ${(e as Error).message}` });
-      }
+      const why = rubyRegexError(c.propertyFieldValue);
+      if (why) ctx.addIssue({ code: "custom", path: ["propertyFieldValue"], message: `is not a valid regular expression (Rootly uses Ruby syntax): ${why}` });
     }
     if (c.propertyFieldType === "alert_field") {
       if (!c.conditionableId) ctx.addIssue({ code: "custom", path: ["conditionableId"], message: `propertyFieldType "alert_field" needs conditionableId (the alert field's id)` });
@@ -69,7 +103,7 @@ export const conditionSchema = z
 export const conditionGroupSchema = z.strictObject({
   /** Defaults to the group's place in the list, starting at 1. */
   position: position.optional(),
-  conditions: z.array(conditionSchema).min(1, { error: "a condition group needs at least one condition" }),
+  conditions: list(conditionSchema, "conditions in a group", LIMITS.conditions).min(1, { error: "a condition group needs at least one condition" }),
 });
 
 export const destinationSchema = z.strictObject({
@@ -79,12 +113,12 @@ export const destinationSchema = z.strictObject({
 
 export const ruleSchema = z
   .strictObject({
-    name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+    name: name(),
     /** Defaults to the rule's place in the list, starting at 1. */
     position: position.optional(),
     fallbackRule: z.boolean({ error: "must be true or false" }).optional(),
-    destinations: z.array(destinationSchema).min(1, { error: "a rule needs at least one destination" }),
-    conditionGroups: z.array(conditionGroupSchema).optional(),
+    destinations: list(destinationSchema, "destinations in a rule", LIMITS.destinations).min(1, { error: "a rule needs at least one destination" }),
+    conditionGroups: list(conditionGroupSchema, "condition groups in a rule", LIMITS.conditionGroups).optional(),
   })
   .superRefine((r, ctx) => {
     uniquePositions(r.conditionGroups ?? [], ["conditionGroups"], "condition group", ctx);
@@ -92,11 +126,11 @@ export const ruleSchema = z
 
 const routeObject = z
   .strictObject({
-    name: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }),
+    name: name(),
     enabled: z.boolean({ error: "must be true or false" }).optional(),
-    alertsSourceIds: z.array(uuid("an alerts source id")).min(1, { error: "a route needs at least one alerts source id" }),
-    owningTeamIds: z.array(uuid("an owning team id")).optional(),
-    rules: z.array(ruleSchema).optional(),
+    alertsSourceIds: list(uuid("an alerts source id"), "alerts source ids").min(1, { error: "a route needs at least one alerts source id" }),
+    owningTeamIds: list(uuid("an owning team id"), "owning team ids").optional(),
+    rules: list(ruleSchema, "rules in a route", LIMITS.rules).optional(),
     /** Take over a route with the same name instead of failing (see README: adopt path). */
     adoptExisting: z.boolean({ error: "must be true or false" }).optional(),
   })

@@ -5,7 +5,8 @@ import { EmulatorServer, type EmuRequest, type EmuResponse, type VendorEmulator 
 // JSON:API bodies and media type, Bearer auth, `errors[]` envelopes, 404 for routes of
 // other teams, 422 for invalid routes, per-key sliding-window limits (5 reads / 3 writes
 // per 60 s by default) with X-RateLimit-* headers on every response, and the optional
-// asynchronous rule processing where a write's response shows the old rules for a while.
+// asynchronous rule processing where a write's response shows the old rules for a while,
+// with its status endpoint (`async_rule_creation_status/{request_id}`, plain JSON).
 
 export const ROOTLY_EMULATOR_TOKEN = "rootly-emulator-token-4b1d9e";
 const MEDIA = "application/vnd.api+json";
@@ -22,6 +23,8 @@ export interface RootlyEmulatorOptions {
   timeScale?: number;
   /** Asynchronous rule processing: rules written show up after this many ms (before timeScale). Off by default. */
   asyncRulesDelayMs?: number;
+  /** Serve `GET /v1/alert_routes/{id}/async_rule_creation_status/{request_id}`. Default true. */
+  asyncStatusEndpoint?: boolean;
   /** Without Advanced Alert Routing every alert route call is refused (403). Default true. */
   advancedAlertRouting?: boolean;
 }
@@ -53,7 +56,7 @@ export interface StoredRoute {
   owning_team_ids: string[];
   rules: StoredRule[];
   /** Async mode: rules accepted but not applied yet. */
-  pending?: { rules: StoredRule[]; readyAt: number };
+  pending?: { rules: StoredRule[]; readyAt: number; error?: string };
   created_at: string;
   updated_at: string;
 }
@@ -76,6 +79,12 @@ export interface RootlyEmulator extends VendorEmulator {
   addToken(token: string, opts?: { teamIds?: string[] }): void;
   /** Turns asynchronous rule processing on (delay in ms, before timeScale) or off. */
   setAsyncRules(delayMs: number | false): void;
+  /** Turns the async rule status endpoint on or off (off: 404, as on an API without it). */
+  setAsyncStatusEndpoint(on: boolean): void;
+  /** The next write's rules fail asynchronous processing with this error (its status says so; the rules stay as they were). */
+  failNextAsyncRules(error: string): void;
+  /** Every non-JSON 502 page (a proxy's) quotes the request's bare token, for the next `times` requests. */
+  proxyErrorPages(times: number): void;
   setLimits(limits: { read?: number; write?: number; windowMs?: number }): void;
   /** Applies pending async rules now. */
   flushPendingRules(): void;
@@ -92,7 +101,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONDITION_TYPES = ["is_one_of", "is_not_one_of", "contains", "does_not_contain", "starts_with", "ends_with", "matches_regex", "is_empty"];
 const FIELD_TYPES = ["attribute", "payload", "alert_field"];
 const TARGET_KINDS: Record<string, CatalogKind> = { Service: "service", Group: "group", Functionality: "functionality", EscalationPolicy: "escalationPolicy" };
-const ROUTE_KEYS = ["name", "enabled", "alerts_source_ids", "owning_team_ids", "rules"];
+const ROUTE_KEYS = ["name", "enabled", "alerts_source_ids", "owning_team_ids", "rules", "request_id"];
 const RULE_KEYS = ["id", "name", "position", "fallback_rule", "destinations", "condition_groups"];
 const CONDITION_KEYS = [
   "id",
@@ -141,6 +150,11 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
   const readWin = new Window(opts.limits?.read ?? 5, windowMs());
   const writeWin = new Window(opts.limits?.write ?? 3, windowMs());
   let asyncDelay: number | false = opts.asyncRulesDelayMs ?? false;
+  let statusEndpoint = opts.asyncStatusEndpoint ?? true;
+  let nextRulesError: string | undefined;
+  let proxyPages = 0;
+  // Rule processing requests by route id and request_id: when they finish and how.
+  const requests = new Map<string, { readyAt: number; error?: string }>();
   const routes = new Map<string, StoredRoute>();
   const catalog = new Map<CatalogKind, Map<string, string>>();
   const demoIds: Record<string, string> = {};
@@ -159,6 +173,12 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     before(req) {
       const key = bearer(req);
       if (!key || !tokens.has(key)) return err(401, "Unauthorized", "Invalid or missing API token");
+      if (proxyPages > 0) {
+        proxyPages--;
+        // The bare token starts at character 190, so a message cut at 200 before redaction would keep a piece of it.
+        const lead = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>upstream rootly-api refused the request; client credential: ";
+        return { status: 502, headers: { "content-type": "text/html" }, body: `${lead.padEnd(190, ".")}${key} could not be forwarded</p></body></html>` };
+      }
       const cls = classOf(req.method);
       counted.set(req.id, { key, cls });
       if (!(cls === "read" ? readWin : writeWin).hit(key, Date.now()))
@@ -204,7 +224,7 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
   };
   const applyPending = (r: StoredRoute, force = false) => {
     if (r.pending && (force || r.pending.readyAt <= Date.now())) {
-      r.rules = r.pending.rules;
+      if (!r.pending.error) r.rules = r.pending.rules;
       r.pending = undefined;
     }
   };
@@ -276,7 +296,8 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
         if (c.conditionable_id != null && (typeof c.conditionable_id !== "string" || !UUID.test(c.conditionable_id))) bad(`${q}/conditionable_id`, "is not a valid UUID");
         if (c.property_field_condition_type === "matches_regex" && typeof c.property_field_value === "string") {
           try {
-            new RegExp(c.property_field_value);
+            // Rootly is Ruby: inline flags such as (?i) are valid there.
+            new RegExp(c.property_field_value.replace(/\(\?[imx]*(?:-[imx]*)?\)/g, "").replace(/\(\?[imx]*(?:-[imx]*)?:/g, "(?:"));
           } catch {
             bad(`${q}/property_field_value`, "is not a valid regular expression");
           }
@@ -368,8 +389,12 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     if ("owning_team_ids" in attrs) r.owning_team_ids = Array.isArray(attrs.owning_team_ids) ? attrs.owning_team_ids.map(String) : [];
     if ("rules" in attrs) {
       const rules = storeRules(Array.isArray(attrs.rules) ? attrs.rules : []);
-      if (asyncDelay === false) r.rules = rules;
-      else r.pending = { rules, readyAt: Date.now() + asyncDelay * scale };
+      const error = nextRulesError;
+      nextRulesError = undefined;
+      const readyAt = asyncDelay === false ? Date.now() : Date.now() + asyncDelay * scale;
+      if (asyncDelay === false && !error) r.rules = rules;
+      else r.pending = { rules, readyAt, error };
+      if (typeof attrs.request_id === "string") requests.set(`${r.id}/${attrs.request_id}`, { readyAt, error });
     }
     r.updated_at = new Date().toISOString();
   }
@@ -439,6 +464,15 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     return ok(200, { data: resource(r) });
   };
   server.route("PUT", "/v1/alert_routes/:id", update);
+  // Plain JSON, not JSON:API (as Rootly's Terraform provider reads it).
+  server.route("GET", "/v1/alert_routes/:id/async_rule_creation_status/:requestId", (req) => {
+    const r = find(req);
+    const q = r && statusEndpoint ? requests.get(`${r.id}/${req.params.requestId}`) : undefined;
+    if (!r || !q) return err(404, "Record not found", "Not found or unauthorized");
+    applyPending(r);
+    const status = q.readyAt > Date.now() ? "pending" : q.error ? "error" : "success";
+    return { status: 200, headers: { "content-type": "application/json" }, body: { status, error: status === "error" ? q.error : null } };
+  });
   server.route("PATCH", "/v1/alert_routes/:id", update);
 
   server.route("DELETE", "/v1/alert_routes/:id", (req) => {
@@ -466,6 +500,9 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     seed,
     addToken: (t, o = {}) => void tokens.set(t, o),
     setAsyncRules: (d) => void (asyncDelay = d),
+    setAsyncStatusEndpoint: (on) => void (statusEndpoint = on),
+    failNextAsyncRules: (e) => void (nextRulesError = e),
+    proxyErrorPages: (n) => void (proxyPages = n),
     setLimits(l) {
       if (l.read !== undefined) readWin.limit = l.read;
       if (l.write !== undefined) writeWin.limit = l.write;

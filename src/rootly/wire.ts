@@ -43,6 +43,8 @@ export interface WireAttributes {
   alerts_source_ids: string[];
   owning_team_ids?: string[] | null;
   rules?: WireRule[] | null;
+  /** Client-made id of this write's rule processing (async_rule_creation_status/{request_id}). Sent, never returned. */
+  request_id?: string;
   created_at?: string;
   updated_at?: string;
 }
@@ -55,6 +57,12 @@ export interface WireResource {
 
 export interface WireDocument {
   data: WireResource;
+}
+
+/** `GET /v1/alert_routes/{id}/async_rule_creation_status/{request_id}`: plain JSON. */
+export interface WireRuleStatus {
+  status: "pending" | "success" | "error" | string;
+  error?: string | null;
 }
 
 export interface WireList {
@@ -84,8 +92,11 @@ function ruleToWire(r: NormalRule): WireRule {
   };
 }
 
-/** The JSON:API document for POST and PUT: every managed attribute, so one call sets the whole route. */
-export function routeToWire(route: NormalRoute, id?: string): { data: { type: string; id?: string; attributes: WireAttributes } } {
+/**
+ * The JSON:API document for POST and PUT: every managed attribute, so one call sets the
+ * whole route, and the write's `request_id` for Rootly's asynchronous rule processing.
+ */
+export function routeToWire(route: NormalRoute, id?: string, requestId?: string): { data: { type: string; id?: string; attributes: WireAttributes } } {
   return {
     data: {
       type: RESOURCE_TYPE,
@@ -96,6 +107,7 @@ export function routeToWire(route: NormalRoute, id?: string): { data: { type: st
         alerts_source_ids: route.alertsSourceIds,
         owning_team_ids: route.owningTeamIds,
         rules: route.rules.map(ruleToWire),
+        ...(requestId ? { request_id: requestId } : {}),
       },
     },
   };

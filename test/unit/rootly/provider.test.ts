@@ -22,9 +22,11 @@ beforeEach(() => {
   process.env.ROOTLY_API_URL = emu.server.url;
   process.env.ROOTLY_RATE_LIMITS = FAST;
   process.env.ROOTLY_RULES_POLL_MS = "50";
+  process.env.ALERT_ROUTING_GONE_RETRY_MS = "20";
   delete process.env.ROOTLY_RULES_TIMEOUT_MS;
   emu.setLimits({ read: 1000, write: 1000, windowMs: 60_000 });
   emu.setAsyncRules(false);
+  emu.setAsyncStatusEndpoint(true);
   emu.server.clearFaults();
   emu.routes.clear();
   emu.server.resetLog();
@@ -71,6 +73,7 @@ describe("RootlyAlertRoute provider against the emulator", () => {
     expect(emu.server.log).toHaveLength(0);
     expect(same.adoptExisting).toBe(true);
 
+    resetProcessGlobals(); // a later run: this run's claim on the route it created is gone
     await def.delete(id, updated);
     expect(emu.routes.has(id)).toBe(false);
     await def.delete(id, updated); // already gone is fine
@@ -98,8 +101,13 @@ describe("RootlyAlertRoute provider against the emulator", () => {
     const first = await def.create(args());
     const e = await def.create(args()).catch((x: Error) => x);
     expect(e).toBeInstanceOf(Error);
-    expect((e as Error).message).toMatch(/already exists[\s\S]*adoptExisting: true/);
+    expect((e as Error).message).toMatch(/already exists[\s\S]*aliases: \[\{ name: "<previous resource name>" \}\][\s\S]*adoptExisting: true/);
     expect(emu.routes.size).toBe(1);
+
+    // In the run that created it, a second resource may not take it over too.
+    const twice = (await def.create({ ...args(), adoptExisting: true }).catch((x: Error) => x)) as Error;
+    expect(twice.message).toMatch(/already managed by the RootlyAlertRoute that declares "payments" in this update/);
+    resetProcessGlobals(); // a later run
 
     // Identical: adopting costs no write.
     emu.server.resetLog();
@@ -108,6 +116,7 @@ describe("RootlyAlertRoute provider against the emulator", () => {
     expect(calls()).toEqual(["GET /v1/alert_routes"]);
 
     emu.server.resetLog();
+    resetProcessGlobals(); // a later run
     const changed = { ...args(), enabled: false, adoptExisting: true };
     const adopted = await def.create(changed);
     expect(adopted.id).toBe(first.id);
@@ -149,6 +158,7 @@ describe("RootlyAlertRoute provider against the emulator", () => {
     const updated = await def.update(id, outs, { ...args(), name: "payments v2" });
     expect(updated.name).toBe("payments v2");
     expect(emu.server.calls({ method: "PUT" })).toHaveLength(3);
+    resetProcessGlobals(); // a later run (this one created the route)
     emu.server.inject({ kind: "error-after", method: "DELETE" });
     await def.delete(id, updated);
     expect(emu.routes.size).toBe(0);

@@ -80,6 +80,31 @@ describe("RootlyAlertRoute check", () => {
     expect(check(a)).toEqual([{ property: "rules[0].conditionGroups[0].conditions[1].propertyFieldValue", reason: expect.stringContaining("not a valid regular expression") }]);
   });
 
+  it("matches_regex takes Ruby syntax: inline flags and atomic groups pass", () => {
+    const a = base();
+    for (const v of ["(?i)^pay-", "(?i:pay)-(?>eu|us)", "\\Apay\\z"]) {
+      a.rules[0].conditionGroups[0].conditions[1].propertyFieldValue = v;
+      expect(check(a), v).toEqual([]);
+    }
+  });
+
+  it("upper-case UUIDs are refused with the lower-case form to write", () => {
+    const upper = i.source.toUpperCase().replace("00000000", "ABCDEF00");
+    expect(check({ name: "x", alertsSourceIds: [upper] })).toEqual([
+      { property: "alertsSourceIds[0]", reason: expect.stringContaining(`lower case, as Rootly shows it ("${upper.toLowerCase()}")`) },
+    ]);
+  });
+
+  it("blank and overlong names name their property", () => {
+    const a = base();
+    a.name = "   ";
+    a.rules[1].name = "x".repeat(256);
+    expect(check(a)).toEqual([
+      { property: "name", reason: "must not be empty or only whitespace" },
+      { property: "rules[1].name", reason: "must be at most 255 characters" },
+    ]);
+  });
+
   it("lets values unknown at preview through", () => {
     const a = base();
     a.rules[0].destinations[0].targetId = UNKNOWN;
