@@ -144,7 +144,7 @@ export interface OpsgenieOptions {
 export function evaluateOpsgenie(rules: Declared<TeamRoutingRuleArgs>[], alert: OpsgenieAlert, at: Date, opts: OpsgenieOptions = {}): UnitResult[] {
   const teams = new Map<string, Declared<TeamRoutingRuleArgs>[]>();
   for (const r of rules) teams.set(teamOf(r.args), [...(teams.get(teamOf(r.args)) ?? []), r]);
-  const wanted = alert.teams?.map(lc);
+  const wanted = alert.routeTo?.map(lc);
   const results: UnitResult[] = [];
   for (const [team, teamRules] of teams) {
     if (wanted && !wanted.includes(lc(team))) continue;

@@ -62,7 +62,24 @@ async function runProgram(entry: string, opts: LoadOptions): Promise<Routing> {
   const req = createRequire(entry);
   // The program's own @pulumi/pulumi: mocks must be set on the instance its resources use.
   const pulumiPath = resolveFrom(req, "@pulumi/pulumi") ?? require.resolve("@pulumi/pulumi");
-  const pulumi = req(pulumiPath) as PulumiLike;
+  return captureWith(pulumiPath, opts, async () => {
+    if (/\.[mc]?ts$/.test(entry)) installTypeScriptHook(dirname(entry), req);
+    const exported = await importProgram(entry, req);
+    // A program may export a function (Pulumi runs it and awaits its result).
+    if (typeof exported === "function") await (exported as () => unknown)();
+  });
+}
+
+/**
+ * The routing declared by `run` (which constructs resources, e.g. imports a
+ * program module or calls a function that builds the stack), under Pulumi's mocks.
+ */
+export function captureRouting(run: () => unknown, opts: LoadOptions = {}): Promise<Routing> {
+  return captureWith(require.resolve("@pulumi/pulumi"), opts, run);
+}
+
+async function captureWith(pulumiPath: string, opts: LoadOptions, run: () => unknown): Promise<Routing> {
+  const pulumi = require(pulumiPath) as PulumiLike;
   const routing = emptyRouting();
   await pulumi.runtime.setMocks(
     {
@@ -77,14 +94,8 @@ async function runProgram(entry: string, opts: LoadOptions): Promise<Routing> {
     false,
   );
   if (opts.config) pulumi.runtime.setAllConfig(opts.config);
-  if (/\.[mc]?ts$/.test(entry)) installTypeScriptHook(dirname(entry), req);
-  const exported = await importProgram(entry, req);
-  await drain(pulumiPath, req);
-  // A program may export a function (Pulumi runs it and awaits its result).
-  if (typeof exported === "function") {
-    await (exported as () => unknown)();
-    await drain(pulumiPath, req);
-  }
+  await run();
+  await drain(pulumiPath);
   return routing;
 }
 
@@ -109,9 +120,9 @@ async function importProgram(entry: string, req: NodeJS.Require): Promise<unknow
 }
 
 /** Waits until Pulumi has no registration in flight (its internal RPC queue), so every resource reached the mocks. */
-async function drain(pulumiPath: string, req: NodeJS.Require): Promise<void> {
+async function drain(pulumiPath: string): Promise<void> {
   const settingsPath = join(dirname(pulumiPath), "runtime", "settings.js");
-  const settings = (existsSync(settingsPath) ? req(settingsPath) : {}) as { waitForRPCs?: () => Promise<void> };
+  const settings = (existsSync(settingsPath) ? require(settingsPath) : {}) as { waitForRPCs?: () => Promise<void> };
   for (let i = 0; i < 3; i++) {
     if (settings.waitForRPCs) await settings.waitForRPCs();
     await new Promise((r) => setTimeout(r, 10));

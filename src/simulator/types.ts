@@ -35,8 +35,10 @@ export interface OpsgenieAlert {
   /** P1..P5; Opsgenie's default is P3. */
   priority?: string;
   recipients?: string[];
-  /** Team names or ids the alert is assigned to; also selects which teams' rules are evaluated. */
+  /** The alert's `teams` field (compared by `teams` conditions). */
   teams?: string[];
+  /** Whose routing rules run: the team names/ids the alert is routed to (its team responders). Omitted: every declared team. */
+  routeTo?: string[];
   /** Responder names or ids (compared by the `responders` field). */
   responders?: string[];
 }
