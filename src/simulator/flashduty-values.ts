@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 
 // One matcher per documented value kind (flashduty-facts.md): `/regex/` (RE2),
 // wildcard `*`/`?`, `cidr:`, `num:gt|ge|lt|le:N`, else an exact string.
@@ -21,7 +21,9 @@ function regexMatch(pattern: string, value: string): boolean {
   let re = regexCache.get(pattern);
   if (re === undefined) {
     try {
-      re = RE2JS.compile(pattern);
+      // Loaded on first use: programs import the package root, and most never simulate.
+      const { RE2JS: Re2 } = require("re2js") as typeof import("re2js");
+      re = Re2.compile(pattern);
     } catch {
       re = null;
     }
