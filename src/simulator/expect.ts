@@ -26,7 +26,8 @@ export type RoutingExpectation = Partial<Record<Vendor, VendorExpectation>>;
 function unitMatches(u: UnitResult, unit: string | number): boolean {
   const want = String(unit).toLowerCase();
   const name = u.unit.toLowerCase();
-  return name === want || name.startsWith(`${want} (`) || name.startsWith(`"${want}"`) || name === `integration ${want}` || name.startsWith(`integration ${want} (`);
+  // By team/route name, integration id, or the Pulumi resource name shown in parentheses.
+  return name === want || name.startsWith(`${want} (`) || name.startsWith(`"${want}"`) || name === `integration ${want}` || name.startsWith(`integration ${want} (`) || name.endsWith(`(${want})`);
 }
 
 function problems(result: SimResult, vendor: Vendor, exp: VendorExpectation): string[] {

@@ -40,6 +40,8 @@ describe("expectAlert(...).at(...).routesTo(...)", () => {
 
   it("the one-off form, unit selection and matchesARule", () => {
     expectAlert({ opsgenie: { tags: ["database"] } }, routing).routesTo({ opsgenie: { unit: "Platform", rule: "Database alerts" } });
+    expectAlert({ flashduty: { severity: "Info" } }, routing).routesTo({ flashduty: { unit: "checkout", rule: "default" } });
+    expectAlert({ flashduty: { severity: "Info" } }, routing).routesTo({ flashduty: { unit: 1, targets: [99] } });
     expect(() => expectAlert({ opsgenie: {} }, routing).routesTo({ opsgenie: { unit: "Other" } })).toThrow(/no evaluated opsgenie routing for Other/);
     expect(() => expectAlert({ opsgenie: {} }, routing).matchesARule()).toThrow(/opsgenie Platform -> default/);
     expect(() => expectAlert({ rootly: {} }, routing).routesTo({ rootly: "x" })).toThrow(/no evaluated rootly routing/);

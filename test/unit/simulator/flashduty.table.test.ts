@@ -48,6 +48,8 @@ const condCases: CondCase[] = [
   // wildcards
   { doc: `${F}:32 "IN * = field exists"`, cond: IN("labels.service", "*"), alert: lab({ service: "x" }), holds: true },
   { doc: `${F}:32 "IN * = field exists"`, cond: IN("labels.service", "*"), alert: lab({}), holds: false },
+  { doc: `${F}:32 "IN * = field exists": an empty value exists`, cond: IN("labels.service", "*"), alert: lab({ service: "" }), holds: true },
+  { doc: `${VALS}: an empty value is no exact match`, cond: IN("labels.service", "payments"), alert: lab({ service: "" }), holds: false },
   { doc: `${F}:32 NOTIN * = field absent`, cond: NOTIN("labels.service", "*"), alert: lab({}), holds: true },
   { doc: `${VALS}; * inside a value`, cond: IN("labels.host", "db-*.prod"), alert: lab({ host: "db-12.prod" }), holds: true },
   { doc: `${VALS}; N a wildcard covers the whole value`, cond: IN("labels.host", "db-*"), alert: lab({ host: "old-db-12" }), holds: false },

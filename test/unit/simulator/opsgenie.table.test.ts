@@ -225,6 +225,8 @@ const ruleCases: RuleCase[] = [
   { doc: `${WK}: friday is in neither`, rules: [week()], alert: {}, at: "2026-11-27T12:00:00Z", expect: "default" },
   { doc: `${WK}; in the rule's timezone (Los Angeles): monday 08:00 PST is 16:00Z`, rules: [week("America/Los_Angeles")], alert: {}, at: "2026-11-23T16:00:00Z", expect: "week" },
   { doc: `${WK}; Los Angeles: monday 15:59Z is 07:59 PST`, rules: [week("America/Los_Angeles")], alert: {}, at: "2026-11-23T15:59:00Z", expect: "default" },
+  { doc: `${WK}; DST starts 2026-03-08 in New York: monday 08:00 EDT is 12:00Z`, rules: [week("America/New_York")], alert: {}, at: "2026-03-09T12:00:00Z", expect: "week" },
+  { doc: `${WK}; the monday before DST: 12:00Z is 07:00 EST`, rules: [week("America/New_York")], alert: {}, at: "2026-03-02T12:00:00Z", expect: "default" },
   { doc: `${D}:518-523 startDay/endDay; N span across the week's end`, rules: [weekend], alert: {}, at: "2026-11-28T12:00:00Z", expect: "weekend" },
   { doc: `${D}:518-523; N span across the week's end`, rules: [weekend], alert: {}, at: "2026-11-29T23:59:00Z", expect: "weekend" },
   { doc: `${D}:518-523; N span across the week's end`, rules: [weekend], alert: {}, at: "2026-11-30T07:59:00Z", expect: "weekend" },
