@@ -22,6 +22,11 @@ describe("reading the declared routing from a Pulumi program under mocks", () =>
     expectAlert({ flashduty: { severity: "Info" } }).routesTo({ flashduty: { rule: "default", targets: [2] } });
   });
 
+  it("loads an ES module program (top-level await) from package.json main", async () => {
+    const routing = await loadProgramRouting(join(__dirname, "fixtures", "esm-program"));
+    expect(routing.opsgenie.map((d) => [d.resource, d.args.teamName, d.args.notify])).toEqual([["esm-rule", "Search", { type: "none" }]]);
+  });
+
   it("finds the entry file like Pulumi: Pulumi.yaml main, else index.ts", () => {
     expect(programEntry(fixture)).toBe(join(fixture, "index.ts"));
     expect(programEntry(join(__dirname, "..", "..", ".."))).toBe(join(__dirname, "..", "..", "..", "examples", "program", "index.ts"));
