@@ -45,7 +45,7 @@ describe("Opsgenie: team Platform", () => {
 
   it("sends database alerts to the schedule, by tag or by an rds source", () => {
     expectAlert({ opsgenie: { message: "replica lag", tags: ["database"] } }).routesTo({ opsgenie: { rule: "Database alerts", targets: ["Platform_schedule"] } });
-    expectAlert({ opsgenie: { message: "cpu", source: "rds-eu-1" } }).routesTo({ opsgenie: "Drop test alerts" });
+    expectAlert({ opsgenie: { message: "cpu", source: "rds-eu-1" } }).routesTo({ opsgenie: "Database alerts" });
   });
 
   it("drops test alerts (notify none)", () => {
