@@ -1,0 +1,48 @@
+import type { RouteArgs } from "../flashduty/route.schema";
+import type { TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.schema";
+import type { AlertRouteArgs } from "../rootly/alert-route.schema";
+import type { Declared, Routing, Vendor } from "./types";
+
+/** The registered type of each routing resource (see src/<vendor>/*.resource.ts). */
+export const RESOURCE_TYPES: Record<string, Vendor> = {
+  "pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule": "opsgenie",
+  "pulumi-nodejs:dynamic/rootly:AlertRoute": "rootly",
+  "pulumi-nodejs:dynamic/flashduty:Route": "flashduty",
+};
+
+/** Inputs that are not routing args: the serialized provider, and output keys the resources pre-declare as undefined. */
+function cleanInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) if (k !== "__provider" && v !== undefined) out[k] = v;
+  return out;
+}
+
+export const emptyRouting = (): Routing => ({ opsgenie: [], rootly: [], flashduty: [] });
+
+/** Adds one registered resource to `routing` when its type is a routing resource; returns whether it was. */
+export function addRegistered(routing: Routing, type: string, name: string, inputs: Record<string, unknown>): boolean {
+  const vendor = RESOURCE_TYPES[type];
+  if (!vendor) return false;
+  const args = cleanInputs(inputs);
+  // The program was type-checked against these arg types when it constructed the resource.
+  if (vendor === "opsgenie") routing.opsgenie.push({ resource: name, args: args as unknown as TeamRoutingRuleArgs });
+  else if (vendor === "rootly") routing.rootly.push({ resource: name, args: args as unknown as AlertRouteArgs });
+  else routing.flashduty.push({ resource: name, args: args as unknown as RouteArgs });
+  return true;
+}
+
+/** Plain args (no program): what tests that build routing by hand pass. */
+export interface RoutingArgs {
+  opsgenie?: (TeamRoutingRuleArgs | Declared<TeamRoutingRuleArgs>)[];
+  rootly?: (AlertRouteArgs | Declared<AlertRouteArgs>)[];
+  flashduty?: (RouteArgs | Declared<RouteArgs>)[];
+}
+
+function declared<A extends object>(items: (A | Declared<A>)[] | undefined): Declared<A>[] {
+  return (items ?? []).map((x) => ("args" in x && typeof (x as Declared<A>).args === "object" ? (x as Declared<A>) : { args: x as A }));
+}
+
+/** Builds a Routing from plain args objects (or `{resource, args}` pairs). */
+export function routingFromArgs(r: RoutingArgs): Routing {
+  return { opsgenie: declared(r.opsgenie), rootly: declared(r.rootly), flashduty: declared(r.flashduty) };
+}
