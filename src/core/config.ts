@@ -1,8 +1,6 @@
 import { VendorError, registerSecret } from "./errors";
 import { processGlobal } from "./registry";
 
-export type Vendor = "flashduty" | "rootly" | "opsgenie";
-
 export interface VendorSettings {
   credentialKey: string;
   credentialEnv: string;
@@ -12,34 +10,10 @@ export interface VendorSettings {
   label: string;
 }
 
-export const VENDOR_SETTINGS: Record<string, VendorSettings> = {
-  flashduty: {
-    credentialKey: "appKey",
-    credentialEnv: "FLASHDUTY_APP_KEY",
-    urlKey: "baseUrl",
-    urlEnv: "FLASHDUTY_BASE_URL",
-    defaultUrl: "https://api.flashcat.cloud",
-    label: "Flashduty APP key",
-  },
-  rootly: {
-    credentialKey: "apiToken",
-    credentialEnv: "ROOTLY_API_TOKEN",
-    urlKey: "apiUrl",
-    urlEnv: "ROOTLY_API_URL",
-    defaultUrl: "https://api.rootly.com",
-    label: "Rootly API token",
-  },
-  opsgenie: {
-    credentialKey: "apiKey",
-    credentialEnv: "OPSGENIE_API_KEY",
-    urlKey: "apiUrl",
-    urlEnv: "OPSGENIE_API_URL",
-    defaultUrl: "https://api.opsgenie.com",
-    label: "Opsgenie API key",
-  },
-};
+/** Every vendor's settings by config namespace, filled in by each vendor's `protocol.ts` as it loads. */
+export const VENDOR_SETTINGS: Record<string, VendorSettings> = {};
 
-/** Adds a namespace whose credential and URL resolve like the built-in vendors' (for resources built with the kit). */
+/** Adds a vendor's config namespace: its credential and URL then resolve from stack config or env (the first registration wins). */
 export function registerVendor(name: string, settings: VendorSettings): void {
   VENDOR_SETTINGS[name] ??= settings;
 }

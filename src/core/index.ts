@@ -11,3 +11,4 @@ export * from "./json";
 export * from "./idioms";
 export * from "./ownership";
 export { engineGone, watchEngine } from "./engine-watch";
+export * from "./vendor";

@@ -1,6 +1,19 @@
 import type { ErrorKind } from "../core/errors";
 import { kindForStatus } from "../core/errors";
 import type { VendorProtocol } from "../core/http";
+import { registerVendor, type VendorSettings } from "../core/config";
+
+/** Where the credential and endpoint come from: stack config `flashduty:*`, else the env vars. */
+export const flashdutySettings: VendorSettings = {
+  credentialKey: "appKey",
+  credentialEnv: "FLASHDUTY_APP_KEY",
+  urlKey: "baseUrl",
+  urlEnv: "FLASHDUTY_BASE_URL",
+  defaultUrl: "https://api.flashcat.cloud",
+  label: "Flashduty APP key",
+};
+registerVendor("flashduty", flashdutySettings);
+
 
 export const VENDOR = "flashduty";
 

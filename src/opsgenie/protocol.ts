@@ -1,4 +1,17 @@
 import { kindForStatus, type FieldError, type VendorProtocol } from "../core";
+import { registerVendor, type VendorSettings } from "../core/config";
+
+/** Where the credential and endpoint come from: stack config `opsgenie:*`, else the env vars. */
+export const opsgenieSettings: VendorSettings = {
+  credentialKey: "apiKey",
+  credentialEnv: "OPSGENIE_API_KEY",
+  urlKey: "apiUrl",
+  urlEnv: "OPSGENIE_API_URL",
+  defaultUrl: "https://api.opsgenie.com",
+  label: "Opsgenie API key",
+};
+registerVendor("opsgenie", opsgenieSettings);
+
 
 /**
  * Opsgenie: `Authorization: GenieKey <key>`, JSON, errors as

@@ -1,6 +1,19 @@
 import type { VendorProtocol } from "../core/http";
 import { kindForStatus, type FieldError, type VendorErrorInit } from "../core/errors";
 import { pointerToPath } from "./wire";
+import { registerVendor, type VendorSettings } from "../core/config";
+
+/** Where the credential and endpoint come from: stack config `rootly:*`, else the env vars. */
+export const rootlySettings: VendorSettings = {
+  credentialKey: "apiToken",
+  credentialEnv: "ROOTLY_API_TOKEN",
+  urlKey: "apiUrl",
+  urlEnv: "ROOTLY_API_URL",
+  defaultUrl: "https://api.rootly.com",
+  label: "Rootly API token",
+};
+registerVendor("rootly", rootlySettings);
+
 
 export const ROOTLY_MEDIA_TYPE = "application/vnd.api+json";
 

@@ -1,0 +1,23 @@
+import type { VendorSettings } from "./config";
+import type { VendorProtocol } from "./http";
+import type { AnyResourceDefinition } from "./kit";
+import type { VendorEmulator } from "../emulator/framework";
+
+/**
+ * Everything the package needs from one vendor folder (`src/<vendor>/vendor.ts`),
+ * collected in one list (`src/vendors.ts`) that feeds config, the runtime
+ * dispatcher, the root exports and the emulator command.
+ */
+export interface VendorModule<E extends VendorEmulator = VendorEmulator, O = never> {
+  /** Config namespace (`<name>:apiKey`) and the module of its resource types. */
+  name: string;
+  settings: VendorSettings;
+  protocol: VendorProtocol;
+  /** The resource definitions the provider process dispatches to. */
+  definitions(): readonly AnyResourceDefinition[];
+  /** A new, stopped emulator of this vendor's API. */
+  emulator(options?: O): E;
+}
+
+/** `module:type`, the key a resource's shim dispatches on. */
+export const resourceKey = (d: { module: string; type: string }): string => `${d.module}:${d.type}`;
