@@ -1,5 +1,5 @@
 import type { DiffResult } from "../core/kit";
-import { defaultPosition, type NormalCondition, type NormalRoute, type NormalRule } from "./alert-route.schema";
+import { defaultPosition, type AlertRouteOutputs, type NormalCondition, type NormalRoute, type NormalRule } from "./alert-route.schema";
 import { sameJson } from "../core/json";
 
 /** Anything shaped like a route: validated inputs, stored outputs, or what Rootly returned. */
@@ -63,6 +63,20 @@ export function normalizeRoute(r: RouteLike): NormalRoute {
   };
 }
 
+/** Server fields of a route, as `routeFromWire` returns them and state stores them. */
+export interface RouteServerFields {
+  routeId: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/**
+ * THE outputs of a RootlyAlertRoute, for create, read, update and adopt alike: the
+ * normalized route, the server fields, and adoptExisting (never sent to Rootly).
+ */
+export function toOutputs(r: RouteLike & RouteServerFields, adoptExisting: boolean): AlertRouteOutputs {
+  return { ...normalizeRoute(r), adoptExisting, routeId: r.routeId, createdAt: r.createdAt, updatedAt: r.updatedAt };
+}
 
 /** The managed keys that differ between two normalized routes. */
 export function changedKeys(a: NormalRoute, b: NormalRoute): (keyof NormalRoute)[] {

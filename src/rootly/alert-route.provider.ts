@@ -7,9 +7,9 @@ import { debug, warn } from "../core/log";
 import { createOnce } from "../core/retry";
 import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms";
 import { adoptConflictMessage, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
-import { alertRouteSchema, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
+import { alertRouteSchema, IDENTITY, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
-import { diff, normalizeRoute } from "./alert-route.diff";
+import { diff, normalizeRoute, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
 
@@ -28,10 +28,8 @@ const rulesTimeoutMs = () => numberSetting("rulesTimeoutMs", "ROOTLY_RULES_TIMEO
 /** Pause between status reads while rules are processed; the read limiter paces on top (5 reads/min by default). */
 const rulesPollMs = () => numberSetting("rulesPollMs", "ROOTLY_RULES_POLL_MS", 15_000);
 
-function outputs(res: WireResource, adoptExisting: boolean): AlertRouteOutputs {
-  const r = routeFromWire(res);
-  return { ...normalizeRoute(r), adoptExisting, routeId: r.routeId, createdAt: r.createdAt, updatedAt: r.updatedAt };
-}
+/** fromWire -> toOutputs: the one way a route Rootly returned becomes state. */
+const outputs = (res: WireResource, adoptExisting: boolean): AlertRouteOutputs => toOutputs(routeFromWire(res), adoptExisting);
 
 /** Every route whose name is exactly `name` (Rootly's filter may match more loosely, so compare here). */
 async function findByName(c: VendorClient, name: string): Promise<WireResource[]> {
@@ -135,6 +133,10 @@ class NameTaken extends Error {}
 // same name must not both find it free.
 const byName = keyedLock("rootly-route-name");
 
+/**
+ * normalize -> toWire -> POST (inside the write slot, after a lookup by name) -> fromWire -> toOutputs.
+ * A name already taken is adopted (adoptExisting) or refused.
+ */
 async function create(args: AlertRouteArgs): Promise<{ id: string; outs: AlertRouteOutputs }> {
   const desired = normalizeRoute(args);
   const adopt = args.adoptExisting ?? false;
@@ -167,31 +169,36 @@ async function create(args: AlertRouteArgs): Promise<{ id: string; outs: AlertRo
     // The POST may have landed although we saw a failure: look for it before sending again.
     lookup: async () => (await findByName(c, desired.name))[0],
   });
-  if (created) {
-    claim("rootly", created.id, owner);
-    const doc = await settle(c, created, desired, requestId, true);
-    return { id: doc.id, outs: outputs(doc, adopt) };
-  }
-
-  const ids = existing.map((e) => e.id).join(", ");
-  if (!adopt) throw new VendorError({ vendor: "rootly", kind: "conflict", message: adoptConflictMessage(`an alert route named "${desired.name}"`, `id ${ids}`) });
-  if (existing.length > 1)
-    throw new VendorError({ vendor: "rootly", kind: "conflict", message: `adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one` });
-  const current = existing[0];
-  const by = claimedBy("rootly", current.id);
-  if (by !== undefined)
-    throw new VendorError({ vendor: "rootly", kind: "conflict", message: `adoptExisting: ${describe(desired.name, current.id)} is already managed by ${by} in this update; two resources cannot manage one route` });
-  claim("rootly", current.id, owner);
-  // Already as desired: adopting costs no write.
-  if (sameJson(normalizeRoute(routeFromWire(current)), desired)) return { id: current.id, outs: outputs(current, adopt) };
-  const putId = randomUUID();
-  const doc = await settle(c, await put(c, current.id, desired, putId), desired, putId, false);
+  if (!created) return adoptRoute(c, existing, desired, adopt, owner);
+  claim("rootly", created.id, owner);
+  const doc = await settle(c, created, desired, requestId, true);
   return { id: doc.id, outs: outputs(doc, adopt) };
 }
 
+/** The name is taken: take the one route of that name over (adoptExisting), or say why not. */
+async function adoptRoute(c: VendorClient, existing: WireResource[], desired: NormalRoute, adopt: boolean, owner: string): Promise<{ id: string; outs: AlertRouteOutputs }> {
+  const ids = existing.map((e) => e.id).join(", ");
+  const conflict = (message: string) => new VendorError({ vendor: "rootly", kind: "conflict", message });
+  if (!adopt) throw conflict(adoptConflictMessage(`an alert route named "${desired.name}"`, `id ${ids}`));
+  if (existing.length > 1) throw conflict(`adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one`);
+  const current = existing[0];
+  const by = claimedBy("rootly", current.id);
+  if (by !== undefined) throw conflict(`adoptExisting: ${describe(desired.name, current.id)} is already managed by ${by} in this update; two resources cannot manage one route`);
+  claim("rootly", current.id, owner);
+  // Already as desired: adopting costs no write.
+  if (sameJson(normalizeRoute(routeFromWire(current)), desired)) return { id: current.id, outs: outputs(current, adopt) };
+  const doc = await putSettled(c, current.id, desired);
+  return { id: doc.id, outs: outputs(doc, adopt) };
+}
+
+/** toWire -> PUT -> wait for the rules: the route as Rootly holds it after the write. */
+async function putSettled(c: VendorClient, id: string, desired: NormalRoute): Promise<WireResource> {
+  const requestId = randomUUID();
+  return settle(c, await put(c, id, desired, requestId), desired, requestId, false);
+}
+
 export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRouteOutputs> = {
-  module: "rootly",
-  type: "AlertRoute",
+  ...IDENTITY,
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
 
@@ -221,20 +228,14 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
     const desired = normalizeRoute(args);
     const adopt = args.adoptExisting ?? false;
     // Only adoptExisting changed: nothing to send.
-    if (sameJson(normalizeRoute(olds), desired)) return { ...olds, ...desired, adoptExisting: adopt };
-    const c = client();
-    const requestId = randomUUID();
-    const doc = await settle(c, await put(c, id, desired, requestId), desired, requestId, false);
-    return outputs(doc, adopt);
+    if (sameJson(normalizeRoute(olds), desired)) return toOutputs(olds, adopt);
+    return outputs(await putSettled(client(), id, desired), adopt);
   },
 
   async delete(id, props) {
     // Renamed in this update: the new resource adopted this route, which must stay.
     if (letGoIfClaimed("rootly", id, describe(props?.name, id))) return;
-    try {
-      await client().call({ method: "DELETE", path: routePath(id) });
-    } catch (e) {
-      if (!isVendorError(e, "not_found")) throw e;
-    }
+    // Already gone is success.
+    await ignoreNotFound(client().call({ method: "DELETE", path: routePath(id) }));
   },
 };

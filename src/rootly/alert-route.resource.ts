@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
 import { RUNTIME_MODULE } from "../core/runtime-module";
-import { OUTPUT_KEYS, type AlertRouteArgs, type NormalRule } from "./alert-route.schema";
+import { resourceKey } from "../core/vendor";
+import { IDENTITY, OUTPUT_KEYS, type AlertRouteArgs, type NormalRule } from "./alert-route.schema";
 
 export type RootlyAlertRouteArgs = AlertRouteArgs;
 
@@ -21,6 +22,6 @@ export class RootlyAlertRoute extends pulumi.dynamic.Resource {
   declare readonly updatedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: InputArgs<RootlyAlertRouteArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, "rootly:AlertRoute"), name, withOutputKeys(args, OUTPUT_KEYS), opts, "rootly", "AlertRoute");
+    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_KEYS), opts, IDENTITY.module, IDENTITY.type);
   }
 }

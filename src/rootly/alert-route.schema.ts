@@ -4,6 +4,9 @@ import { rubyRegexError } from "./regex";
 // The single source of truth for RootlyAlertRoute inputs. Enums follow Rootly's
 // published swagger for PUT /v1/alert_routes/{id}.
 
+/** The resource's type, `pulumi-nodejs:dynamic/rootly:AlertRoute`; its shim key is `resourceKey(IDENTITY)`. */
+export const IDENTITY = { module: "rootly", type: "AlertRoute" } as const;
+
 export const CONDITION_TYPES = [
   "is_one_of",
   "is_not_one_of",

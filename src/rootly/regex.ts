@@ -18,6 +18,7 @@ export function rubyRegexError(pattern: string): string | undefined {
   }
 }
 
+/** Throws a SyntaxError, as RegExp does, for what is broken in Ruby too (not a vendor condition). */
 function toJs(src: string): string {
   let out = "";
   let extended = false;
@@ -26,7 +27,7 @@ function toJs(src: string): string {
     const ch = src[i];
     if (ch === "\\") {
       const next = src[i + 1];
-      if (next === undefined) throw new Error("\\ at end of pattern");
+      if (next === undefined) throw new SyntaxError("\\ at end of pattern");
       // Ruby-only anchors and classes, as JS tokens of the same kind.
       out += next === "A" ? "^" : next === "z" || next === "Z" ? "$" : next === "h" ? "[0-9a-fA-F]" : next === "H" ? "[^0-9a-fA-F]" : next === "G" || next === "K" ? "(?:)" : `\\${next}`;
       i += 2;
@@ -34,7 +35,7 @@ function toJs(src: string): string {
     }
     if (ch === "[") {
       const end = classEnd(src, i);
-      if (end < 0) throw new Error("premature end of char-class");
+      if (end < 0) throw new SyntaxError("premature end of char-class");
       // POSIX brackets ([[:alpha:]]) and nested classes/intersections are Ruby-only: a class is a class.
       out += "[a]";
       i = end + 1;
@@ -61,7 +62,7 @@ function toJs(src: string): string {
       }
       if (rest.startsWith("(?#")) {
         const close = src.indexOf(")", i);
-        if (close < 0) throw new Error("end pattern in group");
+        if (close < 0) throw new SyntaxError("end pattern in group");
         i = close + 1;
         continue;
       }
