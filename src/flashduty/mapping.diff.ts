@@ -1,6 +1,6 @@
+// The rows' model: normalization, the outputs every verb returns, the row plan and the pure diff.
 import type { DiffResult } from "../core/kit";
-import { mappingDataSchema, type MappingDataArgs } from "./mapping.schema";
-import { canonicalRow, rowValueKey, sourceKey, type Row } from "./wire";
+import { sourceKey, type MappingDataArgs, type Row, type SchemaLabels } from "./mapping.schema";
 
 export interface MappingDataOutputs {
   schemaId: string;
@@ -18,9 +18,31 @@ export interface MappingDataOutputs {
 
 export const MAPPING_OUTPUT_KEYS = ["exclusive", "sourceLabels", "resultLabels", "keys", "rowCount"] as const;
 
-export function parseMappingArgs(news: unknown): MappingDataArgs {
-  const r = mappingDataSchema.safeParse(news);
-  return r.success ? r.data : (news as MappingDataArgs);
+/** A row with labels in sorted order and only the schema's labels (the API drops others). */
+export function canonicalRow(row: Row, labels?: SchemaLabels): Row {
+  const names = labels ? [...labels.sourceLabels, ...labels.resultLabels] : Object.keys(row);
+  const out: Row = {};
+  for (const k of [...names].sort()) if (row[k] !== undefined) out[k] = row[k];
+  return out;
+}
+
+export function rowValueKey(row: Row): string {
+  return JSON.stringify(Object.keys(row).sort().map((k) => [k, row[k]]));
+}
+
+/** The one outputs function: create, read, update and adopt all return this. */
+export function toMappingOutputs(args: Pick<MappingDataArgs, "schemaId" | "exclusive" | "adoptExisting">, labels: SchemaLabels, rows: Row[], keys: string[]): MappingDataOutputs {
+  const o: MappingDataOutputs = {
+    schemaId: args.schemaId,
+    rows,
+    exclusive: args.exclusive ?? false,
+    sourceLabels: [...labels.sourceLabels],
+    resultLabels: [...labels.resultLabels],
+    keys,
+    rowCount: rows.length,
+  };
+  if (args.adoptExisting !== undefined) o.adoptExisting = args.adoptExisting;
+  return o;
 }
 
 export interface RowPlan {
@@ -60,9 +82,12 @@ export function planRows(olds: Pick<MappingDataOutputs, "rows" | "keys" | "sourc
   return { upserts, deletes, keys, rows };
 }
 
-/** Pure and O(rows): unchanged rows cost nothing; row order is ignored (the API has none). */
-export function diffMappingData(olds: MappingDataOutputs, newsRaw: unknown): DiffResult {
-  const news = parseMappingArgs(newsRaw);
+/**
+ * Pure and O(rows): unchanged rows cost nothing; row order is ignored (the API has none).
+ * `news` arrive parsed by the kit (as they are when a value filled in for an unknown does not parse).
+ */
+export function diffMappingData(olds: MappingDataOutputs, newsIn: unknown): DiffResult {
+  const news = newsIn as MappingDataArgs;
   if (olds.schemaId !== news.schemaId) return { changes: true, replaces: ["schemaId"] };
   if ((olds.exclusive ?? false) !== (news.exclusive ?? false)) return { changes: true, replaces: [] };
   const newRows = news.rows ?? [];

@@ -1,48 +1,40 @@
+// Every verb: normalize (canonicalRow, planRows) -> toWire -> call -> fromWire -> toMappingOutputs.
 import { sameJson } from "../core/json";
 import { VendorError, isVendorError } from "../core/errors";
-import { readConfirmed } from "../core/idioms";
-import { adoptConflictMessage, claim, claimedBy } from "../core/ownership";
-import { warn } from "../core/log";
+import { keyedLock, onceCache, readConfirmed } from "../core/idioms";
+import { adoptConflictMessage } from "../core/ownership";
 import type { VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
-import { processGlobal } from "../core/registry";
-import { flashdutyClient, post } from "./client";
-import { diffMappingData, planRows, type MappingDataOutputs } from "./mapping.diff";
-import { DELETE_BATCH, MAX_ROWS, UPSERT_BATCH, checkRowsAgainstLabels, mappingDataSchema, type MappingDataArgs } from "./mapping.schema";
-import { VENDOR } from "./protocol";
 import {
-  canonicalRow,
-  rowFromWire,
-  rowToWire,
-  rowValueKey,
-  schemaLabelsFromWire,
+  DELETE_BATCH,
+  MAPPING_IDENTITY,
+  MAX_ROWS,
+  UPSERT_BATCH,
+  checkRowsAgainstLabels,
+  mappingDataSchema,
   sourceKey,
+  type MappingDataArgs,
   type Row,
   type SchemaLabels,
-  type WireMappingList,
-  type WireSchema,
-} from "./wire";
+} from "./mapping.schema";
+import { canonicalRow, diffMappingData, planRows, rowValueKey, toMappingOutputs, type MappingDataOutputs } from "./mapping.diff";
+import { rowFromWire, rowToWire, schemaLabelsFromWire, type WireMappingList, type WireSchema } from "./wire";
+import { VENDOR } from "./protocol";
+import { claimRows, declareRows, unclaimed } from "./mapping.ownership";
+import { flashdutyClient, post } from "./client";
 
 const LIST_PAGE = 100;
 
-/** Labels cannot change after a schema is created, so one lookup per schema and process is enough. */
-function labelCache(): Map<string, Promise<SchemaLabels | undefined>> {
-  return processGlobal("flashduty-schema-labels", () => new Map<string, Promise<SchemaLabels | undefined>>());
-}
-
+/**
+ * Labels cannot change after a schema is created, so one lookup per schema and process
+ * is enough. A failed or empty lookup is not kept: the schema may be created next.
+ */
 export async function schemaLabels(client: VendorClient, schemaId: string): Promise<SchemaLabels | undefined> {
-  const cache = labelCache();
-  const key = `${client.endpoint.baseUrl}|${schemaId}`;
-  let p = cache.get(key);
-  if (!p) {
-    p = post<WireSchema | null>(client, "/enrichment/mapping/schema/info", { schema_id: schemaId }, { read: true }).then((w) =>
-      w ? schemaLabelsFromWire(w) : undefined,
-    );
-    cache.set(key, p);
-    // A failed or empty lookup is not cached: the schema may be created next.
-    p.then((l) => (l ? undefined : cache.delete(key))).catch(() => cache.delete(key));
-  }
-  return p;
+  // Looked up per call, not at module load, so the cache follows the process registry (and its reset).
+  return onceCache<SchemaLabels | undefined>("flashduty-schema-labels")(`${client.endpoint.baseUrl}|${schemaId}`, async () => {
+    const w = await post<WireSchema | null>(client, "/enrichment/mapping/schema/info", { schema_id: schemaId }, { read: true });
+    return w ? schemaLabelsFromWire(w) : undefined;
+  });
 }
 
 /** The schema as `/enrichment/mapping/schema/list` shows it: the parent collection that confirms "gone". */
@@ -57,59 +49,8 @@ async function schemaLabelsConfirmed(client: VendorClient, schemaId: string): Pr
   return readConfirmed({ read: () => schemaLabels(client, schemaId), listed: () => schemaListed(client, schemaId) });
 }
 
-// ---------- ownership within one run ----------
-// A row is claimed by the resource that creates, adopts or updates it, and declared by
-// every resource whose check sees it (check runs for each resource of the program before
-// any delete of a removed one, and needs no labels, so no API call). Deletes in the same
-// run (the old name in a rename, a row moved between resources) leave such rows alone.
-const rowId = (schemaId: string, sk: string) => `row:${schemaId}:${sk}`;
-const OWNER = (schemaId: string) => `a FlashdutyMappingData of this stack on schema ${schemaId}`;
-
-function claimRows(schemaId: string, rows: readonly Row[], sourceLabels: readonly string[]): void {
-  for (const r of rows) claim(VENDOR, rowId(schemaId, sourceKey(r, sourceLabels)), OWNER(schemaId));
-}
-
-function declaredRows(): Map<string, (readonly Row[])[]> {
-  return processGlobal("flashduty-declared-rows.v1", () => new Map<string, (readonly Row[])[]>());
-}
-
-function declareRows(schemaId: string, rows: readonly Row[]): void {
-  const m = declaredRows();
-  m.set(schemaId, [...(m.get(schemaId) ?? []), rows]);
-}
-
-/** Drops the deletions of rows another resource of this run claimed or declared, with one warning for all of them. */
-function unclaimed(schemaId: string, rows: readonly { key: string; row: Row }[], sourceLabels: readonly string[], why: string): string[] {
-  if (!rows.length) return [];
-  const declared = new Set((declaredRows().get(schemaId) ?? []).flatMap((list) => list.map((r) => sourceKey(r, sourceLabels))));
-  const keep: string[] = [];
-  let claimed = 0;
-  for (const r of rows) {
-    const sk = sourceKey(r.row, sourceLabels);
-    if (declared.has(sk) || claimedBy(VENDOR, rowId(schemaId, sk)) !== undefined) claimed++;
-    else keep.push(r.key);
-  }
-  if (claimed)
-    warn(
-      `flashduty: not deleting ${claimed} row(s) of mapping schema ${schemaId} (${why}): another FlashdutyMappingData of this stack declares them in this update ` +
-        `(a rename or a move); this resource lets go of them`,
-    );
-  return keep;
-}
-
 /** The API takes one writer per schema; writers in this process queue up instead of tripping RequestTooFrequently. */
-async function withSchemaLock<T>(schemaId: string, fn: () => Promise<T>): Promise<T> {
-  const locks = processGlobal("flashduty-schema-locks", () => new Map<string, Promise<unknown>>());
-  const prev = locks.get(schemaId) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  locks.set(schemaId, tail);
-  try {
-    return await run;
-  } finally {
-    if (locks.get(schemaId) === tail) locks.delete(schemaId);
-  }
-}
+const withSchemaLock = <T>(schemaId: string, fn: () => Promise<T>): Promise<T> => keyedLock("flashduty-schema")(schemaId, fn);
 
 interface LiveRow {
   key: string;
@@ -164,20 +105,6 @@ async function deleteKeys(client: VendorClient, schemaId: string, keys: string[]
   for (let i = 0; i < keys.length; i += DELETE_BATCH) {
     await post(client, "/enrichment/mapping/data/delete", { schema_id: schemaId, keys: keys.slice(i, i + DELETE_BATCH) }, { idempotent: true });
   }
-}
-
-function outputsOf(args: MappingDataArgs, labels: SchemaLabels, rows: Row[], keys: string[]): MappingDataOutputs {
-  const o: MappingDataOutputs = {
-    schemaId: args.schemaId,
-    rows,
-    exclusive: args.exclusive ?? false,
-    sourceLabels: [...labels.sourceLabels],
-    resultLabels: [...labels.resultLabels],
-    keys,
-    rowCount: rows.length,
-  };
-  if (args.adoptExisting !== undefined) o.adoptExisting = args.adoptExisting;
-  return o;
 }
 
 async function requireLabels(client: VendorClient, schemaId: string): Promise<SchemaLabels> {
@@ -257,8 +184,7 @@ async function undoCreate(
 }
 
 export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingDataOutputs> = {
-  module: "flashduty",
-  type: "MappingData",
+  ...MAPPING_IDENTITY,
   schema: mappingDataSchema,
   replaceKeys: ["schemaId"],
   diff: diffMappingData,
@@ -328,7 +254,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
       );
       let j = 0;
       const allKeys = keys.map((k) => k ?? newKeys[j++]);
-      return { id: args.schemaId, outs: outputsOf(args, labels, rows, allKeys) };
+      return { id: args.schemaId, outs: toMappingOutputs(args, labels, rows, allKeys) };
     });
   },
 
@@ -337,11 +263,11 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
     const labels = await schemaLabelsConfirmed(client, id);
     if (!labels) return undefined;
     const live = await listAll(client, id, labels);
-    const args: MappingDataArgs = { schemaId: id, rows: [], exclusive: props.exclusive ?? false, adoptExisting: props.adoptExisting };
+    const args = { schemaId: id, exclusive: props.exclusive ?? false, adoptExisting: props.adoptExisting };
     const importing = !Array.isArray(props.keys) || !Array.isArray(props.rows);
     if (importing || args.exclusive) {
       // Import takes the whole schema; exclusive owns it anyway (foreign rows show up as drift).
-      return { id, outs: outputsOf(args, labels, live.map((l) => l.row), live.map((l) => l.key)) };
+      return { id, outs: toMappingOutputs(args, labels, live.map((l) => l.row), live.map((l) => l.key)) };
     }
     const liveByKey = new Map(live.map((l) => [l.key, l]));
     const liveBySource = new Map(live.map((l) => [sourceKey(l.row, labels.sourceLabels), l]));
@@ -355,7 +281,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
         keys.push(l.key);
       }
     });
-    return { id, outs: outputsOf(args, labels, rows, keys) };
+    return { id, outs: toMappingOutputs(args, labels, rows, keys) };
   },
 
   async update(id, olds, args) {
@@ -378,7 +304,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
       const newKeys = await upsertRows(client, args.schemaId, plan.upserts, labels);
       let j = 0;
       const keys = plan.keys.map((k) => k ?? newKeys[j++]);
-      return outputsOf(args, labels, plan.rows, keys);
+      return toMappingOutputs(args, labels, plan.rows, keys);
     });
   },
 

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
+import { resourceKey } from "../core/vendor";
 import { RUNTIME_MODULE } from "../core/runtime-module";
 import { MAPPING_OUTPUT_KEYS } from "./mapping.diff";
-import type { MappingDataArgs } from "./mapping.schema";
+import { MAPPING_IDENTITY, type MappingDataArgs } from "./mapping.schema";
 
 export type FlashdutyMappingDataArgs = MappingDataArgs;
 
@@ -20,6 +21,6 @@ export class FlashdutyMappingData extends pulumi.dynamic.Resource {
   declare readonly rowCount: pulumi.Output<number>;
 
   constructor(name: string, args: InputArgs<FlashdutyMappingDataArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, "flashduty:MappingData"), name, withOutputKeys(args, MAPPING_OUTPUT_KEYS), opts, "flashduty", "MappingData");
+    super(providerShim(RUNTIME_MODULE, resourceKey(MAPPING_IDENTITY)), name, withOutputKeys(args, MAPPING_OUTPUT_KEYS), opts, MAPPING_IDENTITY.module, MAPPING_IDENTITY.type);
   }
 }

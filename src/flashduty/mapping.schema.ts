@@ -1,6 +1,22 @@
 import { z } from "zod";
 import type { CheckFailure } from "../core/kit";
-import { sourceKey, type Row, type SchemaLabels } from "./wire";
+
+/** The resource's identity: `pulumi-nodejs:dynamic/flashduty:MappingData`, and the key its shim dispatches on. */
+export const MAPPING_IDENTITY = { module: "flashduty", type: "MappingData" } as const;
+
+/** One row: label name -> value. */
+export type Row = Record<string, string>;
+
+/** A mapping schema's labels (fixed once the schema exists). */
+export interface SchemaLabels {
+  sourceLabels: string[];
+  resultLabels: string[];
+}
+
+/** The row's identity: its source-label values (JSON, so no separator can collide). Never sent to the API. */
+export function sourceKey(row: Row, sourceLabels: readonly string[]): string {
+  return JSON.stringify(sourceLabels.map((l) => row[l] ?? ""));
+}
 
 /** Documented limits of mapping data. */
 export const MAX_ROWS = 10_000;

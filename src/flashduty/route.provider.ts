@@ -1,38 +1,27 @@
+// Every verb: normalize (routeContentFromArgs) -> toWire -> call -> fromWire -> toRouteOutputs.
 import type { ResourceDefinition } from "../core/kit";
 import { VendorError, isVendorError } from "../core/errors";
 import type { VendorClient } from "../core/http";
 import { createOnce } from "../core/retry";
-import { flashdutyClient, post } from "./client";
 import { warn } from "../core/log";
 import { readConfirmed, ignoreNotFound } from "../core/idioms";
 import { adoptConflictMessage, claim, letGoIfClaimed } from "../core/ownership";
+import { ROUTE_IDENTITY, routeSchema, type RouteArgs } from "./route.schema";
+import { diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
+import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
 import { VENDOR } from "./protocol";
-import { diffRoute, type RouteOutputs } from "./route.diff";
-import { routeSchema, type RouteArgs } from "./route.schema";
-import {
-  hasContent,
-  routeContentFromArgs,
-  routeContentFromWire,
-  routeContentKey,
-  routeContentToWire,
-  type RouteContent,
-  type WireRouteItem,
-} from "./wire";
+import { flashdutyClient, post } from "./client";
 
 async function rawInfo(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
   return (await post<WireRouteItem | null>(client, "/route/info", { integration_id: integrationId }, { read: true })) ?? undefined;
 }
 
-/** `data: null` = no rule; a soft-deleted rule is gone as well. */
+/**
+ * `data: null` = no rule; a soft-deleted rule is gone as well. The integration itself
+ * deleted (not found): its rule is gone with it (refresh drops it, destroy has nothing to reset).
+ */
 async function info(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
-  let d: WireRouteItem | undefined;
-  try {
-    d = await rawInfo(client, integrationId);
-  } catch (e) {
-    // The integration itself was deleted: its rule is gone with it (refresh drops it, destroy has nothing to reset).
-    if (isVendorError(e, "not_found")) return undefined;
-    throw e;
-  }
+  const d = await ignoreNotFound(rawInfo(client, integrationId));
   return d && d.status !== "deleted" ? d : undefined;
 }
 
@@ -49,20 +38,6 @@ async function infoConfirmed(client: VendorClient, integrationId: number): Promi
 }
 
 const objectId = (integrationId: number) => `route:${integrationId}`;
-
-function outputs(args: RouteArgs, content: RouteContent, live: WireRouteItem): RouteOutputs {
-  const o: RouteOutputs = {
-    integrationId: Number(args.integrationId),
-    ...content,
-    version: live.version,
-    status: live.status ?? "enabled",
-    updatedAt: live.updated_at ?? 0,
-    updatedBy: live.updated_by ?? 0,
-  };
-  if (args.adoptExisting !== undefined) o.adoptExisting = args.adoptExisting;
-  if (args.resetOnDelete) o.resetOnDelete = { channelIds: [...args.resetOnDelete.channelIds] };
-  return o;
-}
 
 /** Which operation met the conflict: the advice differs (a destroy must not be told to run `pulumi up`). */
 export type Phase = "create" | "update" | "destroy";
@@ -125,8 +100,7 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
 }
 
 export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
-  module: "flashduty",
-  type: "Route",
+  ...ROUTE_IDENTITY,
   schema: routeSchema,
   replaceKeys: ["integrationId"],
   diff: diffRoute,
@@ -151,7 +125,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     // From here this resource owns the rule: a delete of another resource of this run (the old name in a rename) lets go of it.
     const taken = (live: WireRouteItem) => {
       claim(VENDOR, objectId(integrationId), `FlashdutyRoute of integration ${integrationId}`);
-      return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
+      return { id: String(integrationId), outs: toRouteOutputs(args, routeFromWire(live)) };
     };
     // Adopting a rule that already says what we want: take it as is, no write.
     if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content)) return taken(existing);
@@ -167,8 +141,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       throw new VendorError({ vendor: VENDOR, kind: "validation", message: `"${id}" is not an integration id (a positive integer)` });
     const live = await infoConfirmed(flashdutyClient(), integrationId);
     if (!live) return undefined;
-    const args = { integrationId, adoptExisting: props.adoptExisting, resetOnDelete: props.resetOnDelete } as RouteArgs;
-    return { id: String(integrationId), outs: outputs(args, routeContentFromWire(live), live) };
+    return { id: String(integrationId), outs: toRouteOutputs({ integrationId, adoptExisting: props.adoptExisting, resetOnDelete: props.resetOnDelete }, routeFromWire(live)) };
   },
 
   async update(id, olds, args) {
@@ -177,10 +150,10 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     const oldContent = routeContentFromArgs(olds);
     if (routeContentKey(oldContent) === routeContentKey(content)) {
       // Only provider-side options changed (resetOnDelete, adoptExisting): nothing to send.
-      return { ...outputs(args, oldContent, { integration_id: integrationId, version: olds.version, status: olds.status, updated_at: olds.updatedAt, updated_by: olds.updatedBy }) };
+      return toRouteOutputs(args, { ...oldContent, version: olds.version, status: olds.status, updatedAt: olds.updatedAt, updatedBy: olds.updatedBy });
     }
     const live = await upsertChecked(flashdutyClient(), integrationId, content, olds.version, "update");
-    return outputs(args, routeContentFromWire(live), live);
+    return toRouteOutputs(args, routeFromWire(live));
   },
 
   async delete(id, props) {

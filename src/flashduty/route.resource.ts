@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
+import { resourceKey } from "../core/vendor";
 import { RUNTIME_MODULE } from "../core/runtime-module";
 import { ROUTE_OUTPUT_KEYS, type RouteOutputs } from "./route.diff";
-import type { RouteArgs } from "./route.schema";
+import { ROUTE_IDENTITY, type RouteArgs } from "./route.schema";
 
 export type FlashdutyRouteArgs = RouteArgs;
 
@@ -21,6 +22,6 @@ export class FlashdutyRoute extends pulumi.dynamic.Resource {
   declare readonly updatedBy: pulumi.Output<number>;
 
   constructor(name: string, args: InputArgs<FlashdutyRouteArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, "flashduty:Route"), name, withOutputKeys(args, ROUTE_OUTPUT_KEYS), opts, "flashduty", "Route");
+    super(providerShim(RUNTIME_MODULE, resourceKey(ROUTE_IDENTITY)), name, withOutputKeys(args, ROUTE_OUTPUT_KEYS), opts, ROUTE_IDENTITY.module, ROUTE_IDENTITY.type);
   }
 }

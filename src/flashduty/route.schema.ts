@@ -2,6 +2,9 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { re2Problem } from "./regex";
 
+/** The resource's identity: `pulumi-nodejs:dynamic/flashduty:Route`, and the key its shim dispatches on. */
+export const ROUTE_IDENTITY = { module: "flashduty", type: "Route" } as const;
+
 /** Limits Flashduty does not publish: generous, so real rules fit, but bounded (see NOTES.md). */
 export const LIMITS = {
   cases: 500,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { flashdutyProtocol } from "../../../src/flashduty/protocol";
 import { routeSchema } from "../../../src/flashduty/route.schema";
-import { routeContentFromArgs, routeContentFromWire, routeContentKey, routeContentToWire, type WireRouteItem } from "../../../src/flashduty/wire";
+import { routeContentFromArgs, routeContentKey } from "../../../src/flashduty/route.diff";
+import { routeContentFromWire, routeContentToWire, type WireRouteItem } from "../../../src/flashduty/wire";
 
 describe("wire mapping", () => {
   it("round-trips a rule through the API shape", () => {
