@@ -1,4 +1,4 @@
-import { processGlobal } from "../core";
+import { keyedLock, processGlobal } from "../core";
 
 // Order handling. The engine runs creates/updates of one team's rules in
 // parallel and in any order, while Opsgenie `order` is an index that shifts
@@ -68,7 +68,6 @@ interface Waiter<L> {
 }
 
 interface TeamState<L> {
-  tail: Promise<void>;
   active: number;
   waiters: Waiter<L>[];
   /**
@@ -92,12 +91,18 @@ function settleDelayMs(): number {
 /** The per-team coordinator shared by every provider copy in this process. */
 export class TeamCoordinator<L> {
   private readonly teams = new Map<string, TeamState<L>>();
-  constructor(private readonly hooks: SettleHooks<L>) {}
+  private readonly lock: <T>(teamId: string, fn: () => Promise<T>) => Promise<T>;
+  constructor(
+    private readonly hooks: SettleHooks<L>,
+    lockName = "opsgenie-team",
+  ) {
+    this.lock = keyedLock(lockName);
+  }
 
   private state(teamId: string): TeamState<L> {
     let s = this.teams.get(teamId);
     if (!s) {
-      s = { tail: Promise.resolve(), active: 0, waiters: [], declared: new Map() };
+      s = { active: 0, waiters: [], declared: new Map() };
       this.teams.set(teamId, s);
     }
     return s;
@@ -105,13 +110,7 @@ export class TeamCoordinator<L> {
 
   /** Runs `fn` alone for this team (FIFO). */
   withLock<T>(teamId: string, fn: () => Promise<T>): Promise<T> {
-    const s = this.state(teamId);
-    const run = s.tail.then(fn);
-    s.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.lock(teamId, fn);
   }
 
   /** Marks an operation in flight: no settle runs before it ends. */

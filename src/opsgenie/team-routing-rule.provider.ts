@@ -6,6 +6,7 @@ import {
   ignoreNotFound,
   isVendorError,
   letGoIfClaimed,
+  onceCache,
   processGlobal,
   readConfirmed,
   resolveEndpoint,
@@ -17,8 +18,20 @@ import { coordinator, arrange, gatherer, planMoves } from "./placement";
 import { opsgenieProtocol } from "./protocol";
 import { lockPath, withTeamFileLock } from "./team-lock";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
-import { checkSchema, parseArgs, type ParsedArgs } from "./team-routing-rule.schema";
-import { formatId, fromWireRule, parseId, toCreateBody, toOutputs, toPatchBody, type LiveRule, type WireRule } from "./wire";
+import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
+import {
+  declaredContext,
+  formatId,
+  fromWireRule,
+  parseId,
+  patchedRule,
+  toCreateBody,
+  toOutputs,
+  toPatchBody,
+  type LiveRule,
+  type OutputContext,
+  type WireRule,
+} from "./wire";
 
 const client = () => new VendorClient(opsgenieProtocol, resolveEndpoint("opsgenie"));
 const rulesPath = (teamId: string) => `/v2/teams/${encodeURIComponent(teamId)}/routing-rules`;
@@ -43,18 +56,13 @@ async function getRule(teamId: string, ruleId: string): Promise<LiveRule | undef
 /** Team name -> id via the Team API, once per process and name. */
 async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise<string> {
   if (a.teamId !== undefined) return a.teamId;
-  const cache = processGlobal("opsgenie-team-ids.v1", () => new Map<string, Promise<string>>());
   const name = a.teamName!;
-  let p = cache.get(name);
-  if (!p) {
-    p = client()
+  const lookup = () =>
+    client()
       .call<Envelope<{ id: string; name: string }>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(name)}`, query: { identifierType: "name" } })
       .then((r) => r.body.data.id);
-    cache.set(name, p);
-    p.catch(() => cache.delete(name));
-  }
   try {
-    return await p;
+    return await onceCache<string>("opsgenie-team-ids.v1")(name, lookup);
   } catch (e) {
     if (isVendorError(e, "not_found")) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
     throw e;
@@ -99,17 +107,6 @@ async function inPlace(teamId: string, ruleId: string, order: number): Promise<b
   if (!current.includes(ruleId)) return false;
   const target = arrange(current, new Map([...declared].filter(([id]) => current.includes(id))));
   return target.indexOf(ruleId) === current.indexOf(ruleId);
-}
-
-function outputsFor(live: LiveRule, n: NormalizedArgs, teamId: string): TeamRoutingRuleOutputs {
-  return toOutputs(live, {
-    teamId,
-    teamName: n.teamName,
-    adoptExisting: n.adoptExisting,
-    notifyBy: n.notify.name !== undefined ? "name" : "id",
-    // A managed order is what the user declared, even where the API clamps it (read keeps it too).
-    order: n.order,
-  });
 }
 
 const what = (name: string, teamId: string, ruleId: string) => `opsgenie routing rule "${name}" (${ruleId}) of team ${teamId}`;
@@ -185,8 +182,8 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
   });
 }
 
-async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
-  const n = normalize(parseArgs(raw));
+async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
+  const n = normalize(inputs);
   const teamId = await resolveTeamId(n);
   const rkey = replaceKey(teamId, n.name);
   const replacing = replacements().get(rkey);
@@ -225,12 +222,12 @@ async function create(raw: ParsedArgs): Promise<{ id: string; outs: TeamRoutingR
     // The rule exists: return it with its live index so the next `up` moves it, rather than losing it from state.
     const live = await getRule(teamId, ruleId).catch(() => undefined);
     if (!live) throw e;
-    return { id: formatId(teamId, ruleId), outs: { ...outputsFor(live, n, teamId), order: live.order } };
+    return { id: formatId(teamId, ruleId), outs: toOutputs(live, { ...declaredContext(n, teamId), order: live.order }) };
   }
   if (posted) await yieldToOtherWriter(n, teamId, ruleId, replacing, list);
   const live = list.find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} disappeared from team ${teamId} right after it was created` });
-  return { id: formatId(teamId, ruleId), outs: outputsFor(live, n, teamId) };
+  return { id: formatId(teamId, ruleId), outs: toOutputs(live, declaredContext(n, teamId)) };
 }
 
 async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise<{ id: string; outs: TeamRoutingRuleOutputs } | undefined> {
@@ -243,18 +240,19 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
     listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
   });
   if (!live) return undefined;
-  const outs = toOutputs(live, {
+  // Shaped like the stored outputs (or, on import, the inputs) say.
+  const ctx: OutputContext = {
     teamId,
     teamName: props.teamName ?? (parsed.byName ? parsed.team : undefined),
     adoptExisting: props.adoptExisting ?? false,
     notifyBy: props.notify?.name !== undefined && props.notify.id === undefined ? "name" : "id",
     order: props.order !== undefined && !live.isDefault && (await inPlace(teamId, live.id, props.order)) ? props.order : live.order,
-  });
-  return { id: formatId(teamId, parsed.ruleId), outs };
+  };
+  return { id: formatId(teamId, parsed.ruleId), outs: toOutputs(live, ctx) };
 }
 
-async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
-  const n = normalize(parseArgs(raw));
+async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
+  const n = normalize(inputs);
   const teamId = olds.teamId;
   const ruleId = olds.ruleId;
   if (olds.isDefault && n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order`" });
@@ -276,31 +274,11 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, raw: ParsedArgs
   } finally {
     co.end(teamId);
   }
-  if (!settled) {
-    const outs: TeamRoutingRuleOutputs = {
-      teamId,
-      name: n.name,
-      criteria: n.criteria,
-      notify: n.notify,
-      adoptExisting: n.adoptExisting,
-      ruleId,
-      isDefault: olds.isDefault,
-    };
-    if (n.teamName !== undefined) outs.teamName = n.teamName;
-    const order = n.order ?? olds.order;
-    if (order !== undefined) outs.order = order;
-    const tz = n.timezone ?? olds.timezone;
-    if (tz !== undefined) outs.timezone = tz;
-    if (n.timeRestriction) outs.timeRestriction = n.timeRestriction;
-    if (olds.notifyId !== undefined) outs.notifyId = olds.notifyId;
-    if (olds.notifyName !== undefined) outs.notifyName = olds.notifyName;
-    return outs;
-  }
+  // Nothing to read back: the rule is as the PATCH left it, at its stored index.
+  if (!settled) return toOutputs(patchedRule(olds, n), { ...declaredContext(n, teamId), order: n.order ?? olds.order });
   const live = (await settled).find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} is gone from team ${teamId}; run \`pulumi refresh\`` });
-  const outs = outputsFor(live, n, teamId);
-  if (n.order === undefined) outs.order = live.order;
-  return outs;
+  return toOutputs(live, declaredContext(n, teamId));
 }
 
 async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
@@ -322,24 +300,17 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
  * Read returns both `teamId` (resolved) and `teamName`, and refresh diffs what read
  * returned: with `teamName` present, `teamId` is only the resolved output.
  */
-function asInputs(news: unknown): unknown {
-  if (news === null || typeof news !== "object") return news;
-  const { teamId, ...rest } = news as Record<string, unknown>;
+function asInputs(news: ParsedArgs): ParsedArgs {
+  const { teamId, ...rest } = news;
   return rest.teamName !== undefined ? rest : { teamId, ...rest };
 }
 
 export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutputs> = {
-  module: "opsgenie",
-  type: "TeamRoutingRule",
+  ...IDENTITY,
   schema: checkSchema,
   replaceKeys: ["teamId", "teamName"],
   diff(olds, news) {
-    let n: NormalizedArgs;
-    try {
-      n = normalize(parseArgs(asInputs(news)));
-    } catch {
-      return { changes: true };
-    }
+    const n = normalize(asInputs(news));
     const r = diffNormalized(olds, n);
     // Not pure on purpose: create (same process, later in this run) must know which same-named rule it replaces.
     if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
 import { RUNTIME_MODULE } from "../core/runtime-module";
+import { resourceKey } from "../core/vendor";
 import type { NCriteria, NNotify, NTimeRestriction } from "./team-routing-rule.diff";
-import { OUTPUT_KEYS, type TeamRoutingRuleArgs } from "./team-routing-rule.schema";
+import { IDENTITY, OUTPUT_KEYS, type TeamRoutingRuleArgs } from "./team-routing-rule.schema";
 
 /**
  * An Opsgenie team routing rule. `order` is the rule's index among the team's
@@ -25,6 +26,6 @@ export class OpsgenieTeamRoutingRule extends pulumi.dynamic.Resource {
   declare readonly notifyName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: InputArgs<TeamRoutingRuleArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, "opsgenie:TeamRoutingRule"), name, withOutputKeys(args, OUTPUT_KEYS), opts, "opsgenie", "TeamRoutingRule");
+    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_KEYS), opts, IDENTITY.module, IDENTITY.type);
   }
 }

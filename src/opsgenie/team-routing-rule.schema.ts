@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { VendorError } from "../core/errors";
+
+/** The resource's identity: `pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule`; its shim key is `resourceKey(IDENTITY)`. */
+export const IDENTITY = { module: "opsgenie", type: "TeamRoutingRule" } as const;
 
 // Single source of truth for TeamRoutingRule inputs. Field/operation rules follow
 // the Opsgenie Team Routing Rule page; where it is silent see NOTES.md.
@@ -229,12 +233,15 @@ export type WeekdayRestriction = z.infer<typeof weekdaySchema>;
 /** What check validates: the args, output keys tolerated, cross-field rules with property paths. */
 export const checkSchema = z.strictObject({ ...inputShape, ...outputShape }).superRefine((a, ctx) => refineArgs(a, ctx));
 
-/** Parses raw inputs (engine props) into args; throws with property paths on bad input. */
+/**
+ * Parses raw inputs into args; throws with property paths on bad input. For tools and
+ * tests: the provider gets its inputs parsed by the kit (`checkSchema`), once.
+ */
 export function parseArgs(raw: unknown): ParsedArgs {
   const r = checkSchema.safeParse(raw);
   if (!r.success) {
-    const msg = r.error.issues.map((i) => `${i.path.map(String).join(".") || "(inputs)"}: ${i.message}`).join("; ");
-    throw new Error(`opsgenie TeamRoutingRule: invalid inputs: ${msg}`);
+    const fieldErrors = r.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "(inputs)", message: i.message }));
+    throw new VendorError({ vendor: IDENTITY.module, kind: "validation", message: `${IDENTITY.type}: invalid inputs`, fieldErrors });
   }
   const { ruleId: _r, isDefault: _d, notifyId: _ni, notifyName: _nn, ...args } = r.data;
   return args;

@@ -133,13 +133,46 @@ export function fromWireRule(w: WireRule, index?: number): LiveRule {
 }
 
 /**
- * Outputs from live state. `notify` keeps the shape the user wrote (by name or
- * by id) so that refresh shows real drift only; both resolved values are outputs.
+ * How outputs are shaped around a live rule. From the declared inputs for create,
+ * update and adopt (`declaredContext`); from the stored outputs for read.
  */
-export function toOutputs(
-  live: LiveRule,
-  ctx: { teamId: string; teamName?: string; adoptExisting: boolean; notifyBy?: "id" | "name"; order?: number },
-): TeamRoutingRuleOutputs {
+export interface OutputContext {
+  /** The resolved team id (also when the team was given by name). */
+  teamId: string;
+  teamName?: string;
+  adoptExisting: boolean;
+  /** The shape the user wrote `notify` in, kept so that refresh shows real drift only. */
+  notifyBy?: "id" | "name";
+  /** A managed order: what the user declared, even where the API clamps it. Else the live index. */
+  order?: number;
+}
+
+export function declaredContext(n: NormalizedArgs, teamId: string): OutputContext {
+  return { teamId, teamName: n.teamName, adoptExisting: n.adoptExisting, notifyBy: n.notify.name !== undefined ? "name" : "id", order: n.order };
+}
+
+/**
+ * The rule as a PATCH of `n` leaves it, for an update that needs no read back: the
+ * server fields (index, resolved notify, account timezone) are the stored ones.
+ */
+export function patchedRule(olds: TeamRoutingRuleOutputs, n: NormalizedArgs): LiveRule {
+  const notify: LiveRule["notify"] = { type: n.notify.type };
+  const notifyId = olds.notifyId ?? n.notify.id;
+  const notifyName = olds.notifyName ?? n.notify.name;
+  if (notifyId !== undefined) notify.id = notifyId;
+  if (notifyName !== undefined) notify.name = notifyName;
+  const live: LiveRule = { id: olds.ruleId, name: n.name, isDefault: olds.isDefault, order: olds.order ?? 0, criteria: n.criteria, notify };
+  const timezone = n.timezone ?? olds.timezone;
+  if (timezone !== undefined) live.timezone = timezone;
+  if (n.timeRestriction) live.timeRestriction = n.timeRestriction;
+  return live;
+}
+
+/**
+ * Outputs from a live rule: the one outputs function of every verb. `notify` keeps
+ * the shape the user wrote (by name or by id); both resolved values are outputs.
+ */
+export function toOutputs(live: LiveRule, ctx: OutputContext): TeamRoutingRuleOutputs {
   let notify: NNotify;
   if (live.notify.type === "none") notify = { type: "none" };
   else if (ctx.notifyBy === "name" && live.notify.name !== undefined) notify = { type: live.notify.type, name: live.notify.name };
