@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { processAlive } from "./idioms";
 
 /** The calls counted in each window (epoch ms, oldest first) and a server-imposed pause. */
 export interface BudgetState {
@@ -26,14 +27,6 @@ export class MemoryStore implements BudgetStore {
 
 const STALE_LOCK_MS = 2_000;
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * Counts shared by every provider process of this machine that uses the same
@@ -69,7 +62,7 @@ export class FileStore implements BudgetStore {
       try {
         const holder = Number(readFileSync(this.lock, "utf8"));
         const age = Date.now() - statSync(this.lock).mtimeMs;
-        if ((holder > 0 && holder !== process.pid && !pidAlive(holder)) || age > STALE_LOCK_MS) unlinkSync(this.lock);
+        if ((holder > 0 && holder !== process.pid && !processAlive(holder)) || age > STALE_LOCK_MS) unlinkSync(this.lock);
       } catch {
         /* released meanwhile */
       }

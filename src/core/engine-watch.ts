@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { debug } from "./log";
 import { processGlobal } from "./registry";
+import { processAlive } from "./idioms";
 
 // A provider process whose engine was killed (kill -9 of `pulumi up`) is orphaned
 // but keeps running the steps it was handed: rules appear after the user saw the
@@ -27,14 +28,6 @@ function procField(pid: number): { ppid?: number; comm?: string } {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 const SHELLS = new Set(["sh", "dash", "bash", "zsh", "ash", "busybox"]);
 
@@ -78,7 +71,7 @@ export function watchEngine(opts: { intervalMs?: number; onGone?: () => void } =
   const initialParent = process.ppid;
   const pids = enginePids();
   const timer = setInterval(() => {
-    if (process.ppid === initialParent && pids.every(alive)) return;
+    if (process.ppid === initialParent && pids.every(processAlive)) return;
     s.gone = true;
     clearInterval(timer);
     debug("the engine that started this provider is gone: no further writes, exiting");

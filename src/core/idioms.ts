@@ -67,3 +67,13 @@ export async function readConfirmed<T>(opts: {
   if (second !== undefined) return second;
   return opts.listed();
 }
+
+/** True while process `pid` exists (EPERM: it exists, owned by someone else). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sleep } from "../core";
+import { processAlive } from "../core/idioms";
 
 // Two stacks on one machine creating rules in the same team: each provider process
 // holds a lock file for the team around its name lookup and POST, so the second
@@ -18,20 +19,12 @@ export function lockPath(baseUrl: string, teamId: string): string {
   return join(process.env.OPSGENIE_LOCK_DIR ?? tmpdir(), `pulumi-alert-routing-opsgenie-${h}.lock`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** True when the lock at `path` was left by a process that is gone, or is too old. */
 function stale(path: string): boolean {
   try {
     const pid = Number(readFileSync(path, "utf8").split(" ")[0]);
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) return true;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid)) return true;
     return Date.now() - statSync(path).mtimeMs > STALE_MS;
   } catch {
     // Gone between our open and this read: try again.
