@@ -1,5 +1,3 @@
-export * from "./flashduty";
-export * from "./opsgenie";
-export * from "./rootly";
+export * from "./vendors";
 export * as kit from "./core";
 export * as simulator from "./simulator";

@@ -1,8 +1,8 @@
 // Loaded by each resource's serialized provider shim, in the provider process.
-import { createDispatcher, resourceKey } from "./core";
-import { VENDORS } from "./vendors";
+import { createDispatcher, registeredVendors, resourceKey } from "./core";
+import "./vendors";
 
-const definitions = VENDORS.flatMap((v) => v.definitions());
+const definitions = registeredVendors().flatMap((v) => v.definitions());
 export const dispatch = createDispatcher(definitions);
 /** Every resource type this package serves (the build writes one shim module per key). */
 export const resourceKeys: readonly string[] = definitions.map(resourceKey);

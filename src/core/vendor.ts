@@ -21,3 +21,17 @@ export interface VendorModule<E extends VendorEmulator = VendorEmulator, O = nev
 
 /** `module:type`, the key a resource's shim dispatches on. */
 export const resourceKey = (d: { module: string; type: string }): string => `${d.module}:${d.type}`;
+
+// Code, not run state: it survives resetProcessGlobals() (tests), like the modules themselves.
+const registered = new Map<string, VendorModule<VendorEmulator, never>>();
+const modules = () => registered;
+
+/** Called by each `src/<vendor>/vendor.ts` as it loads; `src/vendors.ts` loads them all. */
+export function registerVendorModule<E extends VendorEmulator, O>(m: VendorModule<E, O>): void {
+  if (!modules().has(m.name)) modules().set(m.name, m as unknown as VendorModule<VendorEmulator, never>);
+}
+
+/** Every vendor registered so far, in the order src/vendors.ts lists them. */
+export function registeredVendors(): readonly VendorModule<VendorEmulator, never>[] {
+  return [...modules().values()];
+}

@@ -1,5 +1,6 @@
 import type { VendorEmulator } from "./framework";
-import { VENDORS } from "../vendors";
+import "../vendors";
+import { registeredVendors } from "../core/vendor";
 import type { FlashdutyEmulator } from "../flashduty/emulator";
 import type { OpsgenieEmulator } from "../opsgenie/emulator";
 import type { RootlyEmulator } from "../rootly/emulator";
@@ -15,7 +16,7 @@ export type RunningEmulators = Record<string, VendorEmulator> & {
 /** Starts every vendor's emulator on a free 127.0.0.1 port, seeded with demo data unless `seed` is false. */
 export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number } = {}): Promise<RunningEmulators> {
   const options: Record<string, unknown> = { rootly: { timeScale: opts.rootlyTimeScale ?? 1 } };
-  const all = VENDORS.map((v) => [v.name, v.emulator(options[v.name] as never)] as const);
+  const all = registeredVendors().map((v) => [v.name, v.emulator(options[v.name] as never)] as const);
   await Promise.all(all.map(([, e]) => e.server.start()));
   if (opts.seed !== false) for (const [, e] of all) e.seedDemo();
   const byName = Object.fromEntries(all);
@@ -25,7 +26,7 @@ export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number 
 /** The env vars that point the resources at running emulators. */
 export function envFor(running: Record<string, VendorEmulator | unknown>): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const v of VENDORS) {
+  for (const v of registeredVendors()) {
     const e = running[v.name] as VendorEmulator | undefined;
     if (!e) continue;
     env[v.settings.urlEnv] = e.server.url;

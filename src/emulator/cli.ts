@@ -3,7 +3,8 @@
 //   alert-routing-emulators [--no-seed] [--json] [--rootly-time-scale=0.05]
 // With --json, one line {"env": {...}, "urls": {...}} goes to stdout for scripts.
 import { envFor, startAll } from "./all";
-import { VENDORS } from "../vendors";
+import "../vendors";
+import { registeredVendors } from "../core/vendor";
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -11,12 +12,12 @@ async function main(): Promise<void> {
   const running = await startAll({ seed: !args.includes("--no-seed"), rootlyTimeScale: scaleArg ? Number(scaleArg.split("=")[1]) : 1 });
   const env = envFor(running);
   if (args.includes("--json")) {
-    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries(VENDORS.map((v) => [v.name, running[v.name].server.url])) }) + "\n");
+    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries(registeredVendors().map((v) => [v.name, running[v.name].server.url])) }) + "\n");
   } else {
     process.stdout.write(
       [
         "Emulators running (Ctrl-C stops them):",
-        ...VENDORS.map((v) => `  ${v.name.padEnd(10)} ${running[v.name].server.url}`),
+        ...registeredVendors().map((v) => `  ${v.name.padEnd(10)} ${running[v.name].server.url}`),
         "",
         "Point the resources at them (these credentials work only here):",
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),

@@ -1,4 +1,4 @@
-import type { VendorModule } from "../core/vendor";
+import { registerVendorModule, type VendorModule } from "../core/vendor";
 import { definitions } from "./runtime";
 import { createFlashdutyEmulator, type FlashdutyEmulator, type FlashdutyEmulatorOptions } from "./emulator";
 import { flashdutyProtocol, flashdutySettings } from "./protocol";
@@ -12,3 +12,4 @@ export const flashduty: VendorModule<FlashdutyEmulator, FlashdutyEmulatorOptions
   definitions: () => definitions,
   emulator: (options) => createFlashdutyEmulator(options),
 };
+registerVendorModule(flashduty);

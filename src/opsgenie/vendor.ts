@@ -1,4 +1,4 @@
-import type { VendorModule } from "../core/vendor";
+import { registerVendorModule, type VendorModule } from "../core/vendor";
 import { definitions } from "./runtime";
 import { createOpsgenieEmulator, type OpsgenieEmulator, type OpsgenieEmulatorOptions } from "./emulator";
 import { opsgenieProtocol, opsgenieSettings } from "./protocol";
@@ -12,3 +12,4 @@ export const opsgenie: VendorModule<OpsgenieEmulator, OpsgenieEmulatorOptions> =
   definitions: () => definitions,
   emulator: (options) => createOpsgenieEmulator(options),
 };
+registerVendorModule(opsgenie);

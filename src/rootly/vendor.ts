@@ -1,4 +1,4 @@
-import type { VendorModule } from "../core/vendor";
+import { registerVendorModule, type VendorModule } from "../core/vendor";
 import { definitions } from "./runtime";
 import { createRootlyEmulator, type RootlyEmulator, type RootlyEmulatorOptions } from "./emulator";
 import { rootlyProtocol, rootlySettings } from "./protocol";
@@ -12,3 +12,4 @@ export const rootly: VendorModule<RootlyEmulator, RootlyEmulatorOptions> = {
   definitions: () => definitions,
   emulator: (options) => createRootlyEmulator(options),
 };
+registerVendorModule(rootly);
