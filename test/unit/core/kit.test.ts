@@ -124,9 +124,10 @@ describe("check's wording", () => {
     list: z.array(z.strictObject({ field: z.string(), expectedValue: z.string().optional() })).optional(),
   });
   it("a near miss gets a did-you-mean, at any depth", () => {
-    const f = validate(schema, { name: "n", ordr: 1, criteria: { type: "match-all" }, list: [{ field: "f", expectedvalue: "x" }] });
+    const f = validate(schema, { naem: "n", name: "n", ordr: 1, criteria: { type: "match-all" }, list: [{ field: "f", expectedvalue: "x" }] });
     expect(f).toEqual([
       { property: "list[0].expectedvalue", reason: "unknown property (did you mean expectedValue?)" },
+      { property: "naem", reason: "unknown property (did you mean name?)" },
       { property: "ordr", reason: "unknown property (did you mean order?)" },
     ]);
   });
