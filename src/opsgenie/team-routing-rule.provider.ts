@@ -95,6 +95,30 @@ async function flush(teamId: string, declared: ReadonlyMap<string, number>): Pro
 const placement = () => coordinator<LiveRule[]>({ flush });
 
 /**
+ * The reads of one refresh share the team's list: it carries every field a read
+ * needs, so 100 rules cost one list instead of 100 GETs paced at the read limit.
+ * Short-lived, and dropped by any write to the team in this process.
+ */
+const READ_LIST_TTL_MS = 5_000;
+const readLists = () => processGlobal("opsgenie-read-lists.v1", () => new Map<string, { at: number; list: Promise<LiveRule[]> }>());
+
+function recentList(teamId: string): Promise<LiveRule[]> {
+  const cache = readLists();
+  const hit = cache.get(teamId);
+  if (hit && Date.now() - hit.at < READ_LIST_TTL_MS) return hit.list;
+  const list = listRules(teamId);
+  cache.set(teamId, { at: Date.now(), list });
+  list.catch(() => cache.get(teamId)?.list === list && cache.delete(teamId));
+  return list;
+}
+
+/** Marks the start of a write to the team: reads after it must not see the list from before. */
+function writing(teamId: string): void {
+  readLists().delete(teamId);
+  placement().begin(teamId);
+}
+
+/**
  * Whether `up` would leave the rule where it is. The API clamps a declared order (5
  * among three rules lands at 0..2), so the live index alone cannot tell: the reads of
  * one refresh are gathered per team, and the team's list is arranged with every
@@ -102,7 +126,7 @@ const placement = () => coordinator<LiveRule[]>({ flush });
  * its live index (real drift).
  */
 async function inPlace(teamId: string, ruleId: string, order: number): Promise<boolean> {
-  const { list, declared } = await gatherer(listRules).gather(teamId, ruleId, order);
+  const { list, declared } = await gatherer(recentList).gather(teamId, ruleId, order);
   const current = list.filter((r) => !r.isDefault).map((r) => r.id);
   if (!current.includes(ruleId)) return false;
   const target = arrange(current, new Map([...declared].filter(([id]) => current.includes(id))));
@@ -188,7 +212,7 @@ async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRouti
   const rkey = replaceKey(teamId, n.name);
   const replacing = replacements().get(rkey);
   const co = placement();
-  co.begin(teamId);
+  writing(teamId);
   let settled: Promise<LiveRule[]>;
   let ruleId: string;
   let posted = false;
@@ -234,8 +258,10 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
   const parsed = parseId(id);
   if (!parsed) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `invalid TeamRoutingRule id "${id}"; expected "<teamId>/<ruleId>"` });
   const teamId = parsed.byName ? await resolveTeamId({ teamName: parsed.team }) : parsed.team;
-  // One 404 is not proof the rule is gone: read again, then look in the team's list.
-  const live = await readConfirmed({
+  // Served from the team's list when it has the rule. Otherwise one 404 is not proof
+  // the rule is gone: read again, then look in a fresh list.
+  const listed = (await ignoreNotFound(recentList(teamId)))?.find((r) => r.id === parsed.ruleId);
+  const live = listed ?? await readConfirmed({
     read: () => getRule(teamId, parsed.ruleId),
     listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
   });
@@ -261,7 +287,7 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
   const changed = contentChanged(olds, n);
   const moving = orderChanged(olds, n);
   const co = placement();
-  co.begin(teamId);
+  writing(teamId);
   let settled: Promise<LiveRule[]> | undefined;
   try {
     if (changed.length) {
@@ -287,7 +313,7 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   // Renamed with adoptExisting: the new resource adopted this rule in this run; keep it.
   if (letGoIfClaimed("opsgenie", props.ruleId, what(props.name, props.teamId, props.ruleId))) return;
   const co = placement();
-  co.begin(props.teamId);
+  writing(props.teamId);
   try {
     co.forget(props.teamId, props.ruleId);
     await co.withLock(props.teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) })));

@@ -84,7 +84,9 @@ describe("OpsgenieTeamRoutingRule safety through the real CLI", () => {
       team.rules.splice(2, 0, team.rules.splice(0, 1)[0]);
       expect(names()).toEqual(["alpha", "beta", "gamma", "Default Routing Rule"]);
 
-      // One 404 on a rule's GET during refresh: read again and check the team's list; nothing dropped.
+      // Reads are served by one list of the team. One 404 on that list, then one on a rule's GET:
+      // read again and check a fresh list; nothing dropped.
+      emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules`, times: 1 });
       emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${ids[0]}`, times: 1 });
       emu.server.resetLog();
       ok(await p.run(["refresh", "--yes", "--expect-no-changes"]));

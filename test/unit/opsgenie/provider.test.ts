@@ -143,6 +143,7 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     const imported = await def.read(id, {});
     expect(imported!.outs).toMatchObject({ teamId: team.id, ruleId: outs.ruleId, notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" }, notifyName: "Primary" });
     team.rules.splice(0, 1);
+    resetProcessGlobals(); // the next refresh: a new provider process
     expect(await def.read(id, outs)).toBeUndefined();
     expect(await def.read(`missing-team/${outs.ruleId}`, outs)).toBeUndefined();
   });
@@ -150,19 +151,27 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
   it("read: one 404 is read again and checked against the team's list before 'gone'", async () => {
     process.env.ALERT_ROUTING_GONE_RETRY_MS = "20";
     const { id, outs } = await def.create(args("r"));
+    const listPath = `/v2/teams/${team.id}/routing-rules`;
+    const rulePathOf = `${listPath}/${outs.ruleId}`;
+    // The team's list serves the read; a 404 on it falls back to the rule's GET.
+    resetProcessGlobals();
     emu.server.resetLog();
-    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 1 });
-    const r = await def.read(id, outs);
-    expect(emu.server.unfiredFaults()).toEqual([]);
-    expect(r?.outs.ruleId).toBe(outs.ruleId);
-    // Two 404s (a proxy that keeps answering so): the team's list still has it, so it is not gone.
-    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: `/v2/teams/${team.id}/routing-rules/${outs.ruleId}`, times: 2 });
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: listPath, times: 1 });
     expect((await def.read(id, outs))?.outs.ruleId).toBe(outs.ruleId);
-    // Really gone: two reads and one list.
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    // Two 404s on the rule (a proxy that keeps answering so) behind a list that failed: the next list has it.
+    resetProcessGlobals();
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: listPath, times: 1 });
+    emu.server.inject({ kind: "error-before", status: 404, method: "GET", path: rulePathOf, times: 2 });
+    expect((await def.read(id, outs))?.outs.ruleId).toBe(outs.ruleId);
+    expect(emu.server.unfiredFaults()).toEqual([]);
+    // Really gone: the list, two reads and a fresh list.
     team.rules.splice(0, 1);
+    resetProcessGlobals();
+    emu.server.clearFaults();
     emu.server.resetLog();
     expect(await def.read(id, outs)).toBeUndefined();
-    expect(emu.server.log.map((e) => `${e.method} ${e.status}`)).toEqual(["GET 404", "GET 404", "GET 200"]);
+    expect(emu.server.log.map((e) => `${e.method} ${e.path === listPath ? "list" : "rule"} ${e.status}`)).toEqual(["GET list 200", "GET rule 404", "GET rule 404", "GET list 200"]);
   });
 
   it("refresh keeps clamped orders and shows a real move", async () => {
@@ -171,8 +180,9 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     resetProcessGlobals(); // `pulumi refresh`: a new provider process; the engine reads in parallel
     emu.server.resetLog();
     const reads = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
-    // A GET per rule and one list for the team.
+    // One list for the team serves every read: no GET per rule.
     expect(count("GET", rulesRe)).toBe(1);
+    expect(emu.server.log).toHaveLength(1);
     for (const [i, m] of made.entries()) {
       const r = reads[i]!;
       expect(r.outs.order).toBe(m.outs.order);
@@ -181,6 +191,7 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
       expect(def.diff(r.outs, args(m.outs.name, { order: m.outs.order })).changes).toBe(false);
     }
     team.rules.splice(0, 0, team.rules.splice(2, 1)[0]);
+    resetProcessGlobals(); // the next refresh
     const moved = await Promise.all(made.map((m) => def.read(m.id, m.outs)));
     expect(moved.map((r) => r!.outs.order)).toEqual([1, 2, 0]);
     expect(def.diff(moved[2]!.outs, args("clamped-7", { order: 7 })).changes).toBe(true);
@@ -331,9 +342,12 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
 
   it("client pacing follows OPSGENIE_RATE_LIMITS", async () => {
     process.env.OPSGENIE_RATE_LIMITS = "2/400ms";
-    const { id, outs } = await def.create(args("r"));
+    // Three teams: each read lists its own team (reads within a team share one list).
+    const made = [];
+    for (const t of [team, emu.seedTeam("Ops2"), emu.seedTeam("Ops3")]) made.push(await def.create(args(`r-${t.name}`, { teamId: t.id })));
+    resetProcessGlobals();
     const t0 = Date.now();
-    await Promise.all([def.read(id, outs), def.read(id, outs), def.read(id, outs)]);
+    await Promise.all(made.map((m) => def.read(m.id, m.outs)));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(350);
   });
 
