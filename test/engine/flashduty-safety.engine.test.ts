@@ -116,5 +116,5 @@ describe("Flashduty ownership and gone through the real CLI (issue 9)", () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, 600_000); // one long scenario of about fifteen CLI runs
 });

@@ -149,5 +149,5 @@ describe("OpsgenieTeamRoutingRule safety through the real CLI", () => {
     } finally {
       p.cleanup();
     }
-  });
+  }, 600_000); // one long scenario of about fifteen CLI runs
 });
