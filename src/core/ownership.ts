@@ -1,5 +1,5 @@
 import { processGlobal } from "./registry";
-import { warn } from "./log";
+import { notice, warn } from "./log";
 
 // Objects this provider process created or adopted during the current run, by
 // vendor and object id. A rename (new resource name, same object) runs as a create
@@ -36,6 +36,14 @@ export function letGoIfClaimed(vendor: string, objectId: string, what: string): 
  * The message for a create that finds its natural key taken. Inside a stack this is
  * usually a rename, whose tool is `aliases`; for objects made elsewhere, `adoptExisting`.
  */
+/**
+ * The line the user sees when `adoptExisting` takes an object over: what was adopted,
+ * and which of its fields this update changes (none when it already matched).
+ */
+export function adoptedNotice(vendor: string, what: string, changed: readonly string[]): void {
+  notice(`${vendor}: adopted ${what}; ${changed.length ? `this update changes ${changed.join(", ")}` : "it already matched the program, nothing changed"}`);
+}
+
 export function adoptConflictMessage(what: string, existing: string): string {
   return (
     `${what} already exists (${existing}). ` +

@@ -34,3 +34,25 @@ export function envFor(running: Record<string, VendorEmulator | unknown>): Recor
   }
   return env;
 }
+
+/** What each running emulator holds to route to (`"<kind>:<name>"` -> id), by vendor. */
+export function seededFor(running: Record<string, VendorEmulator | unknown>): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const v of registeredVendors()) {
+    const e = running[v.name] as VendorEmulator | undefined;
+    if (e?.seeded) out[v.name] = e.seeded();
+  }
+  return out;
+}
+
+/** `pulumi config set` lines that point a stack at the running emulators (the credential as a secret). */
+export function configFor(running: Record<string, VendorEmulator | unknown>): string[] {
+  const lines: string[] = [];
+  for (const v of registeredVendors()) {
+    const e = running[v.name] as VendorEmulator | undefined;
+    if (!e) continue;
+    lines.push(`pulumi config set ${v.name}:${v.settings.urlKey} ${e.server.url}`);
+    lines.push(`pulumi config set --secret ${v.name}:${v.settings.credentialKey} ${e.credential}`);
+  }
+  return lines;
+}

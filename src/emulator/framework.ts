@@ -317,4 +317,9 @@ export interface VendorEmulator {
   readonly credential: string;
   /** Fills in realistic data for the demo (teams, schedules, channels, schemas...). */
   seedDemo(): void;
+  /**
+   * What the emulator holds to route to, as `"<kind>:<name>"` -> id (e.g. `"team:Platform"`,
+   * `"channel:sre-oncall"`): after seedDemo, the demo objects a program can point at.
+   */
+  seeded?(): Record<string, string>;
 }

@@ -2,7 +2,7 @@
 import { sameJson } from "../core/json";
 import { VendorError, isVendorError } from "../core/errors";
 import { keyedLock, onceCache, readConfirmed } from "../core/idioms";
-import { adoptConflictMessage } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice } from "../core/ownership";
 import type { VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
 import {
@@ -254,6 +254,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
       );
       let j = 0;
       const allKeys = keys.map((k) => k ?? newKeys[j++]);
+      if (conflicts.length) adoptedNotice(VENDOR, `${conflicts.length} existing row(s) of mapping schema ${args.schemaId} (${listed(conflicts)})`, adoptedChanges(rows, liveBySource, labels, stale.length));
       return { id: args.schemaId, outs: toMappingOutputs(args, labels, rows, allKeys) };
     });
   },
@@ -318,3 +319,19 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
     await withSchemaLock(schemaId, () => deleteKeys(client, schemaId, keys));
   },
 };
+
+const listed = (items: readonly string[]) => `${items.slice(0, 5).join("; ")}${items.length > 5 ? `; and ${items.length - 5} more` : ""}`;
+
+/** What adopting changes: per adopted row, the result labels whose values differ; and rows an exclusive create removes. */
+function adoptedChanges(rows: readonly Row[], liveBySource: ReadonlyMap<string, { row: Row }>, labels: SchemaLabels, removed: number): string[] {
+  const changed: string[] = [];
+  for (const r of rows) {
+    const l = liveBySource.get(sourceKey(r, labels.sourceLabels));
+    if (!l) continue;
+    const fields = labels.resultLabels.filter((x) => (l.row[x] ?? "") !== (r[x] ?? ""));
+    if (fields.length) changed.push(`${labels.sourceLabels.map((x) => `${x}=${JSON.stringify(r[x])}`).join(",")}: ${fields.join(", ")}`);
+  }
+  const out = changed.length ? [`result labels of ${changed.length} row(s) (${listed(changed)})`] : [];
+  if (removed) out.push(`the ${removed} undeclared row(s), removed (exclusive)`);
+  return out;
+}

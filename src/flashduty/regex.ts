@@ -1,106 +1,35 @@
-// Flashduty matches `/.../` values with Go's RE2. JS RegExp is close but not the same:
-// it accepts lookaround and backreferences (RE2 refuses them, so the upsert would
-// fail or the rule never match) and refuses RE2's inline flags `(?i)`. This is a
-// small scanner for those differences, then JS parses a translated copy for the
-// rest of the syntax. Not a full RE2 parser: see NOTES.md.
+// Flashduty matches `/.../` values with Go's RE2. check compiles them with re2js (a port
+// of RE2, the same one the emulator uses) so what passes is what Go's regexp takes:
+// inline flags `(?i)` yes; lookaround, backreferences, atomic groups, possessive
+// quantifiers, `\cX` and counts over 1,000 no. RE2's message is kept, with a hint
+// for the constructs people bring from other flavours.
+import type { RE2JS } from "re2js";
 
-/** RE2's limit on `{n,m}` counts. */
-export const MAX_REPEAT = 1000;
-const FLAGS = /^[imsU]*(-[imsU]*)?$/;
+let re2: typeof RE2JS | undefined;
+
+/** Hints for RE2's refusals of constructs other flavours (PCRE, JS) have. */
+const HINTS: [RegExp, string][] = [
+  [/`\(\?[=!]/, "lookahead ((?= or (?!) is not supported by RE2"],
+  [/`\(\?<[=!]/, "lookbehind ((?<= or (?<!) is not supported by RE2"],
+  [/`\(\?>/, "atomic groups ((?>...)) are not supported by RE2"],
+  [/escape sequence: `\\[1-9]/, "backreferences (\\1) are not supported by RE2"],
+  [/escape sequence: `\\k/, "named backreferences (\\k<name>) are not supported by RE2"],
+  [/escape sequence: `\\c/, "control escapes (\\cX) are not supported by RE2; use \\x01-style escapes"],
+  [/invalid repeat count/, "repetition counts go up to 1000, and the maximum may not be below the minimum"],
+  [/nested repetition operator: `[*+?}]?\+/, "possessive quantifiers (a++) are not supported by RE2"],
+  [/`\(\?[^)]/, "RE2 takes the inline flags i, m, s, U ((?i), (?i:...)) and named groups (?P<name>...) / (?<name>...)"],
+];
 
 /** Why `src` (the text between the slashes) is not an RE2 pattern, or undefined. */
 export function re2Problem(src: string): string | undefined {
-  let out = "";
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === "\\") {
-      const n = src[i + 1];
-      if (n === undefined) return "ends with a lone backslash";
-      if (!inClass && /[1-9]/.test(n)) return `uses a backreference (\\${n}), which RE2 does not support`;
-      if (!inClass && n === "k" && src[i + 2] === "<") return "uses a named backreference (\\k<...>), which RE2 does not support";
-      if (n === "Q") {
-        // \Q...\E: literal text.
-        const end = src.indexOf("\\E", i + 2);
-        const lit = src.slice(i + 2, end < 0 ? undefined : end);
-        out += lit.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-        i = end < 0 ? src.length : end + 1;
-        continue;
-      }
-      out += c + n;
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "[" && src[i + 1] === ":") {
-        // [:alpha:] inside a class: an ASCII class name in RE2; JS would read it as characters.
-        const end = src.indexOf(":]", i + 2);
-        if (end > 0) {
-          out += "a";
-          i = end + 1;
-          continue;
-        }
-      }
-      if (c === "]") inClass = false;
-      out += c;
-      continue;
-    }
-    if (c === "[") {
-      inClass = true;
-      out += c;
-      // A `]` right after `[` or `[^` is a literal in RE2.
-      if (src[i + 1] === "^") out += src[++i];
-      if (src[i + 1] === "]") {
-        out += "\\]";
-        i++;
-      }
-      continue;
-    }
-    if (c === "(" && src[i + 1] === "?") {
-      const rest = src.slice(i + 2);
-      if (rest.startsWith("=") || rest.startsWith("!")) return "uses a lookahead ((?= or (?!), which RE2 does not support";
-      if (rest.startsWith("<=") || rest.startsWith("<!")) return "uses a lookbehind ((?<= or (?<!), which RE2 does not support";
-      if (rest.startsWith(">")) return "uses an atomic group ((?>), which RE2 does not support";
-      if (rest.startsWith("P<")) {
-        out += "(?<";
-        i += 3;
-        continue;
-      }
-      if (rest.startsWith("<")) {
-        out += "(?<";
-        i += 2;
-        continue;
-      }
-      if (rest.startsWith(":")) {
-        out += "(?:";
-        i += 2;
-        continue;
-      }
-      const m = /^([^):]*)([):])/.exec(rest);
-      if (!m || !m[1] || !FLAGS.test(m[1])) return `has an unknown group or flag "(?${m ? m[1] : rest.slice(0, 3)}": RE2 takes the flags i, m, s, U`;
-      // (?i) sets flags for the rest of the group; (?i:re) is a non-capturing group with flags.
-      out += m[2] === ":" ? "(?:" : "";
-      i += 2 + m[1].length;
-      continue;
-    }
-    if (c === "{") {
-      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i));
-      if (m) {
-        const lo = Number(m[1]);
-        const hi = m[3] ? Number(m[3]) : lo;
-        if (lo > MAX_REPEAT || hi > MAX_REPEAT) return `repeats more than ${MAX_REPEAT} times (${m[0]}), which RE2 refuses`;
-        if (m[3] && hi < lo) return `has a repetition range ${m[0]} whose maximum is below its minimum`;
-        out += m[0];
-        i += m[0].length - 1;
-        continue;
-      }
-    }
-    out += c;
-  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  re2 ??= (require("re2js") as typeof import("re2js")).RE2JS;
   try {
-    new RegExp(out);
+    re2.compile(src);
+    return undefined;
   } catch (e) {
-    return `is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, "")}`;
+    const message = (e as Error).message.replace(/^error parsing regexp: /, "");
+    const hint = HINTS.find(([re]) => re.test(message))?.[1];
+    return `is not a valid RE2 pattern: ${message}${hint ? ` (${hint})` : ""}`;
   }
-  return undefined;
 }

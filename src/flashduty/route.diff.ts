@@ -77,6 +77,13 @@ export function routeContentKey(c: RouteContent): string {
   });
 }
 
+/** The content fields (cases, sections, default) that differ between two rules. */
+export function changedRouteFields(a: RouteContent, b: RouteContent): ("cases" | "sections" | "default")[] {
+  const ka = JSON.parse(routeContentKey(a)) as Record<string, unknown>;
+  const kb = JSON.parse(routeContentKey(b)) as Record<string, unknown>;
+  return (["cases", "sections", "default"] as const).filter((k) => JSON.stringify(ka[k]) !== JSON.stringify(kb[k]));
+}
+
 /** The one outputs function: create, read, update and adopt all return this. */
 export function toRouteOutputs(args: Pick<RouteArgs, "integrationId" | "adoptExisting" | "resetOnDelete">, live: RouteLive): RouteOutputs {
   const o: RouteOutputs = {

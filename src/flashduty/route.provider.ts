@@ -5,9 +5,9 @@ import type { VendorClient } from "../core/http";
 import { createOnce } from "../core/retry";
 import { warn } from "../core/log";
 import { readConfirmed, ignoreNotFound } from "../core/idioms";
-import { adoptConflictMessage, claim, letGoIfClaimed } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice, claim, letGoIfClaimed } from "../core/ownership";
 import { ROUTE_IDENTITY, routeSchema, type RouteArgs } from "./route.schema";
-import { diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
+import { changedRouteFields, diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
 import { VENDOR } from "./protocol";
 import { flashdutyClient, post } from "./client";
@@ -127,12 +127,21 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       claim(VENDOR, objectId(integrationId), `FlashdutyRoute of integration ${integrationId}`);
       return { id: String(integrationId), outs: toRouteOutputs(args, routeFromWire(live)) };
     };
+    // An existing rule with content is taken over (adoptExisting): say so, and what this update changes.
+    const adopting = existing && hasContent(routeContentFromWire(existing)) ? existing : undefined;
+    const adopted = (changed: readonly string[]) =>
+      adopting && adoptedNotice(VENDOR, `the routing rule of integration ${integrationId} (version ${adopting.version}, ${adopting.cases?.length ?? 0} case(s))`, changed);
     // Adopting a rule that already says what we want: take it as is, no write.
-    if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content)) return taken(existing);
+    if (existing && routeContentKey(routeContentFromWire(existing)) === routeContentKey(content)) {
+      adopted([]);
+      return taken(existing);
+    }
     // The version read makes the write conditional (version 0 when there is no rule yet):
     // an edit or a rule made between the read and the write is not overwritten.
     const version = raw0?.version ?? 0;
-    return taken(await upsertChecked(client, integrationId, content, version, "create"));
+    const written = await upsertChecked(client, integrationId, content, version, "create");
+    if (adopting) adopted(changedRouteFields(routeContentFromWire(adopting), content));
+    return taken(written);
   },
 
   async read(id, props) {

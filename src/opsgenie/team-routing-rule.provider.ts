@@ -1,5 +1,6 @@
 import {
   adoptConflictMessage,
+  adoptedNotice,
   claim,
   claimedBy,
   createOnce,
@@ -155,7 +156,10 @@ async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Pro
     if (n.criteria.type !== "match-all" || n.timeRestriction)
       throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it" });
   }
+  const changed = contentChanged(toOutputs(existing, declaredContext(n, teamId)), n);
+  if (!existing.isDefault && n.order !== undefined && existing.order !== n.order) changed.push("order");
   await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
+  adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}`, changed);
   return existing.id;
 }
 

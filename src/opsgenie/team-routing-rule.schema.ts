@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { VendorError } from "../core/errors";
+import { isTimeZone } from "../core/timezones";
 
 /** The resource's identity: `pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule`; its shim key is `resourceKey(IDENTITY)`. */
 export const IDENTITY = { module: "opsgenie", type: "TeamRoutingRule" } as const;
@@ -82,16 +83,9 @@ export const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "sa
 export const NOTIFY_TYPES = ["schedule", "escalation", "none"] as const;
 export const RESTRICTION_TYPES = ["time-of-day", "weekday-and-time-of-day"] as const;
 
-/** A known IANA zone, spelled canonically (Opsgenie wants exact locale ids). */
+/** A known IANA zone or link (`Asia/Kolkata`, `Etc/UTC`), spelled exactly as the tz database does. */
 export function isIanaTimezone(tz: string): boolean {
-  try {
-    const resolved = new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
-    if (resolved === tz) return true;
-    const supported = (Intl as unknown as { supportedValuesOf?(k: string): string[] }).supportedValuesOf?.("timeZone") ?? [];
-    return supported.includes(tz) || tz === "UTC";
-  } catch {
-    return false;
-  }
+  return isTimeZone(tz);
 }
 
 const oneOf = (values: readonly string[]) => ({ error: () => `must be one of ${values.join(", ")}` });

@@ -6,10 +6,10 @@ import type { ResourceDefinition } from "../core/kit";
 import { debug, warn } from "../core/log";
 import { createOnce } from "../core/retry";
 import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms";
-import { adoptConflictMessage, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
 import { alertRouteSchema, IDENTITY, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
-import { diff, normalizeRoute, toOutputs } from "./alert-route.diff";
+import { changedKeys, diff, normalizeRoute, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
 
@@ -185,9 +185,15 @@ async function adoptRoute(c: VendorClient, existing: WireResource[], desired: No
   const by = claimedBy("rootly", current.id);
   if (by !== undefined) throw conflict(`adoptExisting: ${describe(desired.name, current.id)} is already managed by ${by} in this update; two resources cannot manage one route`);
   claim("rootly", current.id, owner);
+  const changed = changedKeys(normalizeRoute(routeFromWire(current)), desired);
+  const adopted = () => adoptedNotice("rootly", describe(desired.name, current.id), changed);
   // Already as desired: adopting costs no write.
-  if (sameJson(normalizeRoute(routeFromWire(current)), desired)) return { id: current.id, outs: outputs(current, adopt) };
+  if (changed.length === 0) {
+    adopted();
+    return { id: current.id, outs: outputs(current, adopt) };
+  }
   const doc = await putSettled(c, current.id, desired);
+  adopted();
   return { id: doc.id, outs: outputs(doc, adopt) };
 }
 

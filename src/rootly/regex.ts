@@ -6,7 +6,8 @@
 // what fails to compile is broken in Ruby too (unbalanced groups or classes,
 // a quantifier with nothing to repeat). Semantics differ; only validity matters.
 
-const FLAGS = /^\(\?([imx]*)(?:-([imx]*))?(\)|:)/;
+// Onigmo's Ruby syntax: (?imxdau-imx) and (?imxdau-imx:…); d/a/u (character-set options) only turn on.
+const FLAGS = /^\(\?([imxdau]*)(?:-([imx]*))?(\)|:)/;
 
 /** Undefined when Rootly (Ruby) can compile `pattern`, otherwise why not. */
 export function rubyRegexError(pattern: string): string | undefined {
@@ -22,6 +23,8 @@ export function rubyRegexError(pattern: string): string | undefined {
 function toJs(src: string): string {
   let out = "";
   let extended = false;
+  // The free-spacing state outside each open group, restored at its `)`.
+  const scopes: boolean[] = [];
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
@@ -53,9 +56,13 @@ function toJs(src: string): string {
       const rest = src.slice(i);
       const flags = FLAGS.exec(rest);
       if (flags) {
-        // (?x) turns on free spacing for the rest of the pattern (a scoped (?x:…) is left as written).
-        if (flags[3] === ")" && flags[1].includes("x")) extended = true;
-        if (flags[3] === ")" && flags[2]?.includes("x")) extended = false;
+        // (?x) turns free spacing on for the rest of the enclosing group, (?x:…) inside that group only.
+        const on: boolean = flags[1].includes("x") ? true : flags[2]?.includes("x") ? false : extended;
+        if (flags[3] === ")") extended = on;
+        else {
+          scopes.push(extended);
+          extended = on;
+        }
         out += flags[3] === ")" ? "" : "(?:"; // (?i) applies to the rest; (?i:…) is a group
         i += flags[0].length;
         continue;
@@ -69,6 +76,7 @@ function toJs(src: string): string {
       // Atomic, absent and conditional groups: a plain group of the same extent.
       const group = /^\(\?(?:>|~|\((?:\d+|<\w+>|'\w+')\))/.exec(rest);
       if (group) {
+        scopes.push(extended);
         out += "(?:";
         i += group[0].length;
         continue;
@@ -76,6 +84,7 @@ function toJs(src: string): string {
       // Ruby also names groups (?'name'…).
       const quoted = /^\(\?'(\w+)'/.exec(rest);
       if (quoted) {
+        scopes.push(extended);
         out += `(?<${quoted[1]}>`;
         i += quoted[0].length;
         continue;
@@ -86,6 +95,8 @@ function toJs(src: string): string {
       i++;
       continue;
     }
+    if (ch === "(") scopes.push(extended);
+    if (ch === ")" && scopes.length) extended = scopes.pop()!;
     out += ch;
     i++;
   }

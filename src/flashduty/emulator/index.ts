@@ -28,6 +28,8 @@ export interface FlashdutyEmulatorOptions {
 
 export interface FlashdutyEmulator extends VendorEmulator {
   readonly vendor: "flashduty";
+  /** `integration:<id>`, `channel:<name>`, `schema:<name>` -> id. */
+  seeded(): Record<string, string>;
   readonly integrations: Set<number>;
   readonly channels: Map<number, EmuChannel>;
   readonly routes: Map<number, EmuRoute>;
@@ -88,5 +90,12 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       glitches.proxyPages.clear();
     },
     seedDemo: () => state.seedDemo(),
+    seeded() {
+      const out: Record<string, string> = {};
+      for (const id of state.integrations) out[`integration:${id}`] = String(id);
+      for (const c of state.channels.values()) out[`channel:${c.channel_name}`] = String(c.channel_id);
+      for (const sc of state.schemas.values()) out[`schema:${sc.schema_name}`] = sc.schema_id;
+      return out;
+    },
   };
 }

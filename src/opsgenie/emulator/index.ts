@@ -23,6 +23,8 @@ export interface OpsgenieEmulatorOptions {
 
 export interface OpsgenieEmulator extends VendorEmulator, Omit<OpsgenieState, "record"> {
   readonly vendor: "opsgenie";
+  /** `team:<name>`, `schedule:<name>`, `escalation:<name>` -> id. */
+  seeded(): Record<string, string>;
   readonly rateWindow: SlidingWindow;
 }
 
@@ -35,5 +37,11 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
   const server = new EmulatorServer("opsgenie", serverHooks(state, access, replies));
   registerRoutes(server, state, replies);
   // The state object itself, so that `accountTimezone` set on the emulator is the one seeding uses.
-  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server });
+  const seeded = () => {
+    const out: Record<string, string> = {};
+    for (const [kind, pool] of [["team", state.teams], ["schedule", state.schedules], ["escalation", state.escalations]] as const)
+      for (const e of pool.values()) out[`${kind}:${e.name}`] = e.id;
+    return out;
+  };
+  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded });
 }

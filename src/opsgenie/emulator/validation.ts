@@ -1,3 +1,4 @@
+import { isTimeZone } from "../../core/timezones";
 import type { EmuCondition, EmuEntity, EmuRule } from "./state";
 
 // The Team Routing Rule API's rules as the emulator enforces them, written here from
@@ -50,15 +51,9 @@ export function allowedOperations(field: string, key: string | undefined): reado
   return type ? OPERATIONS_OF_TYPE[type] : [];
 }
 
-const ZONES = new Set(Intl.supportedValuesOf("timeZone"));
-/** A supported locale id, spelled as Opsgenie lists it. */
+/** A supported locale id: Opsgenie takes IANA zones and their links, spelled exactly (tz database names). */
 export function supportedTimezone(tz: string): boolean {
-  if (tz === "UTC" || ZONES.has(tz)) return true;
-  try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone === tz;
-  } catch {
-    return false;
-  }
+  return isTimeZone(tz);
 }
 
 /** A 422: the field and what is wrong with it. */

@@ -31,6 +31,8 @@ export interface RootlyEmulatorOptions {
 
 export interface RootlyEmulator extends VendorEmulator {
   readonly vendor: "rootly";
+  /** `<kind>:<name>` -> id of the demo catalog (alertSource, service, team, group, escalationPolicy, alertUrgency). */
+  seeded(): Record<string, string>;
   readonly routes: Map<string, StoredRoute>;
   readonly catalog: Map<CatalogKind, Map<string, string>>;
   /** Adds a catalog object (alert source, service, team...) and returns its id (stable for a kind and name). */
@@ -83,5 +85,6 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     },
     flushPendingRules: () => s.routes.forEach((r) => applyPending(r, true)),
     seedDemo: () => seedDemo(s),
+    seeded: () => ({ ...s.demoIds }),
   };
 }

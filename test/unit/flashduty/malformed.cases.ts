@@ -60,6 +60,8 @@ cases.push(
   { type: "flashduty:Route", what: "regex atomic group", inputs: val("/(?>a)/"), path: "cases[0].if[0].vals[0]" },
   { type: "flashduty:Route", what: "regex possessive quantifier", inputs: val("/a++/"), path: "cases[0].if[0].vals[0]" },
   { type: "flashduty:Route", what: "regex unknown inline flag", inputs: val("/(?x)a/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex control escape (JS only, not RE2)", inputs: val("/\\cX/"), path: "cases[0].if[0].vals[0]" },
+  { type: "flashduty:Route", what: "regex nested repetition", inputs: val("/x{2}{3}/"), path: "cases[0].if[0].vals[0]" },
   { type: "flashduty:MappingData", what: "schema id with a path segment", inputs: setAt(valid["flashduty:MappingData"], ["schemaId"], "../665f1a2b3c4d5e6f7a8b9c"), path: "schemaId" },
   { type: "flashduty:MappingData", what: "schema id 25 hex characters", inputs: setAt(valid["flashduty:MappingData"], ["schemaId"], "665f1a2b3c4d5e6f7a8b9c011"), path: "schemaId" },
 );

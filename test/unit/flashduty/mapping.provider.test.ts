@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../../../src/core/kit";
 import type { FlashdutyEmulator } from "../../../src/flashduty/emulator";
 import { mappingDataDefinition as def } from "../../../src/flashduty/mapping.provider";
+import { captureStderr } from "../stderr";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { APP_KEY, resetBetweenTests, startEmulator } from "./helpers";
 
@@ -89,7 +90,8 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(String(e)).toMatch(/1 declared row\(s\) of mapping schema \w+ already exists \(host="host-1"\).*adoptExisting/);
     expect(count("upsert")).toBe(1); // only the foreign one
     emu.server.resetLog();
-    const c = await def.create({ schemaId: SID, rows: rows(3), adoptExisting: true });
+    const { result: c, stderr } = await captureStderr(() => def.create({ schemaId: SID, rows: rows(3), adoptExisting: true }));
+    expect(stderr).toMatch(/^flashduty: adopted 1 existing row\(s\) of mapping schema \w+ \(host="host-1"\); this update changes result labels of 1 row\(s\) \(host="host-1": .+\)$/m);
     expect((emu.server.calls({ path: "/enrichment/mapping/data/upsert" })[0].body as { docs: unknown[] }).docs).toHaveLength(3);
     expect(c.outs.keys).toEqual(["host-0", "host-1", "host-2"]);
     // Identical rows are not sent again.

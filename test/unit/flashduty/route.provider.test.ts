@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createDispatcher } from "../../../src/core/kit";
 import type { FlashdutyEmulator } from "../../../src/flashduty/emulator";
 import { routeDefinition } from "../../../src/flashduty/route.provider";
+import { captureStderr } from "../stderr";
 import type { RouteArgs } from "../../../src/flashduty/route.schema";
 import { APP_KEY, CH_A, CH_B, CH_C, INTEGRATION, resetBetweenTests, startEmulator } from "./helpers";
 
@@ -59,7 +60,8 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(String(e)).toMatch(/routing rule of integration \d+ already exists \(version 1, 0 cases\).*aliases: \[\{ name: .*adoptExisting: true/);
     expect(emu.routes.get(INTEGRATION)!.default).toEqual({ channel_ids: [CH_C] });
     emu.server.resetLog();
-    const r = await routeDefinition.create(args({ adoptExisting: true }));
+    const { result: r, stderr } = await captureStderr(() => routeDefinition.create(args({ adoptExisting: true })));
+    expect(stderr).toMatch(/^flashduty: adopted the routing rule of integration \d+ \(version 1, 0 case\(s\)\); this update changes cases, sections, default$/m);
     expect(r.outs.version).toBe(2);
     expect(emu.server.calls({ path: "/route/upsert" })[0].body).toMatchObject({ version: 1 });
   });
@@ -67,7 +69,8 @@ describe("FlashdutyRoute provider against the emulator", () => {
   it("adopting a rule that already matches makes no write (1 call)", async () => {
     await routeDefinition.create(args());
     emu.server.resetLog();
-    const r = await routeDefinition.create(args({ adoptExisting: true }));
+    const { result: r, stderr } = await captureStderr(() => routeDefinition.create(args({ adoptExisting: true })));
+    expect(stderr).toMatch(/^flashduty: adopted the routing rule of integration \d+ .*nothing changed$/m);
     expect(emu.server.log.map((e) => e.path)).toEqual(["/route/info"]);
     expect(r.outs.version).toBe(1);
   });

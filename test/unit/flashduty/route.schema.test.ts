@@ -32,7 +32,7 @@ describe("FlashdutyRoute check", () => {
     };
     const f = validate(routeSchema, bad);
     expect(f.map((x) => x.property)).toEqual(["cases[2].if[0].vals[1]", "cases[2].if[0].vals[2]", "cases[2].if[0].vals[3]", "cases[2].if[0].vals[4]"]);
-    expect(f[0].reason).toMatch(/regular expression/);
+    expect(f[0].reason).toMatch(/not a valid RE2 pattern/);
     expect(f[1].reason).toMatch(/CIDR/);
     expect(f[2].reason).toMatch(/gt\|ge\|lt\|le/);
     expect(f[3].reason).toMatch(/not a number/);
@@ -90,16 +90,23 @@ describe("FlashdutyRoute check", () => {
     expect(valueProblem("num:gt:0x10")).toMatch(/not a number.*no spaces, hex or exponents/);
   });
 
-  it("regexes: RE2 syntax is accepted ((?i), (?P<name>), [[:alpha:]], \\Q..\\E, {1000}); lookaround, backreferences and counts over 1000 are not", () => {
-    for (const v of ["/(?i)^db-/", "/(?i:prod|stage)-x/", "/(?P<env>prod)-\\d+/", "/[[:alpha:]]+/", "/\\Qa.b\\E/", "/a{1000}/", "/a{2,1000}/", "/[]a]/", "/(?s).*/", "/(?U)a+/", "/(?i-s)a/"])
+  it("regexes: checked by RE2 itself: (?i), (?P<name>), [[:alpha:]], \\Q..\\E, {1000} pass; lookaround, backreferences, \\cX and counts over 1000 do not", () => {
+    for (const v of ["/(?i)^billing/", "/(?i)^db-/", "/(?i:prod|stage)-x/", "/(?P<env>prod)-\\d+/", "/(?<env>prod)/", "/[[:alpha:]]+/", "/\\Qa.b\\E/", "/a{1000}/", "/a{2,1000}/", "/[]a]/", "/(?s).*/", "/(?U)a+/", "/(?i-s)a/", "/\\pL+/", "/\\p{Greek}/", "/(?m)^x$/"])
       expect(valueProblem(v), v).toBeUndefined();
     expect(valueProblem("/^db(?=-prod)/")).toMatch(/lookahead.*RE2/);
+    expect(valueProblem("/^(?!test)/")).toMatch(/lookahead/);
     expect(valueProblem("/(?<=db)-prod/")).toMatch(/lookbehind/);
     expect(valueProblem("/(a)\\1/")).toMatch(/backreference/);
-    expect(valueProblem("/a{1001}/")).toMatch(/more than 1000/);
-    expect(valueProblem("/a{5,2}/")).toMatch(/maximum is below its minimum/);
+    expect(valueProblem("/(?<x>a)\\k<x>/")).toMatch(/named backreference/);
+    expect(valueProblem("/a{1001}/")).toMatch(/invalid repeat count.*up to 1000/);
+    expect(valueProblem("/a{5,2}/")).toMatch(/invalid repeat count.*maximum may not be below the minimum/);
     expect(valueProblem("/(?x)a/")).toMatch(/flags i, m, s, U/);
+    expect(valueProblem("/(?>a)/")).toMatch(/atomic/);
+    expect(valueProblem("/a++/")).toMatch(/possessive/);
+    expect(valueProblem("/\\cX/")).toMatch(/\\cX.*not supported by RE2/); // RE2 has no control escapes (JS does)
+    expect(valueProblem("/x{2}{3}/")).toMatch(/nested repetition/);
     expect(valueProblem("/[(?=]/")).toBeUndefined(); // inside a class it is text
+    expect(valueProblem("/([a-z/")).toMatch(/missing closing \]/);
   });
 
   it("names: not blank, no surrounding whitespace, bounded; schema ids only 24 hex", () => {

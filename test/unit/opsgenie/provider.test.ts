@@ -3,6 +3,7 @@ import { resetProcessGlobals } from "../../../src/core/registry";
 import { createOpsgenieEmulator, type EmuTeam, type OpsgenieEmulator } from "../../../src/opsgenie/emulator";
 import type { TeamRoutingRuleOutputs } from "../../../src/opsgenie/team-routing-rule.diff";
 import { teamRoutingRule as def } from "../../../src/opsgenie/team-routing-rule.provider";
+import { captureStderr } from "../stderr";
 
 const KEY = "genie-unit-key-5d1e";
 let emu: OpsgenieEmulator;
@@ -255,7 +256,8 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     // Inside a stack this is usually a rename (aliases); from outside, adoptExisting.
     await expect(def.create(args("r"))).rejects.toThrow(/routing rule "r" already exists \(id [0-9a-f-]{36}\)[\s\S]*aliases: \[\{ name: [\s\S]*adoptExisting: true/);
     expect(count("POST")).toBe(0);
-    const adopted = await def.create(args("r", { adoptExisting: true, notify: { type: "none" } }));
+    const { result: adopted, stderr } = await captureStderr(() => def.create(args("r", { adoptExisting: true, notify: { type: "none" } })));
+    expect(stderr).toMatch(/^opsgenie: adopted routing rule "r" \([0-9a-f-]{36}\) of team [0-9a-f-]{36}; this update changes notify$/m);
     expect(team.rules).toHaveLength(2);
     expect(team.rules[0].notify).toEqual({ type: "none" });
     expect(adopted.outs.adoptExisting).toBe(true);
@@ -263,7 +265,8 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
 
   it("the default rule can be adopted (notify), never moved or deleted", async () => {
     await expect(def.create(args("Default Routing Rule", { adoptExisting: true, order: 0 }))).rejects.toThrow(/always last/);
-    const d = await def.create(args("Default Routing Rule", { adoptExisting: true, notify: { type: "escalation", name: "Critical" } }));
+    const { result: d, stderr } = await captureStderr(() => def.create(args("Default Routing Rule", { adoptExisting: true, notify: { type: "escalation", name: "Critical" } })));
+    expect(stderr).toMatch(/^opsgenie: adopted the default routing rule "Default Routing Rule" .*; this update changes notify$/m);
     expect(d.outs.isDefault).toBe(true);
     expect(team.rules.at(-1)!.notify).toEqual({ type: "escalation", id: "9c2e8b4d-3f5a-4c7b-8d9e-2f3a4b5c6d7e" });
     await def.delete(d.id, d.outs);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validate } from "../../../src/core/kit";
 import { UNKNOWN } from "../../../src/core/unknown";
+import { timeZoneSource } from "../../../src/core/timezones";
 import { checkSchema, FIELDS, FIELD_TYPES, OPERATIONS, OPERATIONS_BY_TYPE, parseArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 
 const base = { teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", name: "r1", notify: { type: "none" } };
@@ -128,6 +129,12 @@ describe("opsgenie TeamRoutingRule check", () => {
     expect(props({ teamId: "0e4a1c2b-3d5f-4a6b-8c7d-9e0f1a2b3c4d", name: "x" })).toEqual(["notify"]);
   });
 
+  it.skipIf(timeZoneSource() !== "tzdata")("timezone: tz database zones and links (Asia/Kolkata, Europe/Kyiv, Etc/UTC), exact case", () => {
+    for (const tz of ["Asia/Kolkata", "Europe/Kyiv", "Asia/Ho_Chi_Minh", "Etc/UTC", "Asia/Calcutta", "Europe/Kiev", "US/Pacific", "Etc/GMT+5", "UTC"])
+      expect(check({ ...base, timezone: tz }), tz).toEqual([]);
+    for (const tz of ["europe/berlin", "ASIA/KOLKATA", "Asia/kolkata", "Mars/Olympus_Mons", "Europe/Berlin ", ""]) expect(props({ ...base, timezone: tz }), tz).toEqual(["timezone"]);
+  });
+
   it("team, name, order, timezone, unknown keys", () => {
     expect(props({ name: "r", notify: { type: "none" } })).toEqual(["teamId"]);
     expect(props({ ...base, teamName: "x" })).toEqual(["teamName"]);
@@ -138,6 +145,7 @@ describe("opsgenie TeamRoutingRule check", () => {
     expect(props({ ...base, timezone: "america/los_angeles" })).toEqual(["timezone"]);
     expect(check({ ...base, timezone: "Europe/Istanbul" })).toEqual([]);
     expect(check({ ...base, timezone: "UTC" })).toEqual([]);
+    expect(props({ ...base, timezone: "europe/berlin" })).toEqual(["timezone"]);
     expect(check({ ...base, ruleId: "x", isDefault: false })).toEqual([]);
     expect(props({ ...base, nmae: "typo" })).toEqual(["nmae"]);
     expect(check({ ...base, name: "r" }).length).toBe(0);

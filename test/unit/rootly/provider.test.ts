@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { alertRouteDefinition as def } from "../../../src/rootly/alert-route.provider";
+import { captureStderr } from "../stderr";
 import { diff } from "../../../src/rootly/alert-route.diff";
 import type { AlertRouteArgs } from "../../../src/rootly/alert-route.schema";
 import { createRootlyEmulator, type RootlyEmulator } from "../../../src/rootly/emulator";
@@ -111,14 +112,16 @@ describe("RootlyAlertRoute provider against the emulator", () => {
 
     // Identical: adopting costs no write.
     emu.server.resetLog();
-    const same = await def.create({ ...args(), adoptExisting: true });
+    const { result: same, stderr: sameErr } = await captureStderr(() => def.create({ ...args(), adoptExisting: true }));
+    expect(sameErr).toMatch(/^rootly: adopted alert route "payments" \(.+\); it already matched the program, nothing changed$/m);
     expect(same.id).toBe(first.id);
     expect(calls()).toEqual(["GET /v1/alert_routes"]);
 
     emu.server.resetLog();
     resetProcessGlobals(); // a later run
     const changed = { ...args(), enabled: false, adoptExisting: true };
-    const adopted = await def.create(changed);
+    const { result: adopted, stderr } = await captureStderr(() => def.create(changed));
+    expect(stderr).toMatch(/^rootly: adopted alert route "payments" \(.+\); this update changes enabled$/m);
     expect(adopted.id).toBe(first.id);
     expect(adopted.outs).toMatchObject({ enabled: false, adoptExisting: true });
     expect(calls()).toEqual(["GET /v1/alert_routes", "PUT /v1/alert_routes/:id"]);

@@ -28,7 +28,21 @@ describe("matches_regex validity (Ruby syntax)", () => {
     "[^]a]",
     "(?<=a)b(?!c)",
     "^pay-.*",
+    // Every inline option Onigmo's Ruby syntax has: i m x on/off, d a u (character sets) on, scoped or to the end.
+    "(?a)\\w+",
+    "(?u)\\w",
+    "(?d)x",
+    "(?ia)x",
+    "(?imx-imx)a",
+    "(?mix:a)b",
+    "(?i-:a)",
+    "a(?i)",
+    "(?i)",
+    "((?i)a)b",
+    "(?i:(?-i:a))",
+    "(?x: a # a comment with ( in a scoped group\n)b",
+    "(?x)(a # ( \n)(?-x: )",
   ])("accepts %s", (p) => expect(rubyRegexError(p)).toBeUndefined());
 
-  it.each(["(", "([a-z", "*a", "a)", "[a", "(?i", "a\\"])("refuses %s", (p) => expect(rubyRegexError(p)).toEqual(expect.any(String)));
+  it.each(["(", "([a-z", "*a", "a)", "[a", "(?i", "a\\", "(?z)a", "(?i)[a-", "(?x:a # )"])("refuses %s", (p) => expect(rubyRegexError(p)).toEqual(expect.any(String)));
 });
