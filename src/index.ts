@@ -1,3 +1,5 @@
+// The package root: the resource classes, their Args/Outputs interfaces, and the
+// route simulator. The resource kit (for packages of resources of their own) is
+// the `pulumi-alert-routing/kit` subpath.
 export * from "./vendors";
-export * as kit from "./core";
 export * as simulator from "./simulator";
