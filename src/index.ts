@@ -3,3 +3,5 @@
 // the `pulumi-alert-routing/kit` subpath.
 export * from "./vendors";
 export * as simulator from "./simulator";
+/** How the resource classes take their args: `Input` of each field's whole type, at any depth. */
+export type { DeepInput, DeepInputOf, InputArgs } from "./core/input";

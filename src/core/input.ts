@@ -11,8 +11,8 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 export type DeepInput<T> = undefined extends T ? DeepInputOf<Exclude<T, undefined>, undefined> : DeepInputOf<T, never>;
 
-/** `U` is `undefined` for an optional field, `never` otherwise. */
-type DeepInputOf<T, U> = [T] extends [string | number | boolean | null]
+/** {@link DeepInput} of a defined `T`; `U` is `undefined` for an optional field, `never` otherwise. */
+export type DeepInputOf<T, U> = [T] extends [string | number | boolean | null]
   ? pulumi.Input<T | U>
   : [T] extends [readonly (infer E)[]]
     ? pulumi.Input<DeepInput<E>[] | U>
