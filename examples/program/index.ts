@@ -3,7 +3,7 @@
 // so the same program runs against the real vendors: set their credentials and
 // these ids, and leave the emulator URLs unset (see README).
 import * as pulumi from "@pulumi/pulumi";
-import { FlashdutyMappingData, FlashdutyRoute, OpsgenieTeamRoutingRule, RootlyAlertRoute } from "pulumi-alert-routing";
+import { FlashdutyMappingData, FlashdutyRoute, OpsgenieTeamRoutingRule, RootlyAlertRoute, type OpsgenieWeekday } from "pulumi-alert-routing";
 
 const cfg = new pulumi.Config("demo");
 
@@ -51,6 +51,7 @@ const rootlyRoute = new RootlyAlertRoute("payments-alerts", {
 // Opsgenie: three ordered rules ahead of the team's default rule; P1s in business hours page the escalation.
 const team = cfg.get("opsgenieTeam") ?? "Platform";
 const businessHoursEnd = cfg.getNumber("businessHoursEnd") ?? 18;
+const weekdays: OpsgenieWeekday[] = ["monday", "tuesday", "wednesday", "thursday", "friday"];
 const p1 = new OpsgenieTeamRoutingRule("p1-business-hours", {
   teamName: team,
   name: "P1 in business hours",
@@ -59,7 +60,7 @@ const p1 = new OpsgenieTeamRoutingRule("p1-business-hours", {
   criteria: { type: "match-all-conditions", conditions: [{ field: "priority", operation: "equals", expectedValue: "P1" }] },
   timeRestriction: {
     type: "weekday-and-time-of-day",
-    restrictions: (["monday", "tuesday", "wednesday", "thursday", "friday"] as const).map((day) => ({
+    restrictions: weekdays.map((day) => ({
       startDay: day,
       startHour: 9,
       startMin: 0,

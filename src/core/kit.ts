@@ -280,22 +280,7 @@ function diff(def: AnyDefinition, oldsRaw: Record<string, unknown>, newsRaw: Rec
   return { ...r, changes: true, replaces: [...new Set([...(r.replaces ?? []), ...replaced])] };
 }
 
-/**
- * Input types as users may pass them: any value, at any depth, may be an Output of
- * its whole type. Not distributive: `Output<"a" | "b">` and `Output<boolean>` must
- * fit a field typed `"a" | "b"` or `boolean`, not only `Output<"a">`.
- */
-export type DeepInput<T> = undefined extends T ? DeepInputOf<Exclude<T, undefined>> | undefined : DeepInputOf<T>;
-
-type DeepInputOf<T> = [T] extends [string | number | boolean | null]
-  ? pulumi.Input<T>
-  : [T] extends [readonly (infer E)[]]
-    ? pulumi.Input<DeepInput<E>[]>
-    : [T] extends [object]
-      ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-      : pulumi.Input<T>;
-
-export type InputArgs<T> = { [K in keyof T]: DeepInput<T[K]> };
+export type { DeepInput, InputArgs, OutputProperties } from "./input";
 
 /**
  * The serialized provider: a few lines that load the installed package's runtime

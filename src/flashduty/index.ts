@@ -1,4 +1,8 @@
 // Loading a vendor folder registers it (settings, protocol, definitions, emulator): see src/vendors.ts.
-import "./vendor";
-export { FlashdutyRoute, type FlashdutyRouteArgs } from "./route.resource";
-export { FlashdutyMappingData, type FlashdutyMappingDataArgs } from "./mapping.resource";
+// A value import (used below), so the public declaration files do not reference the provider side.
+import { flashduty } from "./vendor";
+void flashduty;
+export { FlashdutyRoute } from "./route.resource";
+export { FlashdutyMappingData } from "./mapping.resource";
+export type * from "./route.types";
+export type * from "./mapping.types";

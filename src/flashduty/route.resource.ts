@@ -1,27 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
+import { providerShim, withOutputKeys } from "../core/kit";
+import type { InputArgs, OutputProperties } from "../core/input";
 import { resourceKey } from "../core/vendor";
 import { RUNTIME_MODULE } from "../core/runtime-module";
-import { ROUTE_OUTPUT_KEYS, type RouteOutputs } from "./route.diff";
-import { ROUTE_IDENTITY, type RouteArgs } from "./route.schema";
+import { ROUTE_OUTPUT_KEYS } from "./route.diff";
+import { ROUTE_IDENTITY } from "./route.schema";
+import type { FlashdutyRouteArgs, FlashdutyRouteOutputs } from "./route.types";
 
-export type FlashdutyRouteArgs = RouteArgs;
+/** Every output, so each surfaces as a property even when the args omit it (checked in route.types-check.ts). */
+export const OUTPUT_PROPERTIES = [...ROUTE_OUTPUT_KEYS, "integrationId", "adoptExisting", "resetOnDelete"] as const satisfies readonly (keyof FlashdutyRouteOutputs)[];
 
 /**
  * The routing rule of one Flashduty integration (id = integration id).
  * Flashduty has no delete: destroy leaves the rule in place unless `resetOnDelete` is set.
  */
 export class FlashdutyRoute extends pulumi.dynamic.Resource {
-  declare readonly integrationId: pulumi.Output<number>;
-  declare readonly cases: pulumi.Output<RouteOutputs["cases"]>;
-  declare readonly sections: pulumi.Output<RouteOutputs["sections"]>;
-  declare readonly default: pulumi.Output<RouteOutputs["default"]>;
-  declare readonly version: pulumi.Output<number>;
-  declare readonly status: pulumi.Output<string>;
-  declare readonly updatedAt: pulumi.Output<number>;
-  declare readonly updatedBy: pulumi.Output<number>;
-
   constructor(name: string, args: InputArgs<FlashdutyRouteArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, resourceKey(ROUTE_IDENTITY)), name, withOutputKeys(args, ROUTE_OUTPUT_KEYS), opts, ROUTE_IDENTITY.module, ROUTE_IDENTITY.type);
+    super(providerShim(RUNTIME_MODULE, resourceKey(ROUTE_IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), opts, ROUTE_IDENTITY.module, ROUTE_IDENTITY.type);
   }
 }
+
+// The output properties, typed from the outputs interface (`route.version: Output<number>`, ...).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface FlashdutyRoute extends OutputProperties<FlashdutyRouteOutputs> {}

@@ -1,5 +1,6 @@
 // Loading a vendor folder registers it (settings, protocol, definitions, emulator): see src/vendors.ts.
-import "./vendor";
+// A value import (used below), so the public declaration files do not reference the provider side.
+import { opsgenie } from "./vendor";
+void opsgenie;
 export { OpsgenieTeamRoutingRule } from "./team-routing-rule.resource";
-export type { TeamRoutingRuleArgs as OpsgenieTeamRoutingRuleArgs } from "./team-routing-rule.schema";
-export type { TeamRoutingRuleOutputs as OpsgenieTeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+export type * from "./team-routing-rule.types";

@@ -1,9 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim, withOutputKeys, type InputArgs } from "../core/kit";
+import { providerShim, withOutputKeys } from "../core/kit";
+import type { InputArgs, OutputProperties } from "../core/input";
 import { RUNTIME_MODULE } from "../core/runtime-module";
 import { resourceKey } from "../core/vendor";
-import type { NCriteria, NNotify, NTimeRestriction } from "./team-routing-rule.diff";
-import { IDENTITY, OUTPUT_KEYS, type TeamRoutingRuleArgs } from "./team-routing-rule.schema";
+import { IDENTITY, OUTPUT_KEYS } from "./team-routing-rule.schema";
+import type { OpsgenieTeamRoutingRuleArgs, OpsgenieTeamRoutingRuleOutputs } from "./team-routing-rule.types";
+
+/** Every output, so each surfaces as a property even when the args omit it (checked in team-routing-rule.types-check.ts). */
+export const OUTPUT_PROPERTIES = [
+  ...OUTPUT_KEYS,
+  "teamName",
+  "name",
+  "criteria",
+  "timeRestriction",
+  "notify",
+  "adoptExisting",
+] as const satisfies readonly (keyof OpsgenieTeamRoutingRuleOutputs)[];
 
 /**
  * An Opsgenie team routing rule. `order` is the rule's index among the team's
@@ -11,21 +23,11 @@ import { IDENTITY, OUTPUT_KEYS, type TeamRoutingRuleArgs } from "./team-routing-
  * end in that order after one `pulumi up`. Id: `<teamId>/<ruleId>`.
  */
 export class OpsgenieTeamRoutingRule extends pulumi.dynamic.Resource {
-  declare readonly teamId: pulumi.Output<string>;
-  declare readonly teamName: pulumi.Output<string | undefined>;
-  declare readonly name: pulumi.Output<string>;
-  declare readonly order: pulumi.Output<number | undefined>;
-  declare readonly timezone: pulumi.Output<string | undefined>;
-  declare readonly criteria: pulumi.Output<NCriteria>;
-  declare readonly timeRestriction: pulumi.Output<NTimeRestriction | undefined>;
-  declare readonly notify: pulumi.Output<NNotify>;
-  declare readonly adoptExisting: pulumi.Output<boolean>;
-  declare readonly ruleId: pulumi.Output<string>;
-  declare readonly isDefault: pulumi.Output<boolean>;
-  declare readonly notifyId: pulumi.Output<string | undefined>;
-  declare readonly notifyName: pulumi.Output<string | undefined>;
-
-  constructor(name: string, args: InputArgs<TeamRoutingRuleArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_KEYS), opts, IDENTITY.module, IDENTITY.type);
+  constructor(name: string, args: InputArgs<OpsgenieTeamRoutingRuleArgs>, opts?: pulumi.CustomResourceOptions) {
+    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), opts, IDENTITY.module, IDENTITY.type);
   }
 }
+
+// The output properties, typed from the outputs interface (`rule.ruleId: Output<string>`, ...).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface OpsgenieTeamRoutingRule extends OutputProperties<OpsgenieTeamRoutingRuleOutputs> {}

@@ -1,4 +1,4 @@
-import type { RouteArgs } from "../flashduty/route.schema";
+import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
 import { valueMatches } from "./flashduty-values";
 import type { Check, Declared, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
 

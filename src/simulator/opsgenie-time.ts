@@ -1,4 +1,4 @@
-import type { TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.schema";
+import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import type { Check } from "./types";
 import { WEEKDAYS, type WallTime } from "./zoned";
 

@@ -1,4 +1,4 @@
-import type { TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.schema";
+import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import { checkTimeRestriction } from "./opsgenie-time";
 import type { Check, Declared, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
 import { wallTime } from "./zoned";

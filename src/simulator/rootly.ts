@@ -1,4 +1,4 @@
-import type { AlertRouteArgs, AlertRouteCondition, AlertRouteRule } from "../rootly/alert-route.schema";
+import type { RootlyAlertRouteArgs as AlertRouteArgs, RootlyAlertRouteCondition as AlertRouteCondition, RootlyAlertRouteRule as AlertRouteRule } from "../rootly/alert-route.types";
 import type { Check, Declared, RootlyAlert, RuleTrace, UnitResult } from "./types";
 
 export const ROOTLY_ASSUMPTIONS = [

@@ -1,6 +1,6 @@
-import type { RouteArgs } from "../flashduty/route.schema";
-import type { TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.schema";
-import type { AlertRouteArgs } from "../rootly/alert-route.schema";
+import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
+import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
+import type { RootlyAlertRouteArgs as AlertRouteArgs } from "../rootly/alert-route.types";
 import type { Declared, Routing, Vendor } from "./types";
 
 /** The registered type of each routing resource (see src/<vendor>/*.resource.ts). */

@@ -1,6 +1,6 @@
-import type { RouteArgs } from "../flashduty/route.schema";
-import type { TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.schema";
-import type { AlertRouteArgs } from "../rootly/alert-route.schema";
+import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
+import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
+import type { RootlyAlertRouteArgs as AlertRouteArgs } from "../rootly/alert-route.types";
 
 export type Vendor = "opsgenie" | "rootly" | "flashduty";
 export const VENDORS: readonly Vendor[] = ["opsgenie", "rootly", "flashduty"];
