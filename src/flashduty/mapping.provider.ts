@@ -123,11 +123,14 @@ async function rowLimitProblem(client: VendorClient, news: MappingDataArgs, labe
   if (news.exclusive) return undefined; // rows nobody declared are deleted before the upserts
   const sk = (r: Row) => sourceKey(r, labels.sourceLabels);
   const declared = new Set(news.rows.map(sk));
+  const ownedKeys = new Set(owned.map(sk));
+  // Changing or removing rows this resource already holds cannot raise the schema's count:
+  // no call (a change of 1 row of 10,000 would otherwise list them all, `total` being capped).
+  if ([...declared].every((k) => ownedKeys.has(k))) return undefined;
   const page = await post<WireMappingList | null>(client, "/enrichment/mapping/data/list", { schema_id: news.schemaId, orderby: "created_at", asc: true, limit: 1 }, { read: true });
   const total = page?.total ?? 0;
   // `total` is capped at 1,000: below the cap it is exact, and declared + total bounds the result.
   if (total < 1000 && total + declared.size <= MAX_ROWS) return undefined;
-  const ownedKeys = new Set(owned.map(sk));
   const others = (await listAll(client, news.schemaId, labels)).filter((l) => !declared.has(sk(l.row)) && !ownedKeys.has(sk(l.row))).length;
   if (others + declared.size <= MAX_ROWS) return undefined;
   return {

@@ -117,6 +117,23 @@ describe("FlashdutyMappingData: ownership, gone, limits and partial failures (is
     expect(((await dispatch("flashduty:MappingData", "check", [undefined, { schemaId: SID, rows: rows(9_999), exclusive: true }])) as { failures: unknown[] }).failures).toEqual([]);
   });
 
+  it("check of a change that adds no row costs no call, even beside 10,000 rows (the limit cannot be crossed)", async () => {
+    const dispatch = createDispatcher([def]);
+    const { outs } = await def.create({ schemaId: SID, rows: rows(9_999) });
+    await foreign("pre-1");
+    emu.server.resetLog();
+    const changed = rows(9_999).map((r, i) => (i === 7 ? { ...r, owner: "changed" } : r));
+    const fewer = rows(9_000);
+    for (const news of [changed, fewer]) {
+      const r = (await dispatch("flashduty:MappingData", "check", [outs, { schemaId: SID, rows: news }])) as { failures: unknown[] };
+      expect(r.failures).toEqual([]);
+    }
+    expect(emu.server.log).toHaveLength(0);
+    // One new row next to 9,999 owned and 1 foreign: the full count runs, and refuses.
+    const more = (await dispatch("flashduty:MappingData", "check", [outs, { schemaId: SID, rows: rows(10_000) }])) as { failures: { reason: string }[] };
+    expect(more.failures[0]?.reason).toMatch(/would hold 10001 rows/);
+  });
+
   it("a create that fails on its 10th upsert batch removes the rows it added and restores the rows it adopted", async () => {
     await foreign("pre-1");
     await foreign("host-5"); // adopted (and changed) by the create: stays
