@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { exportCommand } from "./export";
 import { simulateCommand } from "./simulate";
 
 /** A subcommand: gets its arguments, returns the exit code. */
@@ -10,6 +11,7 @@ export interface Command {
 /** Every subcommand, one line each (an `export` command goes here). */
 export const COMMANDS: Record<string, Command> = {
   simulate: simulateCommand,
+  export: exportCommand,
 };
 
 function usage(): string {

@@ -1,0 +1,104 @@
+// Reads Opsgenie teams' routing rules into OpsgenieTeamRoutingRule args.
+import { resolveEndpoint } from "../core/config";
+import { VendorClient } from "../core/http";
+import { opsgenieProtocol } from "../opsgenie/protocol";
+import { checkSchema } from "../opsgenie/team-routing-rule.schema";
+import { fromWireRule, type WireRule } from "../opsgenie/wire";
+import { issueLines, unknownKeys, type Progress, type ReadResult } from "./format";
+import { resourceName } from "./names";
+
+interface Envelope<T> {
+  data: T;
+}
+interface WireTeam {
+  id: string;
+  name: string;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const RULE_KEYS = ["id", "name", "isDefault", "order", "criteria", "timezone", "timeRestriction", "notify"];
+const CONDITION_KEYS = ["field", "key", "not", "operation", "expectedValue", "order"];
+
+export interface OpsgenieSelection {
+  /** Team names or ids. */
+  teams: string[];
+  /** Every team of the account (`GET /v2/teams`). */
+  allTeams: boolean;
+}
+
+/** A team by id (a UUID) or by name. */
+async function team(c: VendorClient, ident: string): Promise<WireTeam> {
+  const byId = UUID_RE.test(ident);
+  const r = await c.call<Envelope<WireTeam>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(ident)}`, query: byId ? undefined : { identifierType: "name" } });
+  return { id: r.body.data.id, name: r.body.data.name };
+}
+
+/** The args of one live rule; time restriction, timezone and notify as the API shows them. */
+function ruleArgs(t: WireTeam, w: WireRule): { args: Record<string, unknown>; comments: Record<string, string> } {
+  const live = fromWireRule(w);
+  const comments: Record<string, string> = { teamId: `team "${t.name}"` };
+  const args: Record<string, unknown> = { teamId: t.id, name: live.name, order: live.order };
+  const criteria: Record<string, unknown> = { type: live.criteria.type };
+  if (live.criteria.type !== "match-all")
+    criteria.conditions = live.criteria.conditions.map((c) => {
+      const o: Record<string, unknown> = { field: c.field };
+      if (c.key !== undefined) o.key = c.key;
+      if (c.not) o.not = true;
+      o.operation = c.operation;
+      if (c.expectedValue !== "") o.expectedValue = c.expectedValue;
+      o.order = c.order;
+      return o;
+    });
+  args.criteria = criteria;
+  if (live.timezone !== undefined) args.timezone = live.timezone;
+  if (live.timeRestriction) args.timeRestriction = live.timeRestriction;
+  if (live.notify.type === "none") args.notify = { type: "none" };
+  else if (live.notify.id !== undefined) {
+    args.notify = { type: live.notify.type, id: live.notify.id };
+    if (live.notify.name !== undefined) comments["notify.id"] = `${live.notify.type} "${live.notify.name}"`;
+  } else args.notify = { type: live.notify.type, name: live.notify.name };
+  args.adoptExisting = true;
+  return { args, comments };
+}
+
+/** What the resource would drop or refuse in a raw rule. */
+function problems(w: WireRule, args: Record<string, unknown>): string[] {
+  const out = unknownKeys(w, RULE_KEYS, "");
+  (w.criteria?.conditions ?? []).forEach((c, i) => out.push(...unknownKeys(c, CONDITION_KEYS, `criteria.conditions.${i}`)));
+  const tr = w.timeRestriction;
+  if (tr && tr.type !== "time-of-day" && tr.type !== "weekday-and-time-of-day") out.push(`timeRestriction.type: "${tr.type}" is not a type the resource knows`);
+  const parsed = checkSchema.safeParse(args);
+  if (!parsed.success) out.push(...issueLines(parsed.error.issues));
+  return out;
+}
+
+export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): Promise<ReadResult> {
+  const c = new VendorClient(opsgenieProtocol, resolveEndpoint("opsgenie"));
+  const out: ReadResult = { resources: [], unsupported: [] };
+  let teams: WireTeam[];
+  if (sel.allTeams) {
+    const r = await c.call<Envelope<WireTeam[]>>({ method: "GET", path: "/v2/teams" });
+    teams = (r.body.data ?? []).map((t) => ({ id: t.id, name: t.name }));
+    progress(`opsgenie: ${teams.length} team${teams.length === 1 ? "" : "s"}`);
+  } else {
+    teams = [];
+    for (const ident of sel.teams) teams.push(await team(c, ident));
+  }
+  for (const t of teams) {
+    const r = await c.call<Envelope<WireRule[]>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(t.id)}/routing-rules` });
+    const rules = (r.body.data ?? []).map((w, i) => ({ w, order: w.order ?? i })).sort((a, b) => a.order - b.order);
+    const own = rules.filter((x) => !x.w.isDefault);
+    progress(`opsgenie: team "${t.name}": ${own.length} routing rule${own.length === 1 ? "" : "s"} (the default rule is left alone)`);
+    for (const { w, order } of own) {
+      const { args, comments } = ruleArgs(t, { ...w, order });
+      const object = `team "${t.name}", routing rule "${w.name ?? ""}" (${w.id})`;
+      const why = problems(w, args);
+      if (why.length) {
+        out.unsupported.push({ vendor: "opsgenie", object, reasons: why });
+        continue;
+      }
+      out.resources.push({ type: "OpsgenieTeamRoutingRule", baseName: resourceName(t.name, w.name ?? ""), describes: `Opsgenie ${object}`, args, comments });
+    }
+  }
+  return out;
+}
