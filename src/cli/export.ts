@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { redactSecrets } from "../core/errors";
+import { setStackConfig } from "../core/config";
+import { redactSecrets, registerSecret } from "../core/errors";
 import { exportRouting, printProgram, type ExportSelection } from "../export";
 import type { Command } from "./main";
 
@@ -22,6 +23,10 @@ What to read:
   --flashduty-schema <id>        a Flashduty mapping schema's rows (repeatable)
 
 Options:
+  --stack <name>        read credentials, endpoints and rate limits from this stack's config instead
+                        (secrets included, through the Automation API and the pulumi CLI); env vars
+                        still fill in what the stack does not set
+  --cwd <dir>           the Pulumi project of --stack; default .
   --out <dir>           write index.ts (or export.json) there; default stdout
   --format ts|json      a TypeScript program (default) or the resources' args as JSON
   --skip-unsupported    leave out objects the resources cannot represent and exit 0
@@ -30,6 +35,20 @@ Options:
 
 function envLabel(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/** The stack's config (`pulumi config --show-secrets`), where `resolveEndpoint` looks first, as in the provider. */
+async function loadStackConfig(stackName: string, workDir: string): Promise<void> {
+  // Loaded only for --stack: the Automation API is large.
+  const { automation } = await import("@pulumi/pulumi");
+  const stack = await automation.LocalWorkspace.selectStack({ stackName, workDir });
+  const all = await stack.getAllConfig();
+  const entries: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (v.secret) registerSecret(v.value);
+    entries[k] = v.value;
+  }
+  setStackConfig(entries);
 }
 
 export const exportCommand: Command = {
@@ -44,6 +63,8 @@ export const exportCommand: Command = {
         "rootly-all": { type: "boolean", default: false },
         "flashduty-integration": { type: "string", multiple: true },
         "flashduty-schema": { type: "string", multiple: true },
+        stack: { type: "string" },
+        cwd: { type: "string", default: "." },
         out: { type: "string" },
         format: { type: "string", default: "ts" },
         "skip-unsupported": { type: "boolean", default: false },
@@ -72,6 +93,7 @@ export const exportCommand: Command = {
     const nothing = !teams.length && !sel.opsgenie!.allTeams && !routes.length && !sel.rootly!.all && !sel.flashduty!.integrations.length && !sel.flashduty!.schemas.length;
     if (nothing) return usage("say what to read (--opsgenie-team, --opsgenie-all-teams, --rootly-routes, --rootly-all, --flashduty-integration, --flashduty-schema)");
 
+    if (values.stack) await loadStackConfig(values.stack, values.cwd);
     const doc = await exportRouting(sel, (line) => process.stderr.write(`${redactSecrets(line)}\n`));
     for (const u of doc.unsupported) {
       process.stderr.write(`unsupported: ${u.vendor} ${u.object}:\n`);

@@ -55,8 +55,8 @@ function unchanged(before: Record<string, unknown>): void {
   for (const k of Object.keys(before)) expect(now[k], k).toEqual(before[k]);
 }
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
+function cli(args: string[], stackEnv?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = stackEnv ? { ...process.env, ...stackEnv } : {
     ...process.env,
     OPSGENIE_API_KEY: og.credential,
     OPSGENIE_API_URL: og.server.url,
@@ -108,6 +108,14 @@ describe("alert-routing export round trip", () => {
         const pre = await p.run(["preview", "--refresh", "--expect-no-changes"]);
         expect(pre.code, pre.stdout + pre.stderr).toBe(0);
         unchanged(before);
+
+        // --stack: the same objects, credentials and endpoints from the stack's config (secrets) alone.
+        const again = await cli(["--stack", "test", "--cwd", p.box.dir, "--rootly-all", "--opsgenie-team", "Platform", "--opsgenie-team", "Payments",
+          "--flashduty-integration", String(INTEGRATION), "--flashduty-schema", schemaId, "--format", "json"], p.box.env);
+        expect(again.code, again.stderr).toBe(0);
+        const names = [...source.matchAll(/^new \w+\("([^"]+)"/gm)].map((m) => m[1]);
+        expect((JSON.parse(again.stdout) as { resources: { name: string }[] }).resources.map((r) => r.name).sort()).toEqual(names.sort());
+        expect(again.stdout + again.stderr).not.toContain(og.credential);
       } finally {
         p.cleanup();
       }
