@@ -3,7 +3,7 @@ import { resolveEndpoint, setting } from "../core/config";
 import { isVendorError, VendorError } from "../core/errors";
 import { VendorClient } from "../core/http";
 import type { ResourceDefinition } from "../core/kit";
-import { debug, warn } from "../core/log";
+import { debug, notice, visibleWaitMs, warn } from "../core/log";
 import { createOnce } from "../core/retry";
 import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms";
 import { adoptConflictMessage, adoptedNotice, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
@@ -60,6 +60,9 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute, 
   const deadline = Date.now() + timeout;
   const statusPath = `${routePath(doc.id)}/async_rule_creation_status/${encodeURIComponent(requestId)}`;
   let useStatus = true;
+  // Minutes, at Rootly's pace: say so, or `pulumi up` looks stuck.
+  if (Math.min(rulesPollMs(), timeout) >= visibleWaitMs())
+    notice(`rootly: waiting for Rootly to process the rules of ${describe(desired.name, doc.id)} (asynchronous rule processing): checking every ${Math.round(rulesPollMs() / 1000)} s, for up to ${Math.round(timeout / 1000)} s`);
   for (let polls = 1; ; polls++) {
     await sleep(Math.min(rulesPollMs(), Math.max(0, deadline - Date.now())));
     let reread = !useStatus;

@@ -4,6 +4,7 @@ import { alertRouteDefinition as def } from "../../../src/rootly/alert-route.pro
 import type { AlertRouteArgs } from "../../../src/rootly/alert-route.schema";
 import { createRootlyEmulator, type RootlyEmulator } from "../../../src/rootly/emulator";
 import { ids, routeArgs, type Ids } from "./fixtures";
+import { captureStderr } from "../stderr";
 
 // Ownership, identity and "gone" (issue 9), and Rootly's async rule status (issue 10),
 // against the emulator.
@@ -164,7 +165,10 @@ describe("asynchronous rule processing: request_id and the status endpoint", () 
 
   it("pending, then success: the status endpoint is polled with the write's request_id, then the route read once", async () => {
     emu.setAsyncRules(200);
-    const { id, outs } = await def.create(args());
+    process.env.ALERT_ROUTING_VISIBLE_WAIT_MS = "1";
+    const { result: { id, outs }, stderr } = await captureStderr(() => def.create(args())).finally(() => delete process.env.ALERT_ROUTING_VISIBLE_WAIT_MS);
+    // A wait the user sees in the CLI.
+    expect(stderr).toMatch(/rootly: waiting for Rootly to process the rules of alert route "payments" \([0-9a-f-]+\) \(asynchronous rule processing\): checking every \d+ s/);
     expect(outs.rules.map((r) => r.name)).toEqual(["critical", "search"]);
     const [requestId] = sentRequestIds();
     const polls = statusCalls();
