@@ -163,6 +163,43 @@ async function opsgenieReorder() {
   return { seconds: up.seconds, calls: calls.length, detail: calls };
 }
 
+/** 100 ordered rules of one team: create in one `up`, then reverse them all; requests by kind. */
+async function opsgenieOrdered(n = 100) {
+  const og = emus.createOpsgenieEmulator({ rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
+  await og.server.start();
+  const team = og.seedTeam("ordered");
+  const env = { OPSGENIE_API_URL: og.server.url, OPSGENIE_API_KEY: og.credential, OPSGENIE_RATE_LIMITS: "1000/1s" };
+  let orders = Array.from({ length: n }, (_, i) => i);
+  const s = await stackFor("bench-ordered", async () => {
+    orders.forEach((order, i) => new ar.OpsgenieTeamRoutingRule(`r${i}`, { teamId: team.id, name: `rule ${i}`, order, criteria: { type: "match-all" }, notify: { type: "none" } }));
+  }, env);
+  const kinds = () => {
+    const k = { post: 0, list: 0, changeOrder: 0, other: 0 };
+    for (const e of og.server.log) {
+      if (e.method === "POST" && /change-order$/.test(e.path)) k.changeOrder++;
+      else if (e.method === "POST") k.post++;
+      else if (e.method === "GET" && /routing-rules$/.test(e.path)) k.list++;
+      else k.other++;
+    }
+    return k;
+  };
+  const names = () => team.rules.filter((r) => !r.isDefault).map((r) => r.name).join();
+  resetLogs(og);
+  const create = await timed(() => s.stack.up());
+  const createKinds = kinds();
+  if (names() !== orders.map((i) => `rule ${i}`).join()) throw new Error("ordered create did not land");
+  orders = orders.map((o) => n - 1 - o);
+  resetLogs(og);
+  const reverse = await timed(() => s.stack.up());
+  const reverseKinds = kinds();
+  if (names() !== orders.map((_, i) => `rule ${n - 1 - i}`).join()) throw new Error("reverse did not land");
+  await s.destroy();
+  await og.server.stop();
+  return { n, create: { seconds: create.seconds, ...createKinds }, reverse: { seconds: reverse.seconds, ...reverseKinds } };
+}
+
+const kindNote = (k) => `${k.post} POST, ${k.list} list, ${k.changeOrder} change-order${k.other ? `, ${k.other} other` : ""}`;
+
 async function flashdutyRouteCase() {
   const fd = emus.createFlashdutyEmulator();
   await fd.server.start();
@@ -271,6 +308,9 @@ async function main() {
   record({ scenario: `create ${m.rows} mapping rows`, seconds: m.up, calls: m.createCalls });
   for (const c of m.changes) record({ scenario: c.changed < 0 ? `remove ${-c.changed} of ${m.rows} mapping rows` : `change ${c.changed} of ${m.rows} mapping rows`, seconds: c.seconds, calls: c.calls });
   console.log("Single changes");
+  const od = await opsgenieOrdered(100);
+  record({ scenario: `create ${od.n} ordered Opsgenie rules of one team`, seconds: od.create.seconds, calls: od.create.post + od.create.list + od.create.changeOrder + od.create.other, note: kindNote(od.create) });
+  record({ scenario: `reverse ${od.n} ordered Opsgenie rules of one team`, seconds: od.reverse.seconds, calls: od.reverse.post + od.reverse.list + od.reverse.changeOrder + od.reverse.other, note: kindNote(od.reverse) });
   const re = await opsgenieReorder();
   record({ scenario: "one Opsgenie reorder (swap 2 of 10 rules)", seconds: re.seconds, calls: re.calls, note: re.detail.join(", ") });
   const fc = await flashdutyRouteCase();
@@ -311,7 +351,12 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+if (process.argv.includes("--only=opsgenie-order")) {
+  opsgenieOrdered(Number(arg("n", "100"))).then((r) => console.log(JSON.stringify(r)), (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else main().catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -62,13 +62,77 @@ export function planMoves(current: readonly string[], target: readonly string[])
   return moves;
 }
 
+/**
+ * Where the rules created together go: each new rule is POSTed with an index, in
+ * ascending target order, right after its target predecessor, so it lands in place
+ * and no change-order is needed for it. The target is the team's arrangement with
+ * every declared order (the new rules' included).
+ */
+export class InsertPlan {
+  private model: string[];
+  private target: string[];
+  /** Existing rules that need a move anyway (out of their slot): a new rule is never placed relative to one. */
+  private readonly moving: Set<string>;
+  /** `current`: the team's rules (default excluded) in live order; `news`: keys of rules to create, with their declared order. */
+  constructor(current: readonly string[], declared: ReadonlyMap<string, number>, news: readonly { key: string; order: number }[]) {
+    this.model = [...current];
+    const all = new Map([...declared].filter(([id]) => current.includes(id)));
+    for (const x of news) all.set(x.key, x.order);
+    this.target = arrange([...current, ...news.map((x) => x.key)], all);
+    this.moving = new Set(planMoves(current, this.target.filter((id) => current.includes(id))).map(([id]) => id));
+  }
+
+  /** The keys in the order to POST them (ascending target index). */
+  sequence(keys: readonly string[]): string[] {
+    return [...keys].sort((a, b) => this.target.indexOf(a) - this.target.indexOf(b));
+  }
+
+  /**
+   * The index to POST `key` at: right after its nearest target predecessor in the list
+   * that stays where it is, else first. The rules that stay and the new ones then form
+   * one increasing run, so the settle moves only the existing rules that needed it anyway.
+   */
+  indexFor(key: string): number {
+    for (let t = this.target.indexOf(key) - 1; t >= 0; t--) {
+      if (this.moving.has(this.target[t])) continue;
+      const at = this.model.indexOf(this.target[t]);
+      if (at >= 0) return at + 1;
+    }
+    return 0;
+  }
+
+  /** Where an id stands in the list now (-1 if absent). */
+  indexOf(id: string): number {
+    return this.model.indexOf(id);
+  }
+
+  /** The rule for `key` was created as `id` at index `at` (undefined: appended). */
+  inserted(key: string, id: string, at: number | undefined): void {
+    this.model.splice(at === undefined ? this.model.length : Math.min(at, this.model.length), 0, id);
+    this.landed(key, id);
+  }
+
+  /** The rule for `key` exists as `id` (found after an ambiguous failure; `reset` placed it). */
+  landed(key: string, id: string): void {
+    const t = this.target.indexOf(key);
+    if (t >= 0) this.target[t] = id;
+  }
+
+  /** A fresh list of the team (after an ambiguous failure): the model follows it. */
+  reset(current: readonly string[]): void {
+    this.model = [...current];
+  }
+}
+
 interface Waiter<L> {
   resolve(v: L): void;
   reject(e: unknown): void;
 }
 
-interface TeamState<L> {
+interface TeamState<L, C> {
   active: number;
+  /** Creates waiting for the next settle: posted together, in ascending target order. */
+  creates: C[];
   waiters: Waiter<L>[];
   /**
    * Every placement declared in this process. Each settle arranges all of them, not
@@ -78,9 +142,14 @@ interface TeamState<L> {
   timer?: NodeJS.Timeout;
 }
 
-export interface SettleHooks<L> {
-  /** Runs under the team lock: list, move the `declared` rules into place, return the final list. */
-  flush(teamId: string, declared: ReadonlyMap<string, number>): Promise<L>;
+export interface SettleHooks<L, C> {
+  /**
+   * Runs under the team lock: create the pending `creates` (each settles its own
+   * outcome), then list, move the `declared` rules into place, return the final list.
+   * `declared` is this settle's copy; rules placed by the creates are added to it
+   * (and to the coordinator, through `place`).
+   */
+  flush(teamId: string, declared: Map<string, number>, creates: C[]): Promise<L>;
 }
 
 function settleDelayMs(): number {
@@ -89,20 +158,20 @@ function settleDelayMs(): number {
 }
 
 /** The per-team coordinator shared by every provider copy in this process. */
-export class TeamCoordinator<L> {
-  private readonly teams = new Map<string, TeamState<L>>();
+export class TeamCoordinator<L, C = never> {
+  private readonly teams = new Map<string, TeamState<L, C>>();
   private readonly lock: <T>(teamId: string, fn: () => Promise<T>) => Promise<T>;
   constructor(
-    private readonly hooks: SettleHooks<L>,
+    private readonly hooks: SettleHooks<L, C>,
     lockName = "opsgenie-team",
   ) {
     this.lock = keyedLock(lockName);
   }
 
-  private state(teamId: string): TeamState<L> {
+  private state(teamId: string): TeamState<L, C> {
     let s = this.teams.get(teamId);
     if (!s) {
-      s = { active: 0, waiters: [], declared: new Map() };
+      s = { active: 0, creates: [], waiters: [], declared: new Map() };
       this.teams.set(teamId, s);
     }
     return s;
@@ -142,6 +211,21 @@ export class TeamCoordinator<L> {
     return p;
   }
 
+  /**
+   * Queues a create for the next settle (it runs inside the flush, with the others
+   * that arrive within the quiet period); resolves with the list after it. Call
+   * between begin() and end().
+   */
+  settleCreate(teamId: string, create: C): Promise<L> {
+    this.state(teamId).creates.push(create);
+    return this.settle(teamId);
+  }
+
+  /** Records a placement made inside a flush (a rule just created or adopted). */
+  place(teamId: string, ruleId: string, order: number): void {
+    this.state(teamId).declared.set(ruleId, order);
+  }
+
   /** Forgets a rule's placement (it is being deleted, or its order is no longer managed). */
   forget(teamId: string, ruleId: string): void {
     const s = this.state(teamId);
@@ -156,8 +240,8 @@ export class TeamCoordinator<L> {
       s.timer = undefined;
       if (s.active > 0 || !s.waiters.length) return;
       const waiters = s.waiters.splice(0);
-      const declared = new Map(s.declared);
-      this.withLock(teamId, () => this.hooks.flush(teamId, declared)).then(
+      const creates = s.creates.splice(0);
+      this.withLock(teamId, () => this.hooks.flush(teamId, new Map(s.declared), creates)).then(
         (list) => {
           for (const w of waiters) w.resolve(list);
         },
@@ -169,9 +253,9 @@ export class TeamCoordinator<L> {
   }
 }
 
-export function coordinator<L>(hooks: SettleHooks<L>): TeamCoordinator<L> {
+export function coordinator<L, C>(hooks: SettleHooks<L, C>): TeamCoordinator<L, C> {
   // One per process: every deserialized provider copy must share the locks.
-  return processGlobal("opsgenie-team-coordinator.v1", () => new TeamCoordinator<L>(hooks));
+  return processGlobal("opsgenie-team-coordinator.v2", () => new TeamCoordinator<L, C>(hooks));
 }
 
 interface Gathering<L> {

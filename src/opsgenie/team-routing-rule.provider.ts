@@ -15,7 +15,7 @@ import {
   VendorError,
   type ResourceDefinition,
 } from "../core";
-import { coordinator, arrange, gatherer, planMoves } from "./placement";
+import { coordinator, arrange, gatherer, InsertPlan, planMoves } from "./placement";
 import { opsgenieProtocol } from "./protocol";
 import { lockPath, withTeamFileLock } from "./team-lock";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
@@ -70,11 +70,30 @@ async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise
   }
 }
 
+/** A create waiting for its team's settle. */
+interface PendingCreate {
+  n: NormalizedArgs;
+  /** The same-named rule this one replaces (create before delete), if any. */
+  replacing?: string;
+  resolve(r: Created): void;
+  reject(e: unknown): void;
+}
+
+interface Created {
+  ruleId: string;
+  /** POSTed by this run (not adopted): checked for a racing writer after the settle. */
+  posted: boolean;
+  adoptedDefault: boolean;
+}
+
 /**
- * Settles a team: one list, then the fewest change-order calls to put every
- * declared rule at its index (default rule excluded: always last).
+ * Settles a team: the pending creates first (one list, then each POST with its
+ * target index, in ascending target order, so each lands in place), then one list
+ * and the fewest change-order calls to put every declared rule at its index
+ * (default rule excluded: always last), planned over the whole team.
  */
-async function flush(teamId: string, declared: ReadonlyMap<string, number>): Promise<LiveRule[]> {
+async function flush(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<LiveRule[]> {
+  if (creates.length) await createAll(teamId, declared, creates);
   const list = await listRules(teamId);
   const movable = list.filter((r) => !r.isDefault);
   const current = movable.map((r) => r.id);
@@ -92,8 +111,92 @@ async function flush(teamId: string, declared: ReadonlyMap<string, number>): Pro
   return [...target.map((id) => byId.get(id)!), ...defaults].map((r, i) => ({ ...r, order: i }));
 }
 
+/**
+ * The creates of one settle. Other provider processes on this machine (a second
+ * stack) wait on the team's lock file for the whole batch; the name lookup is one
+ * list, taken inside the first POST's write slot, and kept current with this batch's
+ * own writes (a same-named rule from another machine shows in the settle's list
+ * after: see yieldToOtherWriter).
+ */
+async function createAll(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<void> {
+  const co = placement();
+  const keyed = creates.map((c, i) => ({ c, key: `\u0000new:${i}` }));
+  const batch: Batch = { teamId, live: undefined, plan: undefined, created: [], news: keyed.filter((k) => k.c.n.order !== undefined).map((k) => ({ key: k.key, order: k.c.n.order! })), declared };
+  const place = (id: string, order: number | undefined) => {
+    if (order === undefined) return;
+    declared.set(id, order);
+    co.place(teamId, id, order);
+  };
+  const done = new Set<PendingCreate>();
+  try {
+    await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), async () => {
+      // Adopts first (PATCH only; their moves come with the settle), then the POSTs.
+      for (const { c } of keyed.filter((k) => k.c.n.adoptExisting)) {
+        try {
+          const existing = (await batchLookup(batch)).find((r) => r.name === c.n.name && r.id !== c.replacing);
+          if (!existing) continue;
+          const id = await adopt(c.n, teamId, existing);
+          claim("opsgenie", id, "the resource that adopted it");
+          if (!existing.isDefault) place(id, c.n.order);
+          c.resolve({ ruleId: id, posted: false, adoptedDefault: existing.isDefault });
+        } catch (e) {
+          c.reject(e);
+        }
+        done.add(c);
+      }
+      const pending = keyed.filter((k) => !done.has(k.c));
+      if (!pending.length) return;
+      // Ascending target order (needs the list; if it failed, by declared order, and the first POST lists again).
+      await batchLookup(batch).catch(() => undefined);
+      const withOrder = pending.filter((k) => k.c.n.order !== undefined);
+      const keys = batch.plan ? batch.plan.sequence(withOrder.map((k) => k.key)) : [...withOrder].sort((x, y) => x.c.n.order! - y.c.n.order!).map((k) => k.key);
+      const sequence = [...keys.map((key) => withOrder.find((k) => k.key === key)!), ...pending.filter((k) => k.c.n.order === undefined)];
+      for (const { c, key } of sequence) {
+        try {
+          const ruleId = await post(c.n, teamId, c.replacing, key, batch);
+          claim("opsgenie", ruleId, "the resource that created it");
+          place(ruleId, c.n.order);
+          c.resolve({ ruleId, posted: true, adoptedDefault: false });
+        } catch (e) {
+          c.reject(e);
+        }
+        done.add(c);
+      }
+    });
+  } finally {
+    for (const c of creates) if (!done.has(c)) c.reject(new VendorError({ vendor: "opsgenie", kind: "server", message: `routing rule "${c.n.name}" was not created (the team's batch stopped early); run \`pulumi up\` again` }));
+  }
+}
+
+/** The state of one settle's creates: the lookup list, this batch's own rules, the insert plan. */
+interface Batch {
+  teamId: string;
+  /** The team's list as of the lookup (or the last fresh list). */
+  live: LiveRule[] | undefined;
+  plan: InsertPlan | undefined;
+  /** Rules this batch created since `live` was taken. */
+  created: { id: string; name: string }[];
+  news: { key: string; order: number }[];
+  declared: ReadonlyMap<string, number>;
+}
+
+/** A fresh list of the team: the lookup and the insert plan follow it. */
+function relisted(batch: Batch, list: LiveRule[]): LiveRule[] {
+  batch.live = list;
+  batch.created = [];
+  const ids = list.filter((r) => !r.isDefault).map((r) => r.id);
+  if (batch.plan) batch.plan.reset(ids);
+  else batch.plan = new InsertPlan(ids, batch.declared, batch.news);
+  return list;
+}
+
+/** The batch's lookup list: listed once, at the first need. */
+async function batchLookup(batch: Batch): Promise<LiveRule[]> {
+  return batch.live ?? relisted(batch, await listRules(batch.teamId));
+}
+
 /** The per-team lock and order placement, shared by every provider copy in the process. */
-const placement = () => coordinator<LiveRule[]>({ flush });
+const placement = () => coordinator<LiveRule[], PendingCreate>({ flush });
 
 /**
  * The reads of one refresh share the team's list: it carries every field a read
@@ -136,7 +239,7 @@ async function inPlace(teamId: string, ruleId: string, order: number): Promise<b
 
 const what = (name: string, teamId: string, ruleId: string) => `opsgenie routing rule "${name}" (${ruleId}) of team ${teamId}`;
 
-function conflict(name: string, teamId: string, existing: LiveRule): VendorError {
+function conflict(name: string, teamId: string, existing: { id: string; isDefault?: boolean }): VendorError {
   const message = adoptConflictMessage(`team ${teamId} routing rule "${name}"`, `id ${existing.id}${existing.isDefault ? ", the team's default rule" : ""}`);
   return new VendorError({ vendor: "opsgenie", kind: "conflict", message });
 }
@@ -163,10 +266,14 @@ async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Pro
   return existing.id;
 }
 
-/** POSTs the rule; the name lookup runs inside the write slot, right before the send. */
-function post(n: NormalizedArgs, teamId: string, replacing: string | undefined): Promise<string> {
-  const sameName = (r: LiveRule) => r.name === n.name && r.id !== replacing;
+/**
+ * POSTs the rule at its planned index; the name lookup (the batch's list, listed in
+ * the first POST's write slot) runs inside the write slot, right before the send.
+ */
+function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, key: string, batch: Batch): Promise<string> {
+  const sameName = (r: { id: string; name: string }) => r.name === n.name && r.id !== replacing;
   const body = toCreateBody(n);
+  let at: number | undefined;
   return createOnce({
     attempt: async () => {
       const r = await client().call<Envelope<{ id: string }>>({
@@ -174,18 +281,28 @@ function post(n: NormalizedArgs, teamId: string, replacing: string | undefined):
         path: rulesPath(teamId),
         body,
         beforeSend: async () => {
-          const list = await listRules(teamId);
-          const existing = list.find(sameName);
+          const list = await batchLookup(batch);
+          const existing = list.find(sameName) ?? batch.created.find(sameName);
           if (existing) throw conflict(n.name, teamId, existing);
+          const plan = batch.plan!;
           // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
-          const old = replacing !== undefined ? list.find((r) => r.id === replacing) : undefined;
-          if (old) body.order = old.order;
+          const old = replacing !== undefined ? plan.indexOf(replacing) : -1;
+          at = old >= 0 ? old : n.order !== undefined ? plan.indexFor(key) : undefined;
+          if (at === undefined) delete body.order;
+          else body.order = at;
         },
       });
-      return r.body.data.id;
+      const id = r.body.data.id;
+      batch.plan!.inserted(key, id, at);
+      batch.created.push({ id, name: n.name });
+      return id;
     },
     // The POST may have landed (reset, timeout, 5xx after send): find it by name before sending again.
-    lookup: async () => (await listRules(teamId)).find(sameName)?.id,
+    lookup: async () => {
+      const found = relisted(batch, await listRules(teamId)).find(sameName);
+      if (found) batch.plan!.landed(key, found.id);
+      return found?.id;
+    },
   });
 }
 
@@ -218,34 +335,18 @@ async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRouti
   const co = placement();
   writing(teamId);
   let settled: Promise<LiveRule[]>;
-  let ruleId: string;
-  let posted = false;
-  let adoptedDefault = false;
+  let made!: Promise<Created>;
   try {
-    ruleId = await co.withLock(teamId, async () => {
-      if (n.adoptExisting) {
-        const existing = (await listRules(teamId)).find((r) => r.name === n.name && r.id !== replacing);
-        if (existing) {
-          const id = await adopt(n, teamId, existing);
-          adoptedDefault = existing.isDefault;
-          claim("opsgenie", id, "the resource that adopted it");
-          return id;
-        }
-      }
-      // Other provider processes on this machine (a second stack) wait for our lookup and POST.
-      const id = await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), () => post(n, teamId, replacing));
-      posted = true;
-      claim("opsgenie", id, "the resource that created it");
-      return id;
-    });
-    settled = co.settle(teamId, n.order !== undefined && !adoptedDefault ? { ruleId, order: n.order } : undefined);
+    // The creates that arrive together are POSTed together, each at its index, in the next settle.
+    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(teamId, { n, replacing, resolve, reject })));
   } finally {
     co.end(teamId);
     if (replacing !== undefined) replacements().delete(rkey);
   }
+  const { ruleId, posted } = await made;
   let list: LiveRule[];
   try {
-    list = await settled;
+    list = await settled!;
   } catch (e) {
     // The rule exists: return it with its live index so the next `up` moves it, rather than losing it from state.
     const live = await getRule(teamId, ruleId).catch(() => undefined);

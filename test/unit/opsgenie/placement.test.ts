@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { arrange, planMoves, TeamCoordinator } from "../../../src/opsgenie/placement";
+import { arrange, InsertPlan, planMoves, TeamCoordinator } from "../../../src/opsgenie/placement";
 
 function perms<T>(a: T[]): T[][] {
   if (a.length <= 1) return [a];
@@ -67,6 +67,35 @@ describe("opsgenie placement", () => {
       }
     } finally {
       delete process.env.OPSGENIE_ORDER_SETTLE_MS;
+    }
+  });
+
+  it("InsertPlan: creates POSTed ascending at their planned index land in the arrangement, with no move", () => {
+    // Existing rules (some declared), new rules with any declared orders (clamped too), any arrival order.
+    const declared = new Map([["a", 0], ["c", 2]]);
+    for (const existing of perms(["a", "b", "c", "d"]))
+    for (const orders of [[0, 1, 2], [5, 3, 1], [5, 4, 3], [2, 2, 0], [9, 8, 7], [1, 4, 3]]) {
+      for (const arrival of perms([0, 1, 2])) {
+        const news = arrival.map((i) => ({ key: `k${i}`, order: orders[i] }));
+        const plan = new InsertPlan(existing, declared, news);
+        // The API: insert at min(index, n).
+        const live = [...existing];
+        for (const key of plan.sequence(news.map((x) => x.key))) {
+          const at = plan.indexFor(key);
+          const id = `id-${key}`;
+          live.splice(Math.min(at, live.length), 0, id);
+          plan.inserted(key, id, at);
+        }
+        const all = new Map([...declared, ...news.map((x) => [`id-${x.key}`, x.order] as [string, number])]);
+        // The new rules cost no move: only as many as the existing rules need among themselves
+        // (where colliding or clamped orders shift their slots).
+        const target = arrange(live, all);
+        const moves = planMoves(live, target);
+        expect(moves.length).toBeLessThanOrEqual(planMoves(existing, target.filter((id) => existing.includes(id))).length);
+        expect(apply(live, moves)).toEqual(target);
+        // Orders that fit between the existing ones (a 0, c 2, new at 3, 4, 5 after d): nothing moves at all.
+        if (orders.join() === "5,4,3" && existing.join() === "a,b,c,d") expect(moves).toEqual([]);
+      }
     }
   });
 });
