@@ -9,10 +9,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("opsgenie per-team lock file", () => {
   it("one file per endpoint and team, in the temp dir", () => {
-    const a = lockPath("https://api.opsgenie.com", "t-1");
+    const a = lockPath("http://127.0.0.1:4101", "t-1");
     expect(a.startsWith(tmpdir())).toBe(true);
-    expect(a).not.toBe(lockPath("https://api.eu.opsgenie.com", "t-1"));
-    expect(a).not.toBe(lockPath("https://api.opsgenie.com", "t-2"));
+    expect(a).not.toBe(lockPath("http://127.0.0.1:4102", "t-1"));
+    expect(a).not.toBe(lockPath("http://127.0.0.1:4101", "t-2"));
   });
 
   it("writers of one team run one at a time, and the file is gone after", async () => {
