@@ -5,6 +5,8 @@ import { loadProgramRouting } from "../simulator/program";
 import { hasRealMatch, simulate } from "../simulator/simulate";
 import { VENDORS, type SimAlert, type Vendor } from "../simulator/types";
 import type { Command } from "./main";
+import type { ExportDocument } from "../export/format";
+import { routingFromExport } from "../simulator/routing";
 
 const HELP = `usage: alert-routing simulate --program <dir> --alert <alert.json> [options]
 
@@ -12,6 +14,7 @@ Runs the Pulumi program in-process under Pulumi's mocks (no engine, no vendor
 calls), reads the routing it declares, and prints where the alert would go.
 
   --program <dir>        the Pulumi project (Pulumi.yaml main, package.json main, or index.ts/index.js); default .
+  --routing <file>       instead of --program: an \`alert-routing export --format json\` document
   --alert <file>         the alert: {"opsgenie": {...}, "rootly": {...}, "flashduty": {...}}; with one --vendor,
                          the file may hold that vendor's alert alone
   --at <ISO time>        when the alert fires (Opsgenie time restrictions); default now
@@ -49,6 +52,7 @@ export const simulateCommand: Command = {
       args: argv,
       options: {
         program: { type: "string", default: "." },
+        routing: { type: "string" },
         alert: { type: "string" },
         at: { type: "string" },
         vendor: { type: "string", multiple: true },
@@ -73,7 +77,9 @@ export const simulateCommand: Command = {
       return v as Vendor;
     });
     const alert = readAlert(values.alert, vendors);
-    const routing = await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []) });
+    const routing = values.routing
+      ? routingFromExport(JSON.parse(readFileSync(values.routing, "utf8")) as ExportDocument)
+      : await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []) });
     const result = simulate(routing, alert, { at: values.at, vendors, accountTimezone: values["account-timezone"] });
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${explain(result)}\n`);
     if (values["expect-match"] && !hasRealMatch(result)) {

@@ -2,6 +2,6 @@
 export { explain } from "./explain";
 export { AlertExpectation, expectAlert, expectAlertsFor, type RoutingExpectation, type VendorExpectation } from "./expect";
 export { captureRouting, loadProgramRouting, programEntry, type LoadOptions } from "./program";
-export { routingFromArgs, RESOURCE_TYPES, type RoutingArgs } from "./routing";
+export { routingFromArgs, routingFromExport, RESOURCE_TYPES, type RoutingArgs } from "./routing";
 export { hasRealMatch, simulate, type SimulateOptions } from "./simulate";
 export type * from "./types";

@@ -1,6 +1,7 @@
 import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import type { RootlyAlertRouteArgs as AlertRouteArgs } from "../rootly/alert-route.types";
+import type { ExportDocument } from "../export/format";
 import type { Declared, Routing, Vendor } from "./types";
 
 /** The registered type of each routing resource (see src/<vendor>/*.resource.ts). */
@@ -45,4 +46,21 @@ function declared<A extends object>(items: (A | Declared<A>)[] | undefined): Dec
 /** Builds a Routing from plain args objects (or `{resource, args}` pairs). */
 export function routingFromArgs(r: RoutingArgs): Routing {
   return { opsgenie: declared(r.opsgenie), rootly: declared(r.rootly), flashduty: declared(r.flashduty) };
+}
+
+const EXPORTED_TYPES: Record<string, string> = {
+  OpsgenieTeamRoutingRule: "pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule",
+  RootlyAlertRoute: "pulumi-nodejs:dynamic/rootly:AlertRoute",
+  FlashdutyRoute: "pulumi-nodejs:dynamic/flashduty:Route",
+};
+
+/** The routing in an `alert-routing export --format json` document (mapping data carries no routing). */
+export function routingFromExport(doc: ExportDocument): Routing {
+  if (!doc || doc.formatVersion !== 1 || !Array.isArray(doc.resources)) throw new Error("not an alert-routing export document (formatVersion 1)");
+  const routing = emptyRouting();
+  for (const r of doc.resources) {
+    const type = EXPORTED_TYPES[r.type];
+    if (type) addRegistered(routing, type, r.name, r.args);
+  }
+  return routing;
 }

@@ -63,6 +63,30 @@ describe("alert-routing simulate (the built CLI)", () => {
     expect(run("simulate", "--program", fixture, "--alert", f, "--config", "fixture:team=Search").out).toContain("Opsgenie team Search:");
   });
 
+  it("reads the routing from an `alert-routing export --format json` document with --routing", () => {
+    const doc = {
+      formatVersion: 1,
+      unsupported: [],
+      resources: [
+        { type: "FlashdutyMappingData", name: "cmdb", describes: "schema", args: { schemaId: "665f1a2b3c4d5e6f7a8b9c01", rows: [], adoptExisting: true }, comments: {} },
+        {
+          type: "OpsgenieTeamRoutingRule",
+          name: "platform-database",
+          describes: 'team "Platform", rule "Database"',
+          args: { teamName: "Platform", name: "Database", order: 0, adoptExisting: true, criteria: { type: "match-all-conditions", conditions: [{ field: "tags", operation: "contains", expectedValue: "database" }] }, notify: { type: "schedule", name: "DB_schedule" } },
+          comments: {},
+        },
+      ],
+    };
+    const routingFile = alertFile("export.json", doc);
+    const f = alertFile("db-export.json", { opsgenie: { message: "replica lag", tags: ["database"] } });
+    const r = run("simulate", "--routing", routingFile, "--alert", f, "--expect-match");
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('MATCH #0 "Database" (platform-database)');
+    expect(r.out).toContain('-> schedule "DB_schedule"');
+  });
+
   it("reports usage errors with exit code 2 and unknown commands", () => {
     expect(run("simulate").code).toBe(2);
     const u = run("frobnicate");
