@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { debug } from "./log";
 import { processGlobal } from "./registry";
 import { processAlive } from "./idioms";
@@ -70,12 +70,16 @@ export function watchEngine(opts: { intervalMs?: number; onGone?: () => void } =
   s.started = true;
   const initialParent = process.ppid;
   const pids = enginePids();
+  // PIDs wrap (32,768 on many Linux hosts) and a busy machine reuses a dead engine's
+  // pid within minutes: the launcher shell being re-parented is the proof that lasts.
+  const engine = pids[1];
+  const launcherOrphaned = () => engine !== undefined && procField(initialParent).ppid !== engine;
   const timer = setInterval(() => {
-    if (process.ppid === initialParent && pids.every(processAlive)) return;
+    if (process.ppid === initialParent && pids.every(processAlive) && !launcherOrphaned()) return;
     s.gone = true;
     clearInterval(timer);
     debug("the engine that started this provider is gone: no further writes, exiting");
     (opts.onGone ?? (() => process.exit(70)))();
-  }, opts.intervalMs ?? 250);
+  }, opts.intervalMs ?? (existsSync("/proc/self/stat") ? 250 : 1000));
   timer.unref();
 }
