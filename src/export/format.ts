@@ -37,7 +37,7 @@ export interface ReadResult {
 /** Progress lines on stderr (the reader's caller decides where they go). */
 export type Progress = (line: string) => void;
 
-/** zod issues as `path: message` lines. */
+/** Schema issues as `path: message` lines. */
 export function issueLines(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
   return issues.map((i) => `${i.path.map(String).join(".") || "(object)"}: ${i.message}`);
 }
