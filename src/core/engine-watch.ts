@@ -73,12 +73,7 @@ export function watchEngine(opts: { intervalMs?: number; onGone?: () => void } =
   // PIDs wrap (32,768 on many Linux hosts) and a busy machine reuses a dead engine's
   // pid within minutes: the launcher shell being re-parented is the proof that lasts.
   const engine = pids[1];
-  const launcherOrphaned = () => {
-    if (engine === undefined) return false;
-    // A failed look-up proves nothing: only a parent we can read and that is not the engine does.
-    const ppid = procField(initialParent).ppid;
-    return ppid !== undefined && Number.isInteger(ppid) && ppid !== engine;
-  };
+  const launcherOrphaned = () => engine !== undefined && procField(initialParent).ppid !== engine;
   const timer = setInterval(() => {
     if (process.ppid === initialParent && pids.every(processAlive) && !launcherOrphaned()) return;
     s.gone = true;
