@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { isVendorError } from "./errors";
 import { processGlobal } from "./registry";
 
@@ -68,12 +69,22 @@ export async function readConfirmed<T>(opts: {
   return opts.listed();
 }
 
-/** True while process `pid` exists (EPERM: it exists, owned by someone else). */
+/**
+ * True while process `pid` runs (EPERM: it exists, owned by someone else). A zombie
+ * has exited: its parent has not reaped it yet, which an init that never waits (a
+ * container's PID 1) may never do, and `kill(pid, 0)` still succeeds on it.
+ */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch (e) {
+    // Without /proc (macOS) the signal is all we have; with it, ENOENT means it just exited.
+    return (e as NodeJS.ErrnoException).code !== "ENOENT" || !existsSync("/proc/self/stat");
   }
 }

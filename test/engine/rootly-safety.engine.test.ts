@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as pulumi from "@pulumi/pulumi";
 import { execFileSync, spawn } from "node:child_process";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { processAlive } from "../../src/core/idioms";
 import { fixtureDir, inlineStack, projectStack, type ConfigMap } from "./harness";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
 
@@ -35,12 +37,13 @@ interface StateResource {
   urn: string;
   outputs: Record<string, unknown>;
 }
-const alive = (pid: number) => {
+// A zombie counts as gone: under a container init that never reaps, an exited launcher stays one.
+const alive = processAlive;
+const procLine = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, "utf8").trim();
   } catch {
-    return false;
+    return `${pid}: no /proc entry`;
   }
 };
 const routesInState = (deployment: { resources?: unknown[] }) => ((deployment.resources ?? []) as StateResource[]).filter((r) => r.type === TYPE);
@@ -178,7 +181,15 @@ for (let n = 0; n < ${N}; n++)
       console.log(`2 s after kill -9 of pulumi up (${cli.pid}): ${posts()} POSTs; its children were\n${children.join("\n")}\nnow:\n${tree.join("\n")}`);
       const launcher = children.find((c) => c.includes("pulumi-resource-pulumi-nodejs"));
       expect(launcher, "the provider was started under the CLI").toBeDefined();
-      expect(alive(Number(launcher!.trim().split(/\s+/)[0])), "the provider (and its launcher) exited").toBe(false);
+      const launcherPid = Number(launcher!.trim().split(/\s+/)[0]);
+      for (let t = 0; alive(launcherPid) && t < 30; t++) await new Promise((r) => setTimeout(r, 100));
+      let left = "";
+      try {
+        left = execFileSync("ps", ["-o", "pid=,stat=,args=", "--ppid", String(launcherPid)], { encoding: "utf8" }).trim();
+      } catch {
+        /* ps exits 1 when there are none */
+      }
+      expect(alive(launcherPid), `the provider (and its launcher) exited; launcher ${procLine(launcherPid)}; its children: ${left || "none"}`).toBe(false);
       await new Promise((r) => setTimeout(r, 3000));
       const late = paced.server.log.filter((e) => e.time >= killedAt + 2000).map((e) => `+${e.time - killedAt}ms ${e.method} ${e.path}`);
       expect(late).toEqual([]);
