@@ -285,6 +285,197 @@ async function rootlyTenCreates(timeScale) {
   return out;
 }
 
+/**
+ * Fewest seconds from the first call to the last one that `windows` allow for `counts`
+ * calls (each window counts one class, or "all"): calls start as early as every window
+ * that counts them has room, as a perfect machine-wide limiter would start them.
+ */
+function budgetFloorSeconds(windows, counts) {
+  let floor = 0;
+  for (const [cls, n] of Object.entries(counts)) {
+    const ws = windows.filter((w) => w.cls === cls);
+    const t = [];
+    for (let k = 0; k < n; k++) t.push(Math.max(0, ...ws.map((w) => (k >= w.limit ? t[k - w.limit] + w.windowMs : 0))));
+    if (n) floor = Math.max(floor, t[n - 1] / 1000);
+  }
+  return floor;
+}
+
+/**
+ * Issue #12, "many stacks, one token": `stacks` Automation API stacks up in parallel, each
+ * its own provider process, one credential per vendor, `per` resources each, against an
+ * emulator whose limits are scaled from the vendor's documented (or, for Opsgenie, the
+ * provider's default) limits so that the budget, not the engine, sets the pace. The
+ * provider is configured with the same limits (`<vendor>:rateLimits`).
+ */
+async function parallelStacks(vendor, stacks = 10, per = 3) {
+  const emu =
+    vendor === "rootly"
+      ? emus.createRootlyEmulator({ timeScale: 0.1 }) // 5 reads / 3 writes per 60 s -> per 6 s
+      : vendor === "opsgenie"
+        ? emus.createOpsgenieEmulator({ rateLimit: { limit: 10, windowMs: 6_000 } })
+        : emus.createFlashdutyEmulator({ perSecond: 2, perMinute: 100 });
+  await emu.server.start();
+  // The windows the emulator enforces, by the class of call each counts.
+  const limits = {
+    rootly: { spec: "read=5/6s,write=3/6s", windows: [{ cls: "read", limit: 5, windowMs: 6_000 }, { cls: "write", limit: 3, windowMs: 6_000 }] },
+    opsgenie: { spec: "10/6s", windows: [{ cls: "all", limit: 10, windowMs: 6_000 }] },
+    flashduty: { spec: "2/1s,100/60s", windows: [{ cls: "all", limit: 2, windowMs: 1_000 }, { cls: "all", limit: 100, windowMs: 60_000 }] },
+  }[vendor];
+  const cls = (e) => (limits.windows.some((w) => w.cls === "all") ? "all" : e.method === "GET" ? "read" : "write");
+  // Which stack a request came from: Rootly by route name (in the lookup's filter or the body),
+  // Opsgenie by team (one per stack), Flashduty by integration id.
+  let who;
+  let program;
+  let config;
+  let present;
+  if (vendor === "rootly") {
+    const source = emu.seed("alertSource", "Datadog");
+    const service = emu.seed("service", "search");
+    config = { "rootly:apiToken": { value: emu.credential, secret: true }, "rootly:apiUrl": { value: emu.server.url } };
+    program = (s) => async () => {
+      for (let i = 0; i < per; i++)
+        new ar.RootlyAlertRoute(`route-${i}`, { name: `s${s} route ${i}`, alertsSourceIds: [source], rules: [{ name: "all", fallbackRule: true, destinations: [{ targetType: "Service", targetId: service }], conditionGroups: [] }] });
+    };
+    who = (e) => {
+      const m = /\bs(\d+)[ +]route/.exec(decodeURIComponent(`${e.query} ${JSON.stringify(e.body ?? "")}`));
+      return m ? Number(m[1]) : undefined;
+    };
+    present = () => emu.routes.size;
+  } else if (vendor === "opsgenie") {
+    const teams = Array.from({ length: stacks }, (_, s) => emu.seedTeam(`team-${s}`));
+    config = { "opsgenie:apiKey": { value: emu.credential, secret: true }, "opsgenie:apiUrl": { value: emu.server.url } };
+    program = (s) => async () => {
+      for (let i = 0; i < per; i++)
+        new ar.OpsgenieTeamRoutingRule(`rule-${i}`, { teamId: teams[s].id, name: `rule ${i}`, criteria: { type: "match-all-conditions", conditions: [{ field: "tags", operation: "contains", expectedValue: `svc-${i}` }] }, notify: { type: "none" } });
+    };
+    who = (e) => {
+      const k = teams.findIndex((t) => e.path.includes(t.id) || e.path.includes(t.name));
+      return k < 0 ? undefined : k;
+    };
+    present = () => teams.reduce((n, t) => n + t.rules.filter((r) => !r.isDefault).length, 0);
+  } else {
+    emu.seedChannel(11, "oncall");
+    const integration = (s, i) => 7000 + s * per + i;
+    for (let s = 0; s < stacks; s++) for (let i = 0; i < per; i++) emu.seedIntegration(integration(s, i));
+    config = { "flashduty:appKey": { value: emu.credential, secret: true }, "flashduty:baseUrl": { value: emu.server.url } };
+    program = (s) => async () => {
+      for (let i = 0; i < per; i++)
+        new ar.FlashdutyRoute(`route-${i}`, { integrationId: integration(s, i), cases: [{ if: [{ key: "severity", oper: "IN", vals: ["Critical"] }], channelIds: [11] }], default: { channelIds: [11] } });
+    };
+    who = (e) => {
+      const id = Number(e.body?.integration_id ?? e.body?.integration_ids?.[0]);
+      return id >= 7000 ? Math.floor((id - 7000) / per) : undefined;
+    };
+    present = () => emu.routes.size;
+  }
+  config[`${vendor}:rateLimits`] = { value: limits.spec };
+
+  // Stacks are made before the clock starts; their state is thrown away with the emulator (no destroy: it would pace too).
+  const dirs = [];
+  const made = await Promise.all(
+    Array.from({ length: stacks }, async (_, s) => {
+      const dir = mkdtempSync(join(tmpdir(), "ar-bench-par-"));
+      dirs.push(dir);
+      mkdirSync(join(dir, ".backend"));
+      symlinkSync(nm, join(dir, "node_modules"), "dir");
+      const envVars = { PULUMI_BACKEND_URL: `file://${join(dir, ".backend")}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(dir, ".pulumi-home"), PATH: process.env.PATH };
+      const project = `bench-par-${vendor}`;
+      const stack = await automation.LocalWorkspace.createOrSelectStack(
+        { stackName: `team${s}`, projectName: project, program: program(s) },
+        { workDir: dir, envVars, projectSettings: { name: project, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
+      );
+      await stack.setAllConfig(config);
+      return stack;
+    }),
+  );
+  resetLogs(emu);
+  const t0 = Date.now();
+  const ups = await Promise.all(made.map((st) => st.up().then((r) => ({ ok: r.summary.result === "succeeded", done: Date.now() }), (e) => ({ ok: false, done: Date.now(), error: String(e).slice(0, 300) }))));
+  const t1 = Date.now();
+  const log = emu.server.log;
+  const accepted = log.filter((e) => e.status !== 429);
+  const rejected = log.filter((e) => e.status === 429);
+  const counts = {};
+  for (const e of accepted) counts[cls(e)] = (counts[cls(e)] ?? 0) + 1;
+  const per429 = Array.from({ length: stacks }, () => 0);
+  let unattributed = 0;
+  for (const e of rejected) {
+    const s = who(e);
+    if (s === undefined) unattributed++;
+    else per429[s]++;
+  }
+  const writes = accepted.filter((e) => cls(e) === "write" || (cls(e) === "all" && e.method !== "GET" && !/\/(info|list)$/.test(e.path)));
+  const floor = budgetFloorSeconds(limits.windows, counts);
+  const span = (es) => (es.length ? (es[es.length - 1].time - es[0].time) / 1000 : 0);
+  const out = {
+    vendor,
+    stacks,
+    resources: stacks * per,
+    limits: limits.spec,
+    seconds: (t1 - t0) / 1000,
+    floor,
+    ratio: (t1 - t0) / 1000 / floor,
+    // Pacing alone: first accepted call to the last one, against the same floor.
+    callSpan: span(accepted),
+    spanRatio: span(accepted) / floor,
+    writeSpan: span(writes),
+    firstCallAfter: accepted.length ? (accepted[0].time - t0) / 1000 : undefined,
+    lastCallToDone: accepted.length ? (t1 - accepted[accepted.length - 1].time) / 1000 : undefined,
+    requests: counts,
+    rateLimited: rejected.length,
+    maxPerStack: Math.max(...per429) + unattributed,
+    per429,
+    unattributed,
+    present: present(),
+    allPresent: present() === stacks * per && ups.every((u) => u.ok),
+    failures: ups.filter((u) => !u.ok).map((u) => u.error),
+  };
+  await emu.server.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return out;
+}
+
+const parallelRow = (r) => [
+  r.vendor,
+  r.limits,
+  r.stacks,
+  r.resources,
+  Object.entries(r.requests).map(([k, v]) => `${v} ${k}`).join(", "),
+  r.seconds.toFixed(1),
+  r.floor.toFixed(1),
+  r.ratio.toFixed(2),
+  `${r.callSpan.toFixed(1)} (${r.spanRatio.toFixed(2)})`,
+  r.firstCallAfter?.toFixed(1) ?? "",
+  r.rateLimited,
+  r.maxPerStack,
+  r.allPresent ? "yes" : `no (${r.present})`,
+];
+const PARALLEL_HEAD = ["vendor", "limits (emulator = provider)", "stacks", "resources", "requests", "seconds", "budget floor s", "ratio", "first->last call s (ratio)", "first call after s", "429s", "max 429s/stack", "all present"];
+
+function parallelMd(rows) {
+  return [
+    "Issue #12, many stacks on one token: each stack is its own provider process; the budget is shared through the machine-wide store. " +
+      "Emulator limits are the documented ones scaled so that the budget, not the engine, sets the pace (Rootly 5 reads / 3 writes per 60 s at time x0.1; " +
+      "Opsgenie, undocumented, 10 per 6 s; Flashduty 50/s and 1,000/min scaled to 2/s and 100/min); the provider is configured with the same limits. " +
+      "Budget floor: fewest seconds from the first call to the last that the limits allow for the requests the run made (429s excluded). " +
+      "Targets: at most one 429 per stack, seconds <= 1.2x floor.",
+    "",
+    table([PARALLEL_HEAD, ...rows.map(parallelRow)]),
+  ].join("\n");
+}
+
+async function runParallel(vendors) {
+  const rows = [];
+  for (const v of vendors) {
+    console.log(`Parallel stacks: ${v}`);
+    const r = await parallelStacks(v, Number(arg("stacks", "10")), Number(arg("per", "3")));
+    console.log(JSON.stringify(r));
+    rows.push(r);
+  }
+  return rows;
+}
+
 function table(rows) {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   return rows.map((r, j) => `| ${r.map((c, i) => String(c).padEnd(w[i])).join(" | ")} |` + (j === 0 ? `\n| ${w.map((n) => "-".repeat(n)).join(" | ")} |` : "")).join("\n");
@@ -351,7 +542,17 @@ async function main() {
   }
 }
 
-if (process.argv.includes("--only=opsgenie-order")) {
+if (process.argv.includes("--only=parallel")) {
+  runParallel(arg("vendors", "rootly,opsgenie,flashduty").split(",")).then((rows) => {
+    const md = parallelMd(rows);
+    console.log(`\n${md}`);
+    writeFileSync(join(root, "bench", "results", "parallel.md"), `# Parallel stacks (${new Date().toISOString()})\n\n${md}\n`);
+    writeFileSync(join(root, "bench", "results", "parallel.json"), JSON.stringify({ date: new Date().toISOString(), parallel: rows }, null, 2) + "\n");
+  }, (e) => {
+    console.error(e);
+    process.exit(1);
+  });
+} else if (process.argv.includes("--only=opsgenie-order")) {
   opsgenieOrdered(Number(arg("n", "100"))).then((r) => console.log(JSON.stringify(r)), (e) => {
     console.error(e);
     process.exit(1);
