@@ -354,7 +354,7 @@ function budgetFloorSeconds(windows, counts) {
  * provider's default) limits so that the budget, not the engine, sets the pace. The
  * provider is configured with the same limits (`<vendor>:rateLimits`).
  */
-async function parallelStacks(vendor, stacks = 10, per = 3) {
+async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true } = {}) {
   const emu =
     vendor === "rootly"
       ? emus.createRootlyEmulator({ timeScale: 0.1 }) // 5 reads / 3 writes per 60 s -> per 6 s
@@ -417,7 +417,8 @@ async function parallelStacks(vendor, stacks = 10, per = 3) {
   }
   config[`${vendor}:rateLimits`] = { value: limits.spec };
 
-  const par = await parallelUps(`bench-par-${vendor}`, stacks, program, config, () => resetLogs(emu));
+  // Without the machine-wide store each process has only its own counts and the server's headers (as on separate machines).
+  const par = await parallelUps(`bench-par-${vendor}`, stacks, program, config, () => resetLogs(emu), shared ? {} : { ALERT_ROUTING_SHARED_BUDGET: "0" });
   const { t0, t1, ups } = par;
   const log = emu.server.log;
   const accepted = log.filter((e) => e.status !== 429);
@@ -435,7 +436,7 @@ async function parallelStacks(vendor, stacks = 10, per = 3) {
   const floor = budgetFloorSeconds(limits.windows, counts);
   const span = (es) => (es.length ? (es[es.length - 1].time - es[0].time) / 1000 : 0);
   const out = {
-    vendor,
+    vendor: shared ? vendor : `${vendor}, no shared budget`,
     stacks,
     resources: stacks * per,
     limits: limits.spec,
@@ -468,7 +469,7 @@ async function parallelStacks(vendor, stacks = 10, per = 3) {
  * `stacks` inline-program stacks made before the clock starts, then `up` in parallel. Their
  * state is thrown away with the emulator (a destroy would be paced too).
  */
-async function parallelUps(project, stacks, program, config, beforeStart = () => {}) {
+async function parallelUps(project, stacks, program, config, beforeStart = () => {}, env = {}) {
   const dirs = [];
   const made = await Promise.all(
     Array.from({ length: stacks }, async (_, s) => {
@@ -476,7 +477,7 @@ async function parallelUps(project, stacks, program, config, beforeStart = () =>
       dirs.push(dir);
       mkdirSync(join(dir, ".backend"));
       symlinkSync(nm, join(dir, "node_modules"), "dir");
-      const envVars = { PULUMI_BACKEND_URL: `file://${join(dir, ".backend")}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(dir, ".pulumi-home"), PATH: process.env.PATH };
+      const envVars = { PULUMI_BACKEND_URL: `file://${join(dir, ".backend")}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(dir, ".pulumi-home"), PATH: process.env.PATH, ...env };
       const stack = await automation.LocalWorkspace.createOrSelectStack(
         { stackName: `team${s}`, projectName: project, program: program(s) },
         { workDir: dir, envVars, projectSettings: { name: project, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
@@ -552,7 +553,7 @@ async function runParallel(vendors) {
   const rows = [];
   for (const v of vendors) {
     console.log(`Parallel stacks: ${v}`);
-    const r = await parallelStacks(v, stacks, per);
+    const r = await parallelStacks(v, stacks, per, { shared: arg("shared", "1") !== "0" });
     console.log(JSON.stringify(r));
     rows.push(r);
   }
@@ -647,6 +648,13 @@ function writeIssue12Results(part) {
   writeFileSync(file, JSON.stringify(all, null, 2) + "\n");
   const md = [`# Issue #12 sections, partial bench runs (${all.date})`, ""];
   if (all.parallel) md.push("## Parallel stacks", "", parallelMd(all.parallel), "");
+  if (all.parallelUnshared)
+    md.push(
+      "### Without the machine-wide budget (ALERT_ROUTING_SHARED_BUDGET=0: each process alone, as on separate machines; only the server's X-RateLimit headers)",
+      "",
+      table([PARALLEL_HEAD, ...all.parallelUnshared.rows.map(parallelRow)]),
+      "",
+    );
   if (all.refresh) md.push("## Refresh of Opsgenie rules", "", refreshMd(all.refresh), "");
   writeFileSync(join(root, "bench", "results", "parallel.md"), md.join("\n"));
   console.log(`\n${md.join("\n")}`);
@@ -657,7 +665,8 @@ const fail = (e) => {
   process.exit(1);
 };
 if (process.argv.includes("--only=parallel")) {
-  runParallel(arg("vendors", "rootly,opsgenie,flashduty").split(",")).then((parallel) => writeIssue12Results({ parallel }), fail);
+  // --shared=0: each provider process on its own (as on separate machines); kept apart from the main rows.
+  runParallel(arg("vendors", "rootly,opsgenie,flashduty").split(",")).then((p) => writeIssue12Results(arg("shared", "1") === "0" ? { parallelUnshared: p } : { parallel: p }), fail);
 } else if (process.argv.includes("--only=opsgenie-refresh")) {
   opsgenieRefresh(Number(arg("n", "100"))).then((refresh) => writeIssue12Results({ refresh }), fail);
 } else if (process.argv.includes("--only=opsgenie-order")) {
