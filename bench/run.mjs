@@ -450,6 +450,11 @@ async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true } = 
     firstCallAfter: accepted.length ? (accepted[0].time - t0) / 1000 : undefined,
     lastCallToDone: accepted.length ? (t1 - accepted[accepted.length - 1].time) / 1000 : undefined,
     requests: counts,
+    byKind: accepted.reduce((k, e) => {
+      const kind = `${e.method} ${e.path.replace(/\/[0-9a-f-]{20,}/g, "/:id")}`;
+      k[kind] = (k[kind] ?? 0) + 1;
+      return k;
+    }, {}),
     rateLimited: rejected.length,
     maxPerStack: Math.max(...per429) + unattributed,
     per429,
@@ -673,6 +678,8 @@ const fail = (e) => {
 if (process.argv.includes("--only=parallel")) {
   // --shared=0: each provider process on its own (as on separate machines); kept apart from the main rows.
   runParallel(arg("vendors", "rootly,opsgenie,flashduty").split(",")).then((p) => writeIssue12Results(arg("shared", "1") === "0" ? { parallelUnshared: p } : { parallel: p }), fail);
+} else if (process.argv.includes("--only=issue12-md")) {
+  writeIssue12Results({}); // parallel.md again from parallel.json
 } else if (process.argv.includes("--only=opsgenie-refresh")) {
   opsgenieRefresh(Number(arg("n", "100"))).then((refresh) => writeIssue12Results({ refresh }), fail);
 } else if (process.argv.includes("--only=opsgenie-order")) {
