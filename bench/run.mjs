@@ -543,6 +543,11 @@ function parallelMd({ baseline, rows }) {
     "",
     table([PARALLEL_HEAD, ...rows.map(parallelRow)]),
     "",
+    ...rows.map((r) => {
+      const met = (ok) => (ok ? "met" : "MISSED");
+      return `- ${r.vendor}: at most one 429 per stack ${met(r.maxPerStack <= 1)} (max ${r.maxPerStack}); wall <= 1.2x floor ${met(r.ratio <= 1.2)} (${r.ratio.toFixed(2)}x); first->last call ${r.spanRatio.toFixed(2)}x floor; ${(r.seconds - r.callSpan).toFixed(1)} s of the wall time is before the first call (${r.firstCallAfter.toFixed(1)} s) or after the last (${r.lastCallToDone.toFixed(1)} s).`;
+    }),
+    "",
     baseline
       ? `Engine alone: ${baseline.stacks} parallel stacks of ${baseline.resources / baseline.stacks} trivial dynamic resources took ${baseline.seconds.toFixed(1)} s, the first create ${baseline.firstCreateAfter.toFixed(1)} s after the start (start-up of ${baseline.stacks} engines, language hosts and provider processes on this machine).`
       : "",
