@@ -672,6 +672,16 @@ function writeIssue12Results(part) {
       "",
     );
   if (all.refresh) md.push("## Refresh of Opsgenie rules", "", refreshMd(all.refresh), "");
+  md.push(
+    "## Where each line of issue #12's table is measured (a full run puts them all in latest.md)",
+    "",
+    "- create 100 Opsgenie rules in one up, reverse all 100: `create/reverse 100 ordered Opsgenie rules of one team` (opsgenieOrdered, requests by kind)",
+    "- swap two orders: `one Opsgenie reorder (swap 2 of 10 rules)` (opsgenieReorder)",
+    "- refresh / preview --refresh of 100 rules: the table above (opsgenieRefresh)",
+    "- state bytes per resource, up and steady preview at 10 / 100 / 1,000 rules against the trivial baseline: the Growth table (opsgenieScale)",
+    "- many stacks, one token: the parallel stacks above (parallelStacks)",
+    "",
+  );
   writeFileSync(join(root, "bench", "results", "parallel.md"), md.join("\n"));
   console.log(`\n${md.join("\n")}`);
 }
