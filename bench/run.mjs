@@ -672,6 +672,7 @@ function writeIssue12Results(part) {
       "",
     );
   if (all.refresh) md.push("## Refresh of Opsgenie rules", "", refreshMd(all.refresh), "");
+  if (all.notes) md.push(...all.notes.map((n) => `- ${n}`), "");
   md.push(
     "## Where each line of issue #12's table is measured (a full run puts them all in latest.md)",
     "",
