@@ -671,8 +671,8 @@ function writeIssue12Results(part) {
       table([PARALLEL_HEAD, ...all.parallelUnshared.rows.map(parallelRow)]),
       "",
     );
-  if (all.refresh) md.push("## Refresh of Opsgenie rules", "", refreshMd(all.refresh), "");
   if (all.notes) md.push(...all.notes.map((n) => `- ${n}`), "");
+  if (all.refresh) md.push("## Refresh of Opsgenie rules", "", refreshMd(all.refresh), "");
   md.push(
     "## Where each line of issue #12's table is measured (a full run puts them all in latest.md)",
     "",
