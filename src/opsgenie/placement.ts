@@ -78,34 +78,77 @@ export const newKey = (name: string): string => `${NEW}${name}`;
 export const isNewKey = (key: string): boolean => key.startsWith(NEW);
 
 /**
- * One team's placement, planned once over the whole team and all pending work: the
- * target is the team's arrangement with every declared order known (rules still to be
- * created included, by `newKey`). Rules on a longest increasing subsequence of the
- * live list (in target order) are settled and never move. Every other rule, and every
- * new one, goes right after its nearest settled target predecessor and is settled
- * from then on; so the settled rules always stand in target order, each rule is
- * written at most once whatever the order the work arrives in, and the whole team
- * costs n - LIS moves (a new rule's POST carries its index: no move).
+ * Indices (ascending) of a heaviest strictly increasing subsequence of `seq`, whose
+ * values are distinct integers in 0..seq.length-1 or more (a Fenwick tree of prefix maxima).
+ */
+export function heaviestIncreasing(seq: readonly number[], weights: readonly number[]): number[] {
+  const size = Math.max(0, ...seq) + 1;
+  const tree: { w: number; at: number }[] = Array.from({ length: size + 1 }, () => ({ w: 0, at: -1 }));
+  const best: number[] = [];
+  const prev: number[] = [];
+  for (let i = 0; i < seq.length; i++) {
+    let q = { w: 0, at: -1 };
+    for (let j = seq[i]; j > 0; j -= j & -j) if (tree[j].w > q.w) q = tree[j];
+    best[i] = q.w + weights[i];
+    prev[i] = q.at;
+    for (let j = seq[i] + 1; j <= size; j += j & -j) if (best[i] > tree[j].w) tree[j] = { w: best[i], at: i };
+  }
+  let end = -1;
+  for (let i = 0; i < seq.length; i++) if (end < 0 || best[i] > best[end]) end = i;
+  const out: number[] = [];
+  for (let i = end; i >= 0; i = prev[i]) out.push(i);
+  return out.reverse();
+}
+
+/**
+ * One team's placement over the whole team and all pending work. The target is the
+ * team's arrangement with every declared order known so far (rules still to create
+ * included, by `newKey`). Rules on a longest increasing run of the live list (in
+ * target order) are settled and stay; every other declared rule, and every new
+ * one, goes right after its nearest settled target predecessor and is settled from
+ * then on (rules with no declared order hold their place in the run as a guess). So
+ * the settled rules always stand in target order and each rule is written at most
+ * once, whatever order the work arrives in: a new rule's POST carries its
+ * index (no move), a moved rule needs one change-order. With every order known before
+ * the first move that is n - LIS over the whole team. The engine announces work only
+ * a few steps ahead of running it (its parallelism), so orders learned later
+ * (`redeclare`) keep every declared rule already settled and settle what fits among
+ * them. Rules with no declared order are not moved here (the team's last check does).
  */
 export class TeamPlan {
   private model: string[];
-  private readonly target: string[];
-  private readonly settled = new Set<string>();
+  private target: string[] = [];
+  /** Keys with a declared order (ids, and `newKey`s until created). */
+  private placed = new Set<string>();
+  private settled = new Set<string>();
 
   /** `current`: the team's rules (default excluded) in live order; `declared`: by rule id, or `newKey` for rules to create. */
   constructor(current: readonly string[], declared: ReadonlyMap<string, number>) {
     this.model = [...current];
-    const present = new Set(current);
-    const placed = new Map([...declared].filter(([k]) => present.has(k) || isNewKey(k)));
-    this.target = arrange([...current, ...[...placed.keys()].filter((k) => !present.has(k))], placed);
-    this.settleLongestRun();
+    this.redeclare(declared);
   }
 
-  private settleLongestRun(): void {
-    this.settled.clear();
+  /** The declared orders known now (more of them, as the engine announces them). */
+  redeclare(declared: ReadonlyMap<string, number>): void {
+    const present = new Set(this.model);
+    const placed = new Map([...declared].filter(([k]) => present.has(k) || isNewKey(k)));
+    this.target = arrange([...this.model, ...[...placed.keys()].filter((k) => !present.has(k))], placed);
+    this.placed = new Set(placed.keys());
+    this.choose();
+  }
+
+  /**
+   * The rules that stay: the heaviest increasing run. A declared rule already settled
+   * weighs more than all the rest (it is never written twice); then declared rules; a
+   * rule with no declared order (yet) only holds its guessed slot: it is never moved
+   * here, and leaves the run when its order, announced later, says otherwise.
+   */
+  private choose(): void {
     const pos = new Map(this.target.map((k, i) => [k, i]));
     const ids = this.model.filter((id) => pos.has(id));
-    for (const i of lisIndices(ids.map((id) => pos.get(id)!))) this.settled.add(ids[i]);
+    const heavy = 2 * ids.length + 1;
+    const weights = ids.map((id) => (!this.placed.has(id) ? 1 : this.settled.has(id) ? heavy : 2));
+    this.settled = new Set(heaviestIncreasing(ids.map((id) => pos.get(id)!), weights).map((i) => ids[i]));
   }
 
   /** Where `key` stands in the target (Infinity when it is not placed): POST new rules ascending. */
@@ -134,15 +177,16 @@ export class TeamPlan {
     return this.after(key, this.model);
   }
 
-  /** The index to move `id` to (it never moves again), or undefined when it stays where it is. */
+  /** The index to move `id` to (it never moves again), or undefined when it stays (or is not placed here). */
   moveFor(id: string): number | undefined {
-    if (this.settled.has(id) || !this.target.includes(id) || !this.model.includes(id)) return undefined;
+    if (this.settled.has(id) || !this.placed.has(id) || !this.model.includes(id)) return undefined;
     return this.after(id, this.model.filter((x) => x !== id));
   }
 
-  /** Rules not in place yet, ascending by target. */
+  /** Declared rules not in place yet, ascending by target. */
   unsettled(): string[] {
-    return this.target.filter((k) => !this.settled.has(k) && this.model.includes(k));
+    const present = new Set(this.model);
+    return this.target.filter((k) => this.placed.has(k) && !this.settled.has(k) && present.has(k));
   }
 
   /** Where an id stands in the list now (-1 if absent). */
@@ -168,13 +212,18 @@ export class TeamPlan {
     const t = at === undefined ? -1 : this.target.indexOf(key);
     if (t < 0) return;
     this.target[t] = id;
+    this.placed.delete(key);
+    this.placed.add(id);
     this.settled.add(id);
   }
 
   /** The rule for `key` exists as `id` (found after an ambiguous failure; `reset` places it). */
   landed(key: string, id: string): void {
     const t = this.target.indexOf(key);
-    if (t >= 0) this.target[t] = id;
+    if (t < 0) return;
+    this.target[t] = id;
+    this.placed.delete(key);
+    this.placed.add(id);
   }
 
   /** The rule is gone (deleted). */
@@ -183,10 +232,10 @@ export class TeamPlan {
     this.settled.delete(id);
   }
 
-  /** A fresh list of the team: the model follows it, and the rules that stay are chosen again. */
+  /** A fresh list of the team: the model follows it, and the rules that stay are chosen again (settled ones first). */
   reset(current: readonly string[]): void {
     this.model = [...current];
-    this.settleLongestRun();
+    this.choose();
   }
 }
 

@@ -207,10 +207,10 @@ async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRul
       const listedHere = !v.rules;
       if (!v.rules) listed(v, await listRules(teamId));
       const plan = () => {
-        if (!v.plan || v.version !== work.version) {
-          v.plan = new TeamPlan(movable(v.rules!), work.declared);
-          v.version = work.version;
-        }
+        if (!v.plan) v.plan = new TeamPlan(movable(v.rules!), work.declared);
+        // Orders announced since: the plan keeps what it settled.
+        else if (v.version !== work.version) v.plan.redeclare(work.declared);
+        v.version = work.version;
         return v.plan;
       };
       const posted = new Set<string>();
@@ -226,10 +226,9 @@ async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRul
         const rule = v.rules!.find((r) => r.id === id);
         if (rule) putRule(v, rule, at);
       }
-      if (needsList || (work.last && (posted.size > 0 || !listedHere))) {
-        listed(v, await listRules(teamId));
-        if (work.last) await placeRest(teamId, v, work.declared, posted);
-      }
+      // The team's last batch checks a list (unless this one was listed for it and only moved rules).
+      if (needsList || (work.last && (posted.size > 0 || !listedHere))) listed(v, await listRules(teamId));
+      if (work.last) await placeRest(teamId, v, work.declared, posted);
       return indexed(v.rules!);
     });
   } catch (e) {
@@ -243,9 +242,10 @@ async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRul
 }
 
 /**
- * The team's last batch, on a fresh list: moves what is still out of place (nothing,
- * unless another writer changed the team), and names same-named rules of another writer
- * beside rules this process created in earlier batches (this batch's creates yield).
+ * The team's last batch, on a fresh list: moves what is still out of place (rules with
+ * no declared order that stand in the way, or another writer's changes), and names
+ * same-named rules of another writer beside rules this process created in earlier
+ * batches (this batch's creates yield).
  */
 async function placeRest(teamId: string, v: TeamView, declared: ReadonlyMap<string, number>, posted: ReadonlySet<string>): Promise<void> {
   const current = movable(v.rules!);
@@ -291,7 +291,7 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
       claim("opsgenie", existing.id, "the resource that adopted it");
       if (!existing.isDefault && c.n.order !== undefined) {
         place(key, existing.id, c.n.order);
-        v.plan = undefined;
+        v.version = -1;
       }
       c.resolve({ ruleId: existing.id, posted: false, adoptedDefault: existing.isDefault });
     } catch (e) {
