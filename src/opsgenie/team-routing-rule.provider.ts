@@ -185,9 +185,22 @@ function dropRule(teamId: string, ruleId: string): void {
   v.posted.delete(ruleId);
 }
 
-/** change-order is a repeatable "put it at index i": safe to retry. */
-async function changeOrder(teamId: string, ruleId: string, order: number): Promise<void> {
-  await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
+/**
+ * Moves a rule (change-order is a repeatable "put it at index i": safe to retry) and
+ * the view with it. A 404 means the view is wrong (another writer deleted the rule):
+ * the team is listed again (the plan follows) and false returned.
+ */
+async function moved(teamId: string, v: TeamView, ruleId: string, order: number): Promise<boolean> {
+  try {
+    await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
+  } catch (e) {
+    if (!isVendorError(e, "not_found")) throw e;
+    listed(v, await listRules(teamId));
+    return false;
+  }
+  const rule = v.rules!.find((r) => r.id === ruleId);
+  if (rule) putRule(v, rule, order);
+  return true;
 }
 
 /**
@@ -220,11 +233,8 @@ async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRul
       for (const id of p.unsettled()) {
         if (work.pending.has(id) && !work.arrived.has(id)) continue;
         const at = p.moveFor(id);
-        if (at === undefined) continue;
-        await changeOrder(teamId, id, at);
+        if (at === undefined || !(await moved(teamId, v, id, at))) continue;
         p.moved(id, at);
-        const rule = v.rules!.find((r) => r.id === id);
-        if (rule) putRule(v, rule, at);
       }
       // The team's last batch checks a list (unless this one was listed for it and only moved rules).
       if (needsList || (work.last && (posted.size > 0 || !listedHere))) listed(v, await listRules(teamId));
@@ -248,12 +258,17 @@ async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRul
  * batches (this batch's creates yield).
  */
 async function placeRest(teamId: string, v: TeamView, declared: ReadonlyMap<string, number>, posted: ReadonlySet<string>): Promise<void> {
-  const current = movable(v.rules!);
-  const present = new Map([...declared].filter(([id]) => current.includes(id)));
-  if (present.size) {
+  // Planned again from a fresh list if a rule turns out to be gone (at most a few times: another writer is busy).
+  for (let attempt = 0, again = true; again && attempt < 3; attempt++) {
+    again = false;
+    const current = movable(v.rules!);
+    const present = new Map([...declared].filter(([id]) => current.includes(id)));
+    if (!present.size) break;
     for (const [ruleId, order] of planMoves(current, arrange(current, present))) {
-      await changeOrder(teamId, ruleId, order);
-      putRule(v, v.rules!.find((r) => r.id === ruleId)!, order);
+      if (!(await moved(teamId, v, ruleId, order))) {
+        again = true;
+        break;
+      }
     }
   }
   v.plan = undefined;

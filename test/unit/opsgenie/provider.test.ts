@@ -403,6 +403,18 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
       expect((await def.read(id, outs))!.outs.name).toBe("r");
     });
 
+    it("a 404 on change-order (the view is wrong) lists the team again and the order still converges", async () => {
+      const made = await createAll([0, 1, 2, 3]);
+      resetProcessGlobals(); // the next `pulumi up`
+      emu.server.inject({ kind: "error-before", status: 404, method: "POST", path: orderRe, times: 1 });
+      emu.server.resetLog();
+      const outs = await Promise.all(made.map((m) => def.update(m.id, m.outs, args(m.outs.name, { order: 3 - m.outs.order! }))));
+      expect(emu.server.unfiredFaults()).toEqual([]);
+      expect(names()).toEqual(["rule-3", "rule-2", "rule-1", "rule-0", "Default Routing Rule"]);
+      expect(outs.map((o) => o.order)).toEqual([3, 2, 1, 0]);
+      expect(count("GET", rulesRe)).toBe(2);
+    });
+
     it("500 after commit on change-order is retried safely", async () => {
       await createAll([0, 1]);
       const made = team.rules.slice(0, 2).map((r) => r.id);
