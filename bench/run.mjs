@@ -188,6 +188,13 @@ async function opsgenieOrdered(n = 100) {
   const create = await timed(() => s.stack.up());
   const createKinds = kinds();
   if (names() !== orders.map((i) => `rule ${i}`).join()) throw new Error("ordered create did not land");
+  // Reads of one refresh share the team's list.
+  resetLogs(og);
+  const refresh = await timed(() => s.stack.refresh());
+  const refreshKinds = kinds();
+  resetLogs(og);
+  const previewRefresh = await timed(() => s.stack.preview({ refresh: true }));
+  const previewRefreshKinds = kinds();
   orders = orders.map((o) => n - 1 - o);
   resetLogs(og);
   const reverse = await timed(() => s.stack.up());
@@ -195,7 +202,13 @@ async function opsgenieOrdered(n = 100) {
   if (names() !== orders.map((_, i) => `rule ${n - 1 - i}`).join()) throw new Error("reverse did not land");
   await s.destroy();
   await og.server.stop();
-  return { n, create: { seconds: create.seconds, ...createKinds }, reverse: { seconds: reverse.seconds, ...reverseKinds } };
+  return {
+    n,
+    create: { seconds: create.seconds, ...createKinds },
+    refresh: { seconds: refresh.seconds, ...refreshKinds },
+    previewRefresh: { seconds: previewRefresh.seconds, ...previewRefreshKinds },
+    reverse: { seconds: reverse.seconds, ...reverseKinds },
+  };
 }
 
 /**

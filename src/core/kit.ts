@@ -31,6 +31,12 @@ export interface ResourceDefinition<I, O extends object> {
   replaceKeys?: readonly string[];
   /** Extra checks that need the API (e.g. a schema's labels). Runs only on fully known, valid inputs. */
   checkRemote?(news: I, olds: Partial<O> | undefined): Promise<CheckFailure[]>;
+  /**
+   * Told of each resource's valid, fully known inputs as `check` passes them (`isNew`:
+   * no old inputs), ahead of its create or update. No I/O: the engine checks every
+   * resource of a run, so a provider can plan work that spans resources.
+   */
+  checked?(news: I, isNew: boolean): void;
   diff(olds: O, news: I): DiffResult;
   create(inputs: I): Promise<{ id: string; outs: O }>;
   /** Live state, or undefined when the object is gone. `props` may be inputs only (import). */
@@ -240,9 +246,10 @@ export function badStrings(v: unknown, at: PropertyKey[] = []): CheckFailure[] {
 async function check(def: AnyDefinition, olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
   const inputs = strip(news);
   const failures = [...badStrings(inputs), ...validate(def.schema, inputs)];
-  if (!failures.length && def.checkRemote && !containsUnknown(inputs)) {
+  if (!failures.length && (def.checkRemote || def.checked) && !containsUnknown(inputs)) {
     const parsed = def.schema.parse(inputs);
-    failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));
+    if (def.checkRemote) failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));
+    if (!failures.length) def.checked?.(parsed, !olds || !Object.keys(strip(olds)).length);
   }
   // Reasons may quote inputs or endpoints: they reach the CLI like errors do.
   return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: redactSecrets(f.reason) })) };

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep } from "../core";
+import { processGlobal, sleep } from "../core";
 import { processAlive } from "../core/idioms";
 
 // Two stacks on one machine creating rules in the same team: each provider process
@@ -10,6 +10,10 @@ import { processAlive } from "../core/idioms";
 // one's lookup sees the first one's rule. Only an aid: the check after creating
 // (another writer's same-named rule -> remove ours and fail) is what guarantees one
 // rule per name, across machines too.
+//
+// Beside the lock, `<lock>.last` names the last holder. A provider keeps a view of
+// the team between its batches (its own writes applied); when someone else held the
+// lock since its last batch, the view may be stale and the team is listed again.
 
 /** A lock older than this is stale whoever holds it (no create takes minutes). */
 const STALE_MS = 120_000;
@@ -44,11 +48,33 @@ function tryTake(path: string): boolean {
   }
 }
 
+/** This process's name in the `.last` marker. */
+const holder = () => processGlobal("opsgenie-lock-holder.v1", () => `${process.pid} ${randomUUID()}`);
+
+/** Whether someone else held the lock since this process last did (or it cannot tell); marks it ours. */
+function othersSince(path: string): boolean {
+  const marker = `${path}.last`;
+  let last: string | undefined;
+  try {
+    last = readFileSync(marker, "utf8");
+  } catch {
+    /* never held on this machine (or cleaned up): unknown */
+  }
+  try {
+    writeFileSync(marker, holder());
+  } catch {
+    return true;
+  }
+  return last !== holder();
+}
+
 /**
  * Runs `fn` holding the team's lock file. Waits for another live holder up to
  * `waitMs`, then runs anyway (the check after creating still protects the name).
+ * `fn` learns whether another process may have written to the team since this
+ * process last held the lock (always true when the lock could not be taken).
  */
-export async function withTeamFileLock<T>(path: string, fn: () => Promise<T>, opts: { waitMs?: number; pollMs?: number } = {}): Promise<T> {
+export async function withTeamFileLock<T>(path: string, fn: (lock: { othersSince: boolean }) => Promise<T>, opts: { waitMs?: number; pollMs?: number } = {}): Promise<T> {
   const deadline = Date.now() + (opts.waitMs ?? 60_000);
   let held = false;
   for (;;) {
@@ -70,7 +96,7 @@ export async function withTeamFileLock<T>(path: string, fn: () => Promise<T>, op
     await sleep(opts.pollMs ?? 50);
   }
   try {
-    return await fn();
+    return await fn({ othersSince: held ? othersSince(path) : true });
   } finally {
     if (held) {
       try {

@@ -15,9 +15,10 @@ import {
   VendorError,
   type ResourceDefinition,
 } from "../core";
-import { coordinator, arrange, gatherer, InsertPlan, planMoves } from "./placement";
+import { coordinator, arrange, gatherer, newKey, planMoves, TeamPlan, type Work } from "./placement";
 import { opsgenieProtocol } from "./protocol";
 import { lockPath, withTeamFileLock } from "./team-lock";
+import { warn } from "../core/log";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
@@ -63,7 +64,10 @@ async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise
       .call<Envelope<{ id: string; name: string }>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(name)}`, query: { identifierType: "name" } })
       .then((r) => r.body.data.id);
   try {
-    return await onceCache<string>("opsgenie-team-ids.v1")(name, lookup);
+    const id = await onceCache<string>("opsgenie-team-ids.v1")(name, lookup);
+    // What check announced for the team by name is this team's.
+    placement().alias(`name:${name}`, id);
+    return id;
   } catch (e) {
     if (isVendorError(e, "not_found")) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
     throw e;
@@ -86,113 +90,251 @@ interface Created {
   adoptedDefault: boolean;
 }
 
+/** How check saw a team: its id, or its name until resolved. */
+const teamRef = (n: { teamId?: string; teamName?: string }) => n.teamId ?? `name:${n.teamName}`;
+
 /**
- * Settles a team: the pending creates first (one list, then each POST with its
- * target index, in ascending target order, so each lands in place), then one list
- * and the fewest change-order calls to put every declared rule at its index
- * (default rule excluded: always last), planned over the whole team.
+ * What this process knows of a team between lists: its rules in live order (default
+ * last), kept current with this process's own writes, and the plan they follow. Listed
+ * again when another process held the team's lock since, or a write failed.
  */
-async function flush(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<LiveRule[]> {
-  if (creates.length) await createAll(teamId, declared, creates);
-  const list = await listRules(teamId);
-  const movable = list.filter((r) => !r.isDefault);
-  const current = movable.map((r) => r.id);
-  const present = new Map([...declared].filter(([id]) => current.includes(id)));
-  if (!present.size) return list;
-  const target = arrange(current, present);
-  const moves = planMoves(current, target);
-  for (const [ruleId, order] of moves) {
-    // change-order is a repeatable "put it at index i": safe to retry.
-    await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
-  }
-  if (!moves.length) return list;
-  const byId = new Map(list.map((r) => [r.id, r]));
-  const defaults = list.filter((r) => r.isDefault);
-  return [...target.map((id) => byId.get(id)!), ...defaults].map((r, i) => ({ ...r, order: i }));
+interface TeamView {
+  rules?: LiveRule[];
+  plan?: TeamPlan;
+  /** The declared-orders version the plan was made with. */
+  version: number;
+  /** Rules this process POSTed to the team (id -> name): the team's last list is checked for a racing writer. */
+  posted: Map<string, string>;
+  /** Rules being replaced: their successor shares the name on purpose. */
+  replaced: Set<string>;
+}
+
+const views = () => processGlobal("opsgenie-team-views.v1", () => new Map<string, TeamView>());
+function viewOf(teamId: string): TeamView {
+  let v = views().get(teamId);
+  if (!v) views().set(teamId, (v = { version: -1, posted: new Map(), replaced: new Set() }));
+  return v;
 }
 
 /**
- * The creates of one settle. Other provider processes on this machine (a second
- * stack) wait on the team's lock file for the whole batch; the name lookup is one
- * list, taken inside the first POST's write slot, and kept current with this batch's
- * own writes (a same-named rule from another machine shows in the settle's list
- * after: see yieldToOtherWriter).
+ * Server values that outputs carry and no write answers with: notify targets' ids and
+ * names, and the account timezone (given to a rule created without one). Learned from
+ * lists; while one is unknown, a create's settle lists the team after its POSTs.
  */
-async function createAll(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<void> {
-  const co = placement();
-  const keyed = creates.map((c, i) => ({ c, key: `\u0000new:${i}` }));
-  const batch: Batch = { teamId, live: undefined, plan: undefined, created: [], news: keyed.filter((k) => k.c.n.order !== undefined).map((k) => ({ key: k.key, order: k.c.n.order! })), declared };
-  const place = (id: string, order: number | undefined) => {
-    if (order === undefined) return;
-    declared.set(id, order);
-    co.place(teamId, id, order);
-  };
-  const done = new Set<PendingCreate>();
-  try {
-    await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), async () => {
-      // Adopts first (PATCH only; their moves come with the settle), then the POSTs.
-      for (const { c } of keyed.filter((k) => k.c.n.adoptExisting)) {
-        try {
-          const existing = (await batchLookup(batch)).find((r) => r.name === c.n.name && r.id !== c.replacing);
-          if (!existing) continue;
-          const id = await adopt(c.n, teamId, existing);
-          claim("opsgenie", id, "the resource that adopted it");
-          if (!existing.isDefault) place(id, c.n.order);
-          c.resolve({ ruleId: id, posted: false, adoptedDefault: existing.isDefault });
-        } catch (e) {
-          c.reject(e);
-        }
-        done.add(c);
-      }
-      const pending = keyed.filter((k) => !done.has(k.c));
-      if (!pending.length) return;
-      // Ascending target order (needs the list; if it failed, by declared order, and the first POST lists again).
-      await batchLookup(batch).catch(() => undefined);
-      const withOrder = pending.filter((k) => k.c.n.order !== undefined);
-      const keys = batch.plan ? batch.plan.sequence(withOrder.map((k) => k.key)) : [...withOrder].sort((x, y) => x.c.n.order! - y.c.n.order!).map((k) => k.key);
-      const sequence = [...keys.map((key) => withOrder.find((k) => k.key === key)!), ...pending.filter((k) => k.c.n.order === undefined)];
-      for (const { c, key } of sequence) {
-        try {
-          const ruleId = await post(c.n, teamId, c.replacing, key, batch);
-          claim("opsgenie", ruleId, "the resource that created it");
-          place(ruleId, c.n.order);
-          c.resolve({ ruleId, posted: true, adoptedDefault: false });
-        } catch (e) {
-          c.reject(e);
-        }
-        done.add(c);
-      }
-    });
-  } finally {
-    for (const c of creates) if (!done.has(c)) c.reject(new VendorError({ vendor: "opsgenie", kind: "server", message: `routing rule "${c.n.name}" was not created (the team's batch stopped early); run \`pulumi up\` again` }));
+interface Learned {
+  notify: Map<string, LiveRule["notify"]>;
+  accountTimezone?: string;
+  noTimezone: Set<string>;
+}
+const learned = () => processGlobal("opsgenie-learned.v1", (): Learned => ({ notify: new Map(), noTimezone: new Set() }));
+const notifyKey = (type: string, by: "id" | "name", v: string) => `${type}\u0000${by}\u0000${v}`;
+
+function learn(list: readonly LiveRule[]): void {
+  const l = learned();
+  for (const r of list) {
+    const { type, id, name } = r.notify;
+    if (type !== "none" && id !== undefined && name !== undefined) {
+      l.notify.set(notifyKey(type, "id", id), r.notify);
+      l.notify.set(notifyKey(type, "name", name), r.notify);
+    }
+    if (l.noTimezone.has(r.id) && r.timezone !== undefined) l.accountTimezone = r.timezone;
   }
 }
 
-/** The state of one settle's creates: the lookup list, this batch's own rules, the insert plan. */
-interface Batch {
-  teamId: string;
-  /** The team's list as of the lookup (or the last fresh list). */
-  live: LiveRule[] | undefined;
-  plan: InsertPlan | undefined;
-  /** Rules this batch created since `live` was taken. */
-  created: { id: string; name: string }[];
-  news: { key: string; order: number }[];
-  declared: ReadonlyMap<string, number>;
+function resolvedNotify(n: NormalizedArgs["notify"]): LiveRule["notify"] | undefined {
+  if (n.type === "none") return { type: "none" };
+  const hit = learned().notify.get(n.id !== undefined ? notifyKey(n.type, "id", n.id) : notifyKey(n.type, "name", n.name ?? ""));
+  return hit && { ...hit };
 }
 
-/** A fresh list of the team: the lookup and the insert plan follow it. */
-function relisted(batch: Batch, list: LiveRule[]): LiveRule[] {
-  batch.live = list;
-  batch.created = [];
-  const ids = list.filter((r) => !r.isDefault).map((r) => r.id);
-  if (batch.plan) batch.plan.reset(ids);
-  else batch.plan = new InsertPlan(ids, batch.declared, batch.news);
+/** The rule as a POST of `n` makes it (as a list shows it), or undefined while a server value is unknown. */
+function createdRule(n: NormalizedArgs, id: string): LiveRule | undefined {
+  const notify = resolvedNotify(n.notify);
+  const timezone = n.timezone ?? learned().accountTimezone;
+  if (!notify || timezone === undefined) return undefined;
+  const r: LiveRule = { id, name: n.name, isDefault: false, order: 0, criteria: n.criteria, notify, timezone };
+  if (n.timeRestriction) r.timeRestriction = n.timeRestriction;
+  return r;
+}
+
+const movable = (rules: readonly LiveRule[]) => rules.filter((r) => !r.isDefault).map((r) => r.id);
+const indexed = (rules: readonly LiveRule[]) => rules.map((r, i) => ({ ...r, order: i }));
+
+/** A fresh list of the team: the view and its plan follow it. */
+function listed(v: TeamView, list: LiveRule[]): LiveRule[] {
+  v.rules = [...list];
+  learn(list);
+  v.plan?.reset(movable(list));
   return list;
 }
 
-/** The batch's lookup list: listed once, at the first need. */
-async function batchLookup(batch: Batch): Promise<LiveRule[]> {
-  return batch.live ?? relisted(batch, await listRules(batch.teamId));
+/** Puts `rule` at index `at` (as the API does: clamped, never after the default rule; undefined = appended). */
+function putRule(v: TeamView, rule: LiveRule, at: number | undefined): void {
+  const rules = (v.rules ?? []).filter((r) => r.id !== rule.id);
+  const n = rules.filter((r) => !r.isDefault).length;
+  rules.splice(at === undefined ? n : Math.min(at, n), 0, rule);
+  v.rules = rules;
+}
+
+/** A rule this process deleted. */
+function dropRule(teamId: string, ruleId: string): void {
+  const v = views().get(teamId);
+  if (!v) return;
+  v.rules = v.rules?.filter((r) => r.id !== ruleId);
+  v.plan?.removed(ruleId);
+  v.posted.delete(ruleId);
+}
+
+/**
+ * Moves a rule (change-order is a repeatable "put it at index i": safe to retry) and
+ * the view with it. A 404 means the view is wrong (another writer deleted the rule):
+ * the team is listed again (the plan follows) and false returned.
+ */
+async function moved(teamId: string, v: TeamView, ruleId: string, order: number): Promise<boolean> {
+  try {
+    await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
+  } catch (e) {
+    if (!isVendorError(e, "not_found")) throw e;
+    listed(v, await listRules(teamId));
+    return false;
+  }
+  const rule = v.rules!.find((r) => r.id === ruleId);
+  if (rule) putRule(v, rule, order);
+  return true;
+}
+
+/**
+ * Settles a team: the pending creates first (each POST with its target index, in
+ * ascending target order, so each lands in place), then one change-order for each rule
+ * out of place whose own step is here (or that has none coming), all to one plan over
+ * the whole team (n - LIS moves in all). The team is listed when this process has no
+ * view of it, when a server value is still to learn, and at the end of its work (the
+ * last batch) to check the view: a difference (another writer) is planned afresh.
+ */
+async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRule[]> {
+  const v = viewOf(teamId);
+  const done = new Set<PendingCreate>();
+  try {
+    return await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), async (lock) => {
+      if (lock.othersSince) v.rules = undefined;
+      const listedHere = !v.rules;
+      if (!v.rules) listed(v, await listRules(teamId));
+      const plan = () => {
+        if (!v.plan) v.plan = new TeamPlan(movable(v.rules!), work.declared);
+        // Orders announced since: the plan keeps what it settled.
+        else if (v.version !== work.version) v.plan.redeclare(work.declared);
+        v.version = work.version;
+        return v.plan;
+      };
+      const posted = new Set<string>();
+      let needsList = work.needsList;
+      if (work.creates.length && (await createAll(teamId, v, work, plan, done, posted))) needsList = true;
+      const p = plan();
+      for (const id of p.unsettled()) {
+        if (work.pending.has(id) && !work.arrived.has(id)) continue;
+        const at = p.moveFor(id);
+        if (at === undefined || !(await moved(teamId, v, id, at))) continue;
+        p.moved(id, at);
+      }
+      // The team's last batch checks a list (unless this one was listed for it and only moved rules).
+      if (needsList || (work.last && (posted.size > 0 || !listedHere))) listed(v, await listRules(teamId));
+      if (work.last) await placeRest(teamId, v, work.declared, posted);
+      return indexed(v.rules!);
+    });
+  } catch (e) {
+    // The view may no longer match the team: the next settle lists it.
+    v.rules = undefined;
+    v.plan = undefined;
+    throw e;
+  } finally {
+    for (const c of work.creates) if (!done.has(c)) c.reject(new VendorError({ vendor: "opsgenie", kind: "server", message: `routing rule "${c.n.name}" was not created (the team's batch stopped early); run \`pulumi up\` again` }));
+  }
+}
+
+/**
+ * The team's last batch, on a fresh list: moves what is still out of place (rules with
+ * no declared order that stand in the way, or another writer's changes), and names
+ * same-named rules of another writer beside rules this process created in earlier
+ * batches (this batch's creates yield).
+ */
+async function placeRest(teamId: string, v: TeamView, declared: ReadonlyMap<string, number>, posted: ReadonlySet<string>): Promise<void> {
+  // Planned again from a fresh list if a rule turns out to be gone (at most a few times: another writer is busy).
+  for (let attempt = 0, again = true; again && attempt < 3; attempt++) {
+    again = false;
+    const current = movable(v.rules!);
+    const present = new Map([...declared].filter(([id]) => current.includes(id)));
+    if (!present.size) break;
+    for (const [ruleId, order] of planMoves(current, arrange(current, present))) {
+      if (!(await moved(teamId, v, ruleId, order))) {
+        again = true;
+        break;
+      }
+    }
+  }
+  v.plan = undefined;
+  for (const [id, name] of v.posted) {
+    if (posted.has(id)) continue;
+    const other = v.rules!.find((r) => r.name === name && r.id !== id && !v.replaced.has(r.id) && claimedBy("opsgenie", r.id) === undefined);
+    if (other) warn(`another writer created routing rule "${name}" in team ${teamId} (id ${other.id}) while this run created its own (${id}); the team now has two rules with that name: remove one`);
+    v.posted.delete(id);
+  }
+}
+
+/**
+ * The creates of one settle: adopts first (a PATCH, none when the rule already
+ * matches; their moves come with the settle), then each POST at its planned index.
+ * The name lookup is the view of the team (listed in this batch, or kept current with
+ * this process's writes since; another process on this machine makes it list again,
+ * and another machine's same-named rule shows in the team's last list: see
+ * yieldToOtherWriter). Returns whether the outputs need a list (a server value unknown).
+ */
+async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>, plan: () => TeamPlan, done: Set<PendingCreate>, posted: Set<string>): Promise<boolean> {
+  const co = placement();
+  let needsList = false;
+  const keyed = work.creates.map((c, i) => ({ c, key: c.n.order !== undefined ? newKey(c.n.name) : `\u0000unordered:${i}` }));
+  const place = (key: string, id: string, order: number | undefined) => {
+    if (order === undefined) return;
+    work.declared.delete(key);
+    work.declared.set(id, order);
+    co.place(teamId, key, id, order);
+  };
+  for (const { c, key } of keyed.filter((k) => k.c.n.adoptExisting)) {
+    try {
+      const existing = v.rules!.find((r) => r.name === c.n.name && r.id !== c.replacing);
+      if (!existing) continue;
+      if (await adopt(c.n, teamId, existing)) needsList = true;
+      claim("opsgenie", existing.id, "the resource that adopted it");
+      if (!existing.isDefault && c.n.order !== undefined) {
+        place(key, existing.id, c.n.order);
+        v.version = -1;
+      }
+      c.resolve({ ruleId: existing.id, posted: false, adoptedDefault: existing.isDefault });
+    } catch (e) {
+      c.reject(e);
+    }
+    done.add(c);
+  }
+  const pending = keyed.filter((k) => !done.has(k.c));
+  if (!pending.length) return needsList;
+  const p = plan();
+  const sequence = [...pending.filter((k) => k.c.n.order !== undefined).sort((a, b) => p.rank(a.key) - p.rank(b.key)), ...pending.filter((k) => k.c.n.order === undefined)];
+  for (const { c, key } of sequence) {
+    try {
+      if (c.replacing !== undefined) v.replaced.add(c.replacing);
+      const { id, known } = await post(c.n, teamId, c.replacing, key, v, plan);
+      if (!known) needsList = true;
+      if (c.n.timezone === undefined) learned().noTimezone.add(id);
+      v.posted.set(id, c.n.name);
+      posted.add(id);
+      claim("opsgenie", id, "the resource that created it");
+      place(key, id, c.n.order);
+      c.resolve({ ruleId: id, posted: true, adoptedDefault: false });
+    } catch (e) {
+      c.reject(e);
+    }
+    done.add(c);
+  }
+  return needsList;
 }
 
 /** The per-team lock and order placement, shared by every provider copy in the process. */
@@ -252,28 +394,30 @@ function conflict(name: string, teamId: string, existing: { id: string; isDefaul
 const replacements = () => processGlobal("opsgenie-replacements.v1", () => new Map<string, string>());
 const replaceKey = (teamId: string, name: string) => `${teamId}\u0000${name}`;
 
-/** Adopts the same-named rule (PATCH to the declared state). */
-async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Promise<string> {
+/** Adopts the same-named rule: a PATCH to the declared state, none when it already matches. Returns whether it wrote. */
+async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Promise<boolean> {
   if (existing.isDefault) {
     if (n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order` to adopt it" });
     if (n.criteria.type !== "match-all" || n.timeRestriction)
       throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it" });
   }
-  const changed = contentChanged(toOutputs(existing, declaredContext(n, teamId)), n);
+  const content = contentChanged(toOutputs(existing, declaredContext(n, teamId)), n);
+  const changed = [...content];
   if (!existing.isDefault && n.order !== undefined && existing.order !== n.order) changed.push("order");
-  await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
+  if (content.length) await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
   adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}`, changed);
-  return existing.id;
+  return content.length > 0;
 }
 
 /**
- * POSTs the rule at its planned index; the name lookup (the batch's list, listed in
- * the first POST's write slot) runs inside the write slot, right before the send.
+ * POSTs the rule at its planned index; the name lookup (the team's view) runs inside
+ * the write slot, right before the send.
  */
-function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, key: string, batch: Batch): Promise<string> {
+function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, key: string, v: TeamView, plan: () => TeamPlan): Promise<{ id: string; known: boolean }> {
   const sameName = (r: { id: string; name: string }) => r.name === n.name && r.id !== replacing;
   const body = toCreateBody(n);
   let at: number | undefined;
+  let known = true;
   return createOnce({
     attempt: async () => {
       const r = await client().call<Envelope<{ id: string }>>({
@@ -281,29 +425,34 @@ function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, 
         path: rulesPath(teamId),
         body,
         beforeSend: async () => {
-          const list = await batchLookup(batch);
-          const existing = list.find(sameName) ?? batch.created.find(sameName);
+          const existing = (v.rules ?? []).find(sameName);
           if (existing) throw conflict(n.name, teamId, existing);
-          const plan = batch.plan!;
+          const p = plan();
           // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
-          const old = replacing !== undefined ? plan.indexOf(replacing) : -1;
-          at = old >= 0 ? old : n.order !== undefined ? plan.indexFor(key) : undefined;
+          const old = replacing !== undefined ? p.indexOf(replacing) : -1;
+          at = old >= 0 ? old : n.order !== undefined ? p.indexFor(key) : undefined;
           if (at === undefined) delete body.order;
           else body.order = at;
         },
       });
       const id = r.body.data.id;
-      batch.plan!.inserted(key, id, at);
-      batch.created.push({ id, name: n.name });
+      plan().inserted(key, id, at);
+      const rule = createdRule(n, id);
+      known = rule !== undefined;
+      // Until a list tells the server's values, the rule holds its place in the view with the declared ones.
+      putRule(v, rule ?? { id, name: n.name, isDefault: false, order: 0, criteria: n.criteria, notify: { ...n.notify } }, at);
       return id;
     },
     // The POST may have landed (reset, timeout, 5xx after send): find it by name before sending again.
     lookup: async () => {
-      const found = relisted(batch, await listRules(teamId)).find(sameName);
-      if (found) batch.plan!.landed(key, found.id);
+      const list = await listRules(teamId);
+      const found = list.find(sameName);
+      if (found) plan().landed(key, found.id);
+      listed(v, list);
+      known = true;
       return found?.id;
     },
-  });
+  }).then((id) => ({ id, known }));
 }
 
 /**
@@ -316,7 +465,10 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
   if (!other) return;
   const co = placement();
   co.forget(teamId, ruleId);
-  await co.withLock(teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(teamId, ruleId) })));
+  await co.withLock(teamId, async () => {
+    await ignoreNotFound(client().call({ method: "DELETE", path: rulePath(teamId, ruleId) }));
+    dropRule(teamId, ruleId);
+  });
   throw new VendorError({
     vendor: "opsgenie",
     kind: "conflict",
@@ -338,7 +490,7 @@ async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRouti
   let made!: Promise<Created>;
   try {
     // The creates that arrive together are POSTed together, each at its index, in the next settle.
-    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(teamId, { n, replacing, resolve, reject })));
+    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(teamId, { n, replacing, resolve, reject }, newKey(n.name), n.order)));
   } finally {
     co.end(teamId);
     if (replacing !== undefined) replacements().delete(rkey);
@@ -393,20 +545,29 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
   const moving = orderChanged(olds, n);
   const co = placement();
   writing(teamId);
+  co.arrived(teamId, ruleId);
+  // The rule as the PATCH leaves it; a changed notify's id and name come from the server (or an earlier list).
+  const patched = patchedRule(olds, n);
+  const notify = notifyChanged(olds, n) ? resolvedNotify(n.notify) : patched.notify;
+  if (notify) patched.notify = notify;
   let settled: Promise<LiveRule[]> | undefined;
   try {
     if (changed.length) {
-      await co.withLock(teamId, () => client().call({ method: "PATCH", path: rulePath(teamId, ruleId), body: toPatchBody(n, { isDefault: olds.isDefault }) }));
+      await co.withLock(teamId, async () => {
+        await client().call({ method: "PATCH", path: rulePath(teamId, ruleId), body: toPatchBody(n, { isDefault: olds.isDefault }) });
+        const v = views().get(teamId);
+        const i = v?.rules?.findIndex((r) => r.id === ruleId) ?? -1;
+        if (i >= 0) v!.rules![i] = { ...patched, order: i };
+      });
     }
     // A rule whose order is no longer declared is no longer placed.
     if (n.order === undefined) co.forget(teamId, ruleId);
-    // Resolved notify id/name come from the server; order needs the settle anyway.
-    if (moving || notifyChanged(olds, n)) settled = co.settle(teamId, moving ? { ruleId, order: n.order! } : undefined);
+    if (moving || !notify) settled = co.settle(teamId, { ruleId, order: moving ? n.order : undefined, needsList: !notify });
   } finally {
     co.end(teamId);
   }
   // Nothing to read back: the rule is as the PATCH left it, at its stored index.
-  if (!settled) return toOutputs(patchedRule(olds, n), { ...declaredContext(n, teamId), order: n.order ?? olds.order });
+  if (!settled) return toOutputs(patched, { ...declaredContext(n, teamId), order: n.order ?? olds.order });
   const live = (await settled).find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} is gone from team ${teamId}; run \`pulumi refresh\`` });
   return toOutputs(live, declaredContext(n, teamId));
@@ -421,7 +582,10 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   writing(props.teamId);
   try {
     co.forget(props.teamId, props.ruleId);
-    await co.withLock(props.teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) })));
+    await co.withLock(props.teamId, async () => {
+      await ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) }));
+      dropRule(props.teamId, props.ruleId);
+    });
   } finally {
     co.end(props.teamId);
   }
@@ -440,11 +604,24 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   ...IDENTITY,
   schema: checkSchema,
   replaceKeys: ["teamId", "teamName"],
+  // The engine checks and diffs every resource ahead of its step: placement learns each
+  // declared order, and which steps are coming, so it plans once over the whole team.
+  checked(news, isNew) {
+    if (!isNew) return;
+    const n = normalize(news);
+    placement().announce(teamRef(n), newKey(n.name), n.order, true);
+  },
   diff(olds, news) {
     const n = normalize(asInputs(news));
     const r = diffNormalized(olds, n);
-    // Not pure on purpose: create (same process, later in this run) must know which same-named rule it replaces.
-    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);
+    // Not pure on purpose (the diff itself is diffNormalized): create, later in this run in
+    // this process, must know which same-named rule it replaces; placement, what is declared.
+    if (r.replaces?.length) {
+      if (!r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);
+      placement().announce(teamRef(n), newKey(n.name), n.order, true);
+    } else if (olds.ruleId && olds.teamId && !olds.isDefault) {
+      placement().announce(olds.teamId, olds.ruleId, n.order, orderChanged(olds, n));
+    }
     return r;
   },
   create,

@@ -117,6 +117,61 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
     }
   });
 
+  // Issue 12: the engine hands steps over a few at a time (its parallelism), announcing each
+  // resource (check/diff) only just ahead; placement still plans over the whole team.
+  it("30 ordered rules: create = 0 change-order and at most 3 lists, refresh at most 2 requests, reverse = n - LIS change-orders", async () => {
+    const n = 30;
+    let orders = Array.from({ length: n }, (_, i) => i);
+    const s = await inlineStack({
+      project: "og-ordered",
+      program: async () => {
+        orders.forEach((order, i) => new pkg.OpsgenieTeamRoutingRule(`r${i}`, { teamId: team.id, name: `rule ${i}`, order, criteria: { type: "match-all" }, notify: { type: "none" } }));
+      },
+      config: config(),
+    });
+    const kinds = () => ({
+      post: emu.server.calls({ method: "POST", path: /routing-rules$/ }).length,
+      list: emu.server.calls({ method: "GET", path: /routing-rules$/ }).length,
+      changeOrder: emu.server.calls({ method: "POST", path: /change-order$/ }).length,
+      all: emu.server.log.length,
+    });
+    const ruleNames = () => names().slice(0, -1);
+    try {
+      emu.server.resetLog();
+      expect((await s.stack.up()).summary.result).toBe("succeeded");
+      expect(ruleNames()).toEqual(orders.map((i) => `rule ${i}`));
+      const create = kinds();
+      console.log(`opsgenie engine: ${n} ordered creates = ${JSON.stringify(create)}`);
+      expect(create).toMatchObject({ post: n, changeOrder: 0 });
+      expect(create.list).toBeLessThanOrEqual(3);
+      expect(create.all).toBe(create.post + create.list);
+
+      emu.server.resetLog();
+      await s.stack.refresh();
+      expect(emu.server.log.length).toBeLessThanOrEqual(2);
+
+      orders = orders.map((o) => n - 1 - o);
+      emu.server.resetLog();
+      const up = await s.stack.up();
+      expect(up.summary.resourceChanges?.update).toBe(n);
+      expect(ruleNames()).toEqual(orders.map((_, i) => `rule ${n - 1 - i}`));
+      const reverse = kinds();
+      console.log(`opsgenie engine: reverse ${n} = ${JSON.stringify(reverse)}`);
+      // n - LIS over the whole team: a reversal keeps one rule where it is.
+      expect(reverse.changeOrder).toBeLessThanOrEqual(n - 1);
+      expect(reverse.changeOrder).toBeGreaterThanOrEqual(n - 1);
+      expect(reverse.list).toBeLessThanOrEqual(3);
+      expect(reverse.all).toBe(reverse.changeOrder + reverse.list);
+
+      emu.server.resetLog();
+      const pre = await s.stack.preview({ refresh: true });
+      expect(pre.changeSummary.update ?? 0).toBe(0);
+      expect(emu.server.log.length).toBeLessThanOrEqual(2);
+    } finally {
+      await s.cleanup();
+    }
+  });
+
   it("connections dropped after committing creates: exactly one rule per resource", async () => {
     const orders = { "rule-0": 0, "rule-1": 1, "rule-2": 2, "rule-3": 3, "rule-4": 4 };
     const s = await inlineStack({ project: "og-faults", program: fiveRules(orders), config: config() });

@@ -1,8 +1,10 @@
+import { writeFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { createOpsgenieEmulator, type EmuTeam, type OpsgenieEmulator } from "../../../src/opsgenie/emulator";
 import type { TeamRoutingRuleOutputs } from "../../../src/opsgenie/team-routing-rule.diff";
 import { teamRoutingRule as def } from "../../../src/opsgenie/team-routing-rule.provider";
+import { lockPath } from "../../../src/opsgenie/team-lock";
 import { captureStderr } from "../stderr";
 
 const KEY = "genie-unit-key-5d1e";
@@ -322,6 +324,32 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     expect(adopted.outs.adoptExisting).toBe(true);
   });
 
+  it("batches of one run share a view of the team, listed again when another process held the team's lock since", async () => {
+    // check announces the run's four creates: the first batch is not the team's last.
+    for (const o of [0, 1, 2, 3]) def.checked!(args(`rule-${o}`, { order: o }), true);
+    await Promise.all([0, 1].map((o) => def.create(args(`rule-${o}`, { order: o }))));
+    // Between the batches, a second stack on this machine adds a rule at the top.
+    team.rules.unshift({ id: "7d3c1f0e-4b2a-4c9d-8e7f-6a5b4c3d2e1f", name: "foreign", isDefault: false, criteria: { type: "match-all" }, timezone: "UTC", notify: { type: "none" } });
+    writeFileSync(`${lockPath(emu.server.url, team.id)}.last`, "1 another-stack");
+    emu.server.resetLog();
+    await Promise.all([2, 3].map((o) => def.create(args(`rule-${o}`, { order: o }))));
+    expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "foreign", "Default Routing Rule"]);
+    // Listed again before the POSTs (each lands in place), then the last batch's check; only the foreign rule moves.
+    expect(count("GET", rulesRe)).toBe(2);
+    expect(count("POST", orderRe)).toBe(1);
+  });
+
+  it("adoptExisting on a rule that already matches writes nothing", async () => {
+    const made = await def.create(args("same", { order: 0, timezone: "Europe/Istanbul" }));
+    resetProcessGlobals(); // another stack's `pulumi up`
+    emu.server.resetLog();
+    const { result: adopted, stderr } = await captureStderr(() => def.create(args("same", { order: 0, timezone: "Europe/Istanbul", adoptExisting: true })));
+    expect(adopted.outs.ruleId).toBe(made.outs.ruleId);
+    expect(stderr).toMatch(/adopted routing rule "same" .*nothing changed/);
+    expect(emu.server.log.filter((e) => e.method !== "GET")).toEqual([]);
+    expect(adopted.outs).toEqual({ ...made.outs, adoptExisting: true });
+  });
+
   it("the default rule can be adopted (notify), never moved or deleted", async () => {
     await expect(def.create(args("Default Routing Rule", { adoptExisting: true, order: 0 }))).rejects.toThrow(/always last/);
     const { result: d, stderr } = await captureStderr(() => def.create(args("Default Routing Rule", { adoptExisting: true, notify: { type: "escalation", name: "Critical" } })));
@@ -373,6 +401,18 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
       const { id, outs } = await def.create(args("r"));
       emu.server.inject({ kind: "error-before", method: "GET", status: 503, times: 2 });
       expect((await def.read(id, outs))!.outs.name).toBe("r");
+    });
+
+    it("a 404 on change-order (the view is wrong) lists the team again and the order still converges", async () => {
+      const made = await createAll([0, 1, 2, 3]);
+      resetProcessGlobals(); // the next `pulumi up`
+      emu.server.inject({ kind: "error-before", status: 404, method: "POST", path: orderRe, times: 1 });
+      emu.server.resetLog();
+      const outs = await Promise.all(made.map((m) => def.update(m.id, m.outs, args(m.outs.name, { order: 3 - m.outs.order! }))));
+      expect(emu.server.unfiredFaults()).toEqual([]);
+      expect(names()).toEqual(["rule-3", "rule-2", "rule-1", "rule-0", "Default Routing Rule"]);
+      expect(outs.map((o) => o.order)).toEqual([3, 2, 1, 0]);
+      expect(count("GET", rulesRe)).toBe(2);
     });
 
     it("500 after commit on change-order is retried safely", async () => {

@@ -27,7 +27,20 @@ describe("opsgenie per-team lock file", () => {
       }, { pollMs: 5 });
     await Promise.all([writer("a"), writer("b")]);
     expect(events).toEqual(["a in", "a out", "b in", "b out"]);
-    expect(readdirSync(d)).toEqual([]);
+    // The lock is gone; the marker of its last holder stays.
+    expect(readdirSync(d)).toEqual(["team.lock.last"]);
+  });
+
+  it("tells a holder whether another process held the lock since it last did", async () => {
+    const path = join(dir(), "team.lock");
+    const seen: boolean[] = [];
+    const hold = () => withTeamFileLock(path, async ({ othersSince }) => void seen.push(othersSince), { pollMs: 5 });
+    await hold();
+    await hold();
+    writeFileSync(`${path}.last`, "12345 another-process");
+    await hold();
+    await hold();
+    expect(seen).toEqual([true, false, true, false]);
   });
 
   it("a lock left by a process that is gone is taken over at once", async () => {
