@@ -5,25 +5,22 @@ import {
   claimedBy,
   createOnce,
   ignoreNotFound,
-  isVendorError,
   letGoIfClaimed,
-  onceCache,
   processGlobal,
   readConfirmed,
-  resolveEndpoint,
-  VendorClient,
   VendorError,
   type ResourceDefinition,
 } from "../core";
+import { notice } from "../core/log";
+import { cloudIdOf, currentTarget, resolveAccount, sameTarget } from "./accounts";
 import { coordinator, arrange, gatherer, InsertPlan, planMoves } from "./placement";
-import { opsgenieProtocol } from "./protocol";
+import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
-import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
   declaredContext,
   formatId,
-  fromWireRule,
   parseId,
   patchedRule,
   toCreateBody,
@@ -31,43 +28,46 @@ import {
   toPatchBody,
   type LiveRule,
   type OutputContext,
-  type WireRule,
 } from "./wire";
 
-const client = () => new VendorClient(opsgenieProtocol, resolveEndpoint("opsgenie"));
-const rulesPath = (teamId: string) => `/v2/teams/${encodeURIComponent(teamId)}/routing-rules`;
-const rulePath = (teamId: string, ruleId: string) => `${rulesPath(teamId)}/${encodeURIComponent(ruleId)}`;
+// Every vendor call goes through the account's platform client (platform.ts): Opsgenie,
+// JSM Operations or Compass Operations. The per-team placement is keyed by `teamKey`
+// (target + team id), so the same team id on two accounts never shares a settle.
+interface TeamRef {
+  p: RulesPlatform;
+  teamId: string;
+}
+const teamRefs = () => processGlobal("opsgenie-team-refs.v1", () => new Map<string, TeamRef>());
 
-interface Envelope<T> {
-  data: T;
-  result?: string;
-  requestId?: string;
+/** The placement key of a team on a platform (remembered, so a flush finds its client). */
+function teamKey(p: RulesPlatform, teamId: string): string {
+  const key = `${p.target}\u0000${teamId}`;
+  teamRefs().set(key, { p, teamId });
+  return key;
+}
+const ref = (key: string): TeamRef => teamRefs().get(key)!;
+
+async function listRules(key: string): Promise<LiveRule[]> {
+  const { p, teamId } = ref(key);
+  return p.list(teamId);
 }
 
-async function listRules(teamId: string): Promise<LiveRule[]> {
-  const r = await client().call<Envelope<WireRule[]>>({ method: "GET", path: rulesPath(teamId) });
-  return (r.body.data ?? []).map((w, i) => fromWireRule(w, i));
+async function getRule(key: string, ruleId: string): Promise<LiveRule | undefined> {
+  const { p, teamId } = ref(key);
+  return p.get(teamId, ruleId);
 }
 
-async function getRule(teamId: string, ruleId: string): Promise<LiveRule | undefined> {
-  const r = await ignoreNotFound(client().call<Envelope<WireRule>>({ method: "GET", path: rulePath(teamId, ruleId) }));
-  return r && fromWireRule(r.body.data);
+/** Team name -> id, once per process, platform and name. */
+async function resolveTeamId(p: RulesPlatform, a: { teamId?: string; teamName?: string }): Promise<string> {
+  return a.teamId ?? p.teamId(a.teamName!);
 }
 
-/** Team name -> id via the Team API, once per process and name. */
-async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise<string> {
-  if (a.teamId !== undefined) return a.teamId;
-  const name = a.teamName!;
-  const lookup = () =>
-    client()
-      .call<Envelope<{ id: string; name: string }>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(name)}`, query: { identifierType: "name" } })
-      .then((r) => r.body.data.id);
-  try {
-    return await onceCache<string>("opsgenie-team-ids.v1")(name, lookup);
-  } catch (e) {
-    if (isVendorError(e, "not_found")) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
-    throw e;
-  }
+/** Outputs of a live rule on `key`'s platform (notify names filled in where reads give ids only). */
+function outputsOf(key: string, live: LiveRule, ctx: OutputContext): TeamRoutingRuleOutputs {
+  const { p, teamId } = ref(key);
+  const outs = toOutputs(p.named(teamId, live), ctx);
+  outs.target = p.target;
+  return outs;
 }
 
 /** A create waiting for its team's settle. */
@@ -92,19 +92,17 @@ interface Created {
  * and the fewest change-order calls to put every declared rule at its index
  * (default rule excluded: always last), planned over the whole team.
  */
-async function flush(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<LiveRule[]> {
-  if (creates.length) await createAll(teamId, declared, creates);
-  const list = await listRules(teamId);
+async function flush(key: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<LiveRule[]> {
+  if (creates.length) await createAll(key, declared, creates);
+  const list = await listRules(key);
   const movable = list.filter((r) => !r.isDefault);
   const current = movable.map((r) => r.id);
   const present = new Map([...declared].filter(([id]) => current.includes(id)));
   if (!present.size) return list;
   const target = arrange(current, present);
   const moves = planMoves(current, target);
-  for (const [ruleId, order] of moves) {
-    // change-order is a repeatable "put it at index i": safe to retry.
-    await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
-  }
+  const { p, teamId } = ref(key);
+  for (const [ruleId, order] of moves) await p.move(teamId, ruleId, order);
   if (!moves.length) return list;
   const byId = new Map(list.map((r) => [r.id, r]));
   const defaults = list.filter((r) => r.isDefault);
@@ -119,6 +117,7 @@ async function flush(teamId: string, declared: Map<string, number>, creates: Pen
  * after: see yieldToOtherWriter).
  */
 async function createAll(teamId: string, declared: Map<string, number>, creates: PendingCreate[]): Promise<void> {
+  // `teamId` is the placement key (teamKey).
   const co = placement();
   const keyed = creates.map((c, i) => ({ c, key: `\u0000new:${i}` }));
   const batch: Batch = { teamId, live: undefined, plan: undefined, created: [], news: keyed.filter((k) => k.c.n.order !== undefined).map((k) => ({ key: k.key, order: k.c.n.order! })), declared };
@@ -129,7 +128,7 @@ async function createAll(teamId: string, declared: Map<string, number>, creates:
   };
   const done = new Set<PendingCreate>();
   try {
-    await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), async () => {
+    await withTeamFileLock(lockPath(ref(teamId).p.baseUrl, ref(teamId).teamId), async () => {
       // Adopts first (PATCH only; their moves come with the settle), then the POSTs.
       for (const { c } of keyed.filter((k) => k.c.n.adoptExisting)) {
         try {
@@ -252,17 +251,21 @@ function conflict(name: string, teamId: string, existing: { id: string; isDefaul
 const replacements = () => processGlobal("opsgenie-replacements.v1", () => new Map<string, string>());
 const replaceKey = (teamId: string, name: string) => `${teamId}\u0000${name}`;
 
-/** Adopts the same-named rule (PATCH to the declared state). */
-async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Promise<string> {
+/** Adopts the same-named rule (PATCH to the declared state; nothing to send when it already matches). */
+async function adopt(n: NormalizedArgs, key: string, existing: LiveRule): Promise<string> {
+  const { p, teamId } = ref(key);
   if (existing.isDefault) {
     if (n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order` to adopt it" });
     if (n.criteria.type !== "match-all" || n.timeRestriction)
       throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it" });
   }
-  const changed = contentChanged(toOutputs(existing, declaredContext(n, teamId)), n);
-  if (!existing.isDefault && n.order !== undefined && existing.order !== n.order) changed.push("order");
-  await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
-  adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}`, changed);
+  // Compared by id where the platform's reads carry no notify name (JSM, Compass).
+  const m = await p.byId(teamId, n);
+  const changed = contentChanged(toOutputs(existing, declaredContext(m, teamId)), m);
+  const moving = !existing.isDefault && n.order !== undefined && existing.order !== n.order;
+  if (changed.length) await p.patch(teamId, existing.id, await p.prepare(teamId, toPatchBody(n, { isDefault: existing.isDefault })));
+  if (moving) changed.push("order");
+  adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}${p.platform === "opsgenie" ? "" : ` on ${p.target.split(" ")[0]}`}`, changed);
   return existing.id;
 }
 
@@ -272,27 +275,28 @@ async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Pro
  */
 function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, key: string, batch: Batch): Promise<string> {
   const sameName = (r: { id: string; name: string }) => r.name === n.name && r.id !== replacing;
-  const body = toCreateBody(n);
+  const { p, teamId: team } = ref(teamId);
+  let body: Record<string, unknown> | undefined;
   let at: number | undefined;
   return createOnce({
     attempt: async () => {
-      const r = await client().call<Envelope<{ id: string }>>({
-        method: "POST",
-        path: rulesPath(teamId),
-        body,
-        beforeSend: async () => {
+      // Notify by name becomes an id where the API takes ids only (resolved once per process).
+      body ??= await p.prepare(team, toCreateBody(n));
+      const sent = body;
+      const returned = await p.create(team, sent, async () => {
           const list = await batchLookup(batch);
           const existing = list.find(sameName) ?? batch.created.find(sameName);
-          if (existing) throw conflict(n.name, teamId, existing);
+          if (existing) throw conflict(n.name, team, existing);
           const plan = batch.plan!;
           // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
           const old = replacing !== undefined ? plan.indexOf(replacing) : -1;
           at = old >= 0 ? old : n.order !== undefined ? plan.indexFor(key) : undefined;
-          if (at === undefined) delete body.order;
-          else body.order = at;
-        },
+          if (at === undefined) delete sent.order;
+          else sent.order = at;
       });
-      const id = r.body.data.id;
+      // No id in the answer (an unknown of JSM's): the rule is the same-named one this batch does not know yet.
+      const id = returned ?? (await listRules(teamId)).find((r) => sameName(r) && !batch.created.some((c) => c.id === r.id))?.id;
+      if (!id) throw new VendorError({ vendor: "opsgenie", kind: "server", message: `the create of routing rule "${n.name}" answered without an id, and no such rule is listed in team ${team}` });
       batch.plan!.inserted(key, id, at);
       batch.created.push({ id, name: n.name });
       return id;
@@ -316,12 +320,13 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
   if (!other) return;
   const co = placement();
   co.forget(teamId, ruleId);
-  await co.withLock(teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(teamId, ruleId) })));
+  const { p, teamId: team } = ref(teamId);
+  await co.withLock(teamId, () => ignoreNotFound(p.remove(team, ruleId)));
   throw new VendorError({
     vendor: "opsgenie",
     kind: "conflict",
     message:
-      `another writer created routing rule "${n.name}" in team ${teamId} (id ${other.id}) while this one was being created; ` +
+      `another writer created routing rule "${n.name}" in team ${team} (id ${other.id}) while this one was being created; ` +
       `this run removed its own copy (${ruleId}) so the team keeps one rule with that name. ` +
       `If that rule is this stack's, run \`pulumi up\` again with \`adoptExisting: true\`; otherwise choose another name`,
   });
@@ -329,18 +334,20 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
 
 async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
   const n = normalize(inputs);
-  const teamId = await resolveTeamId(n);
-  const rkey = replaceKey(teamId, n.name);
+  const p = await platformFor(n.account);
+  const teamId = await resolveTeamId(p, n);
+  const key = teamKey(p, teamId);
+  const rkey = replaceKey(key, n.name);
   const replacing = replacements().get(rkey);
   const co = placement();
-  writing(teamId);
+  writing(key);
   let settled: Promise<LiveRule[]>;
   let made!: Promise<Created>;
   try {
     // The creates that arrive together are POSTed together, each at its index, in the next settle.
-    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(teamId, { n, replacing, resolve, reject })));
+    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(key, { n, replacing, resolve, reject })));
   } finally {
-    co.end(teamId);
+    co.end(key);
     if (replacing !== undefined) replacements().delete(rkey);
   }
   const { ruleId, posted } = await made;
@@ -349,26 +356,35 @@ async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRouti
     list = await settled!;
   } catch (e) {
     // The rule exists: return it with its live index so the next `up` moves it, rather than losing it from state.
-    const live = await getRule(teamId, ruleId).catch(() => undefined);
+    const live = await getRule(key, ruleId).catch(() => undefined);
     if (!live) throw e;
-    return { id: formatId(teamId, ruleId), outs: toOutputs(live, { ...declaredContext(n, teamId), order: live.order }) };
+    return { id: formatId(teamId, ruleId), outs: outputsOf(key, live, { ...declaredContext(n, teamId), order: live.order }) };
   }
-  if (posted) await yieldToOtherWriter(n, teamId, ruleId, replacing, list);
+  if (posted) await yieldToOtherWriter(n, key, ruleId, replacing, list);
   const live = list.find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} disappeared from team ${teamId} right after it was created` });
-  return { id: formatId(teamId, ruleId), outs: toOutputs(live, declaredContext(n, teamId)) };
+  return { id: formatId(teamId, ruleId), outs: outputsOf(key, live, declaredContext(n, teamId)) };
 }
 
 async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise<{ id: string; outs: TeamRoutingRuleOutputs } | undefined> {
   const parsed = parseId(id);
   if (!parsed) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `invalid TeamRoutingRule id "${id}"; expected "<teamId>/<ruleId>"` });
-  const teamId = parsed.byName ? await resolveTeamId({ teamName: parsed.team }) : parsed.team;
+  const p = await platformFor(props.account);
+  // The account now points elsewhere (a platform switch not yet applied by `up`): the rule is
+  // not there, and "gone" would drop it from state. Keep what state has; `up` moves it.
+  if (props.target !== undefined && props.ruleId !== undefined && !sameTarget(props.target, p.target)) {
+    notice(`opsgenie: routing rule "${props.name}" (${props.ruleId}) lives on ${props.target}, but account "${props.account ?? "default"}" now points at ${p.target}; refresh kept it as it was, \`pulumi up\` moves it (see adoptExisting)`);
+    return { id, outs: props as TeamRoutingRuleOutputs };
+  }
+  const teamId = parsed.byName ? await resolveTeamId(p, { teamName: parsed.team }) : parsed.team;
+  const key = teamKey(p, teamId);
+  p.remember(teamId, props.notify?.type, props.notifyId, props.notifyName);
   // Served from the team's list when it has the rule. Otherwise one 404 is not proof
   // the rule is gone: read again, then look in a fresh list.
-  const listed = (await ignoreNotFound(recentList(teamId)))?.find((r) => r.id === parsed.ruleId);
+  const listed = (await ignoreNotFound(recentList(key)))?.find((r) => r.id === parsed.ruleId);
   const live = listed ?? await readConfirmed({
-    read: () => getRule(teamId, parsed.ruleId),
-    listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
+    read: () => getRule(key, parsed.ruleId),
+    listed: async () => (await ignoreNotFound(listRules(key)))?.find((r) => r.id === parsed.ruleId),
   });
   if (!live) return undefined;
   // Shaped like the stored outputs (or, on import, the inputs) say.
@@ -377,14 +393,17 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
     teamName: props.teamName ?? (parsed.byName ? parsed.team : undefined),
     adoptExisting: props.adoptExisting ?? false,
     notifyBy: props.notify?.name !== undefined && props.notify.id === undefined ? "name" : "id",
-    order: props.order !== undefined && !live.isDefault && (await inPlace(teamId, live.id, props.order)) ? props.order : live.order,
+    order: props.order !== undefined && !live.isDefault && (await inPlace(key, live.id, props.order)) ? props.order : live.order,
+    account: props.account,
   };
-  return { id: formatId(teamId, parsed.ruleId), outs: toOutputs(live, ctx) };
+  return { id: formatId(teamId, parsed.ruleId), outs: outputsOf(key, live, ctx) };
 }
 
 async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
   const n = normalize(inputs);
+  const p = await platformFor(n.account);
   const teamId = olds.teamId;
+  const key = teamKey(p, teamId);
   const ruleId = olds.ruleId;
   if (olds.isDefault && n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order`" });
   // The diff makes this a replace; an update could only send the null the spec does not allow.
@@ -392,24 +411,25 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
   const changed = contentChanged(olds, n);
   const moving = orderChanged(olds, n);
   const co = placement();
-  writing(teamId);
+  writing(key);
   let settled: Promise<LiveRule[]> | undefined;
   try {
     if (changed.length) {
-      await co.withLock(teamId, () => client().call({ method: "PATCH", path: rulePath(teamId, ruleId), body: toPatchBody(n, { isDefault: olds.isDefault }) }));
+      const body = await p.prepare(teamId, toPatchBody(n, { isDefault: olds.isDefault }));
+      await co.withLock(key, () => p.patch(teamId, ruleId, body));
     }
     // A rule whose order is no longer declared is no longer placed.
-    if (n.order === undefined) co.forget(teamId, ruleId);
+    if (n.order === undefined) co.forget(key, ruleId);
     // Resolved notify id/name come from the server; order needs the settle anyway.
-    if (moving || notifyChanged(olds, n)) settled = co.settle(teamId, moving ? { ruleId, order: n.order! } : undefined);
+    if (moving || notifyChanged(olds, n)) settled = co.settle(key, moving ? { ruleId, order: n.order! } : undefined);
   } finally {
-    co.end(teamId);
+    co.end(key);
   }
-  // Nothing to read back: the rule is as the PATCH left it, at its stored index.
-  if (!settled) return toOutputs(patchedRule(olds, n), { ...declaredContext(n, teamId), order: n.order ?? olds.order });
+  // Nothing to read back: the rule is as the PATCH left it, at its stored index (the PATCH's answer is not used).
+  if (!settled) return outputsOf(key, patchedRule(olds, n), { ...declaredContext(n, teamId), order: n.order ?? olds.order });
   const live = (await settled).find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} is gone from team ${teamId}; run \`pulumi refresh\`` });
-  return toOutputs(live, declaredContext(n, teamId));
+  return outputsOf(key, live, declaredContext(n, teamId));
 }
 
 async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
@@ -417,13 +437,24 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   if (props.isDefault) return;
   // Renamed with adoptExisting: the new resource adopted this rule in this run; keep it.
   if (letGoIfClaimed("opsgenie", props.ruleId, what(props.name, props.teamId, props.ruleId))) return;
+  const p = await platformFor(props.account);
+  // The account was switched to another platform or tenant (a migration): the old one may
+  // still route alerts until it is turned off, so its rule stays; no call goes anywhere.
+  if (props.target !== undefined && !sameTarget(props.target, p.target)) {
+    notice(
+      `opsgenie: left routing rule "${props.name}" (${props.ruleId}) of team ${props.teamId} on ${props.target}: account "${props.account ?? "default"}" now points at ${p.target}, ` +
+        `and the old platform may still route alerts until it is turned off. Remove it there by hand once the move is done`,
+    );
+    return;
+  }
+  const key = teamKey(p, props.teamId);
   const co = placement();
-  writing(props.teamId);
+  writing(key);
   try {
-    co.forget(props.teamId, props.ruleId);
-    await co.withLock(props.teamId, () => ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) })));
+    co.forget(key, props.ruleId);
+    await co.withLock(key, () => ignoreNotFound(p.remove(props.teamId, props.ruleId)));
   } finally {
-    co.end(props.teamId);
+    co.end(key);
   }
 }
 
@@ -440,11 +471,26 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   ...IDENTITY,
   schema: checkSchema,
   replaceKeys: ["teamId", "teamName"],
+  // A site-only JSM/Compass account: its cloud id is looked up here (once per process), so the diff can compare targets.
+  async checkRemote(news) {
+    try {
+      const a = resolveAccount(news.account);
+      if (a.platform !== "opsgenie") await cloudIdOf(a);
+    } catch {
+      // Reported by create/update, with every way to fix it.
+    }
+    return [];
+  },
   diff(olds, news) {
     const n = normalize(asInputs(news));
-    const r = diffNormalized(olds, n);
+    // The account's target from config (no call): a switch of platform or tenant is a replace.
+    const now = currentTarget(n.account);
+    const r = diffNormalized(olds, n, { now, same: sameTarget });
     // Not pure on purpose: create (same process, later in this run) must know which same-named rule it replaces.
-    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);
+    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId && !targetChanged(olds, now, sameTarget)) {
+      const key = `${olds.target ?? now}\u0000${olds.teamId}`;
+      replacements().set(replaceKey(key, n.name), olds.ruleId);
+    }
     return r;
   },
   create,
