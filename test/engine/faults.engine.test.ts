@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { EmulatorServer, FaultSpec } from "../../src/emulator/framework";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../src/flashduty/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
-import { inlineStack, installed, type ConfigMap, type InlineStack } from "./harness";
+import { inlineStack, installed, type InlineStack } from "./harness";
 import { PLATFORMS, platformCase } from "./platforms";
 
 // The fault suite: each resource goes through create, update and destroy with

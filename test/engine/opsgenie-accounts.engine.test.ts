@@ -26,6 +26,8 @@ afterAll(() => Promise.all([og.server.stop(), ops.server.stop()]));
 beforeEach(() => {
   og.teams.clear();
   ops.jsm.teams.clear();
+  ops.jsm.schedules.clear();
+  ops.jsm.escalations.clear();
   og.server.clearFaults();
   ops.server.clearFaults();
   ogTeam = og.seedTeam("Ops");

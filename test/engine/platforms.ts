@@ -15,7 +15,7 @@ export interface PlatformCase {
   stop(): Promise<void>;
   readonly server: EmulatorServer;
   /** The tenant: teams with their rules, schedules, escalations. */
-  readonly state: OpsgenieState;
+  readonly state: Omit<OpsgenieState, "record">;
   /** The credential the emulator accepts (must never leak). */
   readonly secret: string;
   /** Stack config that points the default account here (credential as a secret). */
