@@ -405,6 +405,8 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
   const teamId = olds.teamId;
   const key = teamKey(p, teamId);
   const ruleId = olds.ruleId;
+  // Reads on JSM/Compass carry notify ids only: the stored pair names the unchanged target.
+  p.remember(teamId, olds.notify?.type, olds.notifyId, olds.notifyName);
   if (olds.isDefault && n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order`" });
   // The diff makes this a replace; an update could only send the null the spec does not allow.
   if (timeRestrictionRemoved(olds, n)) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "removing a time restriction replaces the rule (Opsgenie cannot clear one); run `pulumi up` again" });

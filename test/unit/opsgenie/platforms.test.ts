@@ -171,8 +171,11 @@ describe.each(PLATFORMS)("the provider on $platform", ({ platform, account }) =>
     resetProcessGlobals();
     const byName = new Map(made.map((m) => [m.outs.name, m]));
     const [a, b] = [byName.get("rule-1")!, byName.get("rule-3")!];
-    await Promise.all([def.update(a.id, a.outs, args("rule-1", { order: 3 })), def.update(b.id, b.outs, args("rule-3", { order: 1 }))]);
+    const [oa, ob] = await Promise.all([def.update(a.id, a.outs, args("rule-1", { order: 3 })), def.update(b.id, b.outs, args("rule-3", { order: 1 }))]);
     expect(names()).toEqual(["rule-0", "rule-3", "rule-2", "rule-1", "rule-4", "Default Routing Rule"]);
+    // A move alone re-reads the list: the notify name must survive it (JSM reads give ids only).
+    expect(def.diff(oa, args("rule-1", { order: 3 })).changes).toBe(false);
+    expect(def.diff(ob, args("rule-3", { order: 1 })).changes).toBe(false);
     const moves = server.calls({ path: /change-order$/ });
     expect(moves.length).toBeGreaterThan(0);
     expect(new Set(moves.map((m) => m.method))).toEqual(new Set([platform === "opsgenie" ? "POST" : "PATCH"]));
