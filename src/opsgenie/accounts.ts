@@ -206,10 +206,18 @@ export function currentTarget(account: string | undefined): string | undefined {
   return targetOf(a);
 }
 
-/** Two targets name the same place; a `site:` one matches any cloud id on its platform and host. */
+/**
+ * What state without a `target` was made on: versions before accounts knew only
+ * Opsgenie (which host is not recorded, so any Opsgenie host matches it).
+ */
+export const LEGACY_TARGET = "opsgenie";
+
+/** Two targets name the same place; a `site:` one matches any cloud id on its platform and host, a bare platform any host. */
 export function sameTarget(a: string, b: string): boolean {
   if (a === b) return true;
   const [pa, ha, ca] = a.split(" ");
   const [pb, hb, cb] = b.split(" ");
-  return pa === pb && ha === hb && (ca?.startsWith("site:") || cb?.startsWith("site:") || false);
+  if (pa !== pb) return false;
+  if (ha === undefined || hb === undefined) return true;
+  return ha === hb && (ca?.startsWith("site:") || cb?.startsWith("site:") || false);
 }

@@ -145,10 +145,15 @@ export function orderChanged(olds: Partial<TeamRoutingRuleOutputs>, n: Normalize
  * The rule's account now resolves to another place than the one it was created in
  * (a platform switch, e.g. Opsgenie -> JSM after Atlassian migrated the team). `now`
  * comes from the config (undefined: unknown, no change); `same` compares two targets.
- * State from before targets were recorded has none: no change.
+ * State from before targets were recorded was made on Opsgenie (`legacy`).
  */
-export function targetChanged(olds: Partial<TeamRoutingRuleOutputs>, now: string | undefined, same: (a: string, b: string) => boolean = (a, b) => a === b): boolean {
-  return olds.target !== undefined && now !== undefined && !same(olds.target, now);
+export function targetChanged(
+  olds: Partial<TeamRoutingRuleOutputs>,
+  now: string | undefined,
+  same: (a: string, b: string) => boolean = (a, b) => a === b,
+  legacy = "opsgenie",
+): boolean {
+  return olds.ruleId !== undefined && now !== undefined && !same(olds.target ?? legacy, now);
 }
 
 /**
@@ -156,8 +161,12 @@ export function targetChanged(olds: Partial<TeamRoutingRuleOutputs>, now: string
  * is a replace, create before delete: create adopts the migrated rule there (with
  * `adoptExisting`), and delete leaves the old platform's rule alone.
  */
-export function diffNormalized(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs, target?: { now: string | undefined; same?: (a: string, b: string) => boolean }): DiffResult {
-  if (target && targetChanged(olds, target.now, target.same)) return { changes: true, replaces: ["account"] };
+export function diffNormalized(
+  olds: Partial<TeamRoutingRuleOutputs>,
+  n: NormalizedArgs,
+  target?: { now: string | undefined; same?: (a: string, b: string) => boolean; legacy?: string },
+): DiffResult {
+  if (target && targetChanged(olds, target.now, target.same, target.legacy)) return { changes: true, replaces: ["account"] };
   if (teamChanged(olds, n)) {
     // Same name in the (maybe same) team would collide with the create-first default.
     return { changes: true, replaces: [n.teamId !== undefined ? "teamId" : "teamName"], deleteBeforeReplace: true };

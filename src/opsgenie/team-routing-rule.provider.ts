@@ -12,7 +12,7 @@ import {
   type ResourceDefinition,
 } from "../core";
 import { notice } from "../core/log";
-import { cloudIdOf, currentTarget, resolveAccount, sameTarget } from "./accounts";
+import { cloudIdOf, currentTarget, LEGACY_TARGET, resolveAccount, sameTarget } from "./accounts";
 import { coordinator, arrange, gatherer, InsertPlan, planMoves } from "./placement";
 import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
@@ -372,8 +372,8 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
   const p = await platformFor(props.account);
   // The account now points elsewhere (a platform switch not yet applied by `up`): the rule is
   // not there, and "gone" would drop it from state. Keep what state has; `up` moves it.
-  if (props.target !== undefined && props.ruleId !== undefined && !sameTarget(props.target, p.target)) {
-    notice(`opsgenie: routing rule "${props.name}" (${props.ruleId}) lives on ${props.target}, but account "${props.account ?? "default"}" now points at ${p.target}; refresh kept it as it was, \`pulumi up\` moves it (see adoptExisting)`);
+  if (props.ruleId !== undefined && !sameTarget(props.target ?? LEGACY_TARGET, p.target)) {
+    notice(`opsgenie: routing rule "${props.name}" (${props.ruleId}) lives on ${props.target ?? LEGACY_TARGET}, but account "${props.account ?? "default"}" now points at ${p.target}; refresh kept it as it was, \`pulumi up\` moves it (see adoptExisting)`);
     return { id, outs: props as TeamRoutingRuleOutputs };
   }
   const teamId = parsed.byName ? await resolveTeamId(p, { teamName: parsed.team }) : parsed.team;
@@ -442,9 +442,9 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   const p = await platformFor(props.account);
   // The account was switched to another platform or tenant (a migration): the old one may
   // still route alerts until it is turned off, so its rule stays; no call goes anywhere.
-  if (props.target !== undefined && !sameTarget(props.target, p.target)) {
+  if (!sameTarget(props.target ?? LEGACY_TARGET, p.target)) {
     notice(
-      `opsgenie: left routing rule "${props.name}" (${props.ruleId}) of team ${props.teamId} on ${props.target}: account "${props.account ?? "default"}" now points at ${p.target}, ` +
+      `opsgenie: left routing rule "${props.name}" (${props.ruleId}) of team ${props.teamId} on ${props.target ?? LEGACY_TARGET}: account "${props.account ?? "default"}" now points at ${p.target}, ` +
         `and the old platform may still route alerts until it is turned off. Remove it there by hand once the move is done`,
     );
     return;
@@ -487,9 +487,9 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     const n = normalize(asInputs(news));
     // The account's target from config (no call): a switch of platform or tenant is a replace.
     const now = currentTarget(n.account);
-    const r = diffNormalized(olds, n, { now, same: sameTarget });
+    const r = diffNormalized(olds, n, { now, same: sameTarget, legacy: LEGACY_TARGET });
     // Not pure on purpose: create (same process, later in this run) must know which same-named rule it replaces.
-    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId && !targetChanged(olds, now, sameTarget)) {
+    if (r.replaces?.length && !r.deleteBeforeReplace && olds.ruleId && !targetChanged(olds, now, sameTarget, LEGACY_TARGET)) {
       const key = `${olds.target ?? now}\u0000${olds.teamId}`;
       replacements().set(replaceKey(key, n.name), olds.ruleId);
     }

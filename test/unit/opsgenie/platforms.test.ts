@@ -209,6 +209,10 @@ describe.each(PLATFORMS)("the provider on $platform", ({ platform, account }) =>
     og.seedSchedule("Primary", "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d");
     const old = await def.create({ teamName: "Ops", name: "moved", order: 0, notify: { type: "schedule", name: "Primary" }, adoptExisting: true } as never);
     expect(old.outs.target).toBe(`opsgenie ${og.server.url}`);
+    // State from before targets were recorded was made on Opsgenie: no change while the account stays there.
+    const { target: _t, ...legacy } = old.outs;
+    const same = { teamName: "Ops", name: "moved", order: 0, notify: { type: "schedule", name: "Primary" }, adoptExisting: true } as never;
+    expect(def.diff(legacy, same).changes).toBe(false);
     // Atlassian migrated the team: same team id, new rule id.
     seed();
     team.rules.unshift({ id: "migrated-1", name: "moved", isDefault: false, criteria: { type: "match-all" }, timezone: "America/Los_Angeles", notify: { type: "schedule", id: "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d" } });
@@ -217,6 +221,7 @@ describe.each(PLATFORMS)("the provider on $platform", ({ platform, account }) =>
     process.env.OPSGENIE_ACCOUNTS = JSON.stringify({ default: emulatorAccount(ops, platform as OpsProduct) });
     const news = { teamName: "Ops", name: "moved", order: 0, notify: { type: "schedule", name: "Primary" }, adoptExisting: true } as never;
     expect(def.diff(old.outs, news)).toEqual({ changes: true, replaces: ["account"] });
+    expect(def.diff(legacy, news)).toEqual({ changes: true, replaces: ["account"] });
     og.server.resetLog();
     server.resetLog();
     const { result: made, stderr } = await captureStderr(() => def.create(news));
