@@ -257,6 +257,59 @@ function refreshMd(r) {
   ]);
 }
 
+/**
+ * The same 100 ordered rules of one team on Opsgenie and on JSM Operations (the default
+ * account pointed there by OPSGENIE_ACCOUNTS, the program unchanged): create in one `up`,
+ * reverse them all, then a refresh; requests by kind and seconds. Self-contained.
+ */
+async function platformsOrdered(n = 100) {
+  const out = {};
+  for (const platform of ["opsgenie", "jsm"]) {
+    const og = platform === "opsgenie" ? emus.createOpsgenieEmulator({ rateLimit: { limit: 1_000_000, windowMs: 60_000 } }) : undefined;
+    const ops = platform === "jsm" ? emus.createAtlassianOpsEmulator({ rateLimit: { limit: 1_000_000, windowMs: 60_000 } }) : undefined;
+    const server = (og ?? ops).server;
+    await server.start();
+    const team = (og ?? ops.jsm).seedTeam("ordered");
+    const env = og
+      ? { OPSGENIE_API_URL: og.server.url, OPSGENIE_API_KEY: og.credential, OPSGENIE_RATE_LIMITS: "1000/1s" }
+      : { OPSGENIE_RATE_LIMITS: "1000/1s", OPSGENIE_ACCOUNTS: JSON.stringify({ default: { platform: "jsm", cloudId: ops.cloudId, email: ops.email, apiToken: ops.apiToken, apiUrl: ops.server.url } }) };
+    let orders = Array.from({ length: n }, (_, i) => i);
+    const s = await stackFor(`bench-${platform}-ordered`, async () => {
+      orders.forEach((order, i) => new ar.OpsgenieTeamRoutingRule(`r${i}`, { teamId: team.id, name: `rule ${i}`, order, criteria: { type: "match-all" }, notify: { type: "none" } }));
+    }, env);
+    const kinds = () => {
+      const k = { post: 0, list: 0, changeOrder: 0, patch: 0, get: 0, other: 0 };
+      for (const e of server.log) {
+        if (/change-order$/.test(e.path)) k.changeOrder++;
+        else if (e.method === "POST") k.post++;
+        else if (e.method === "GET" && /routing-rules$/.test(e.path)) k.list++;
+        else if (e.method === "PATCH") k.patch++;
+        else if (e.method === "GET") k.get++;
+        else k.other++;
+      }
+      return k;
+    };
+    const names = () => team.rules.filter((r) => !r.isDefault).map((r) => r.name).join();
+    const step = async (fn) => {
+      server.resetLog();
+      const t = await timed(fn);
+      return { seconds: t.seconds, ...kinds() };
+    };
+    const create = await step(() => s.stack.up());
+    if (names() !== orders.map((i) => `rule ${i}`).join()) throw new Error(`${platform}: ordered create did not land`);
+    orders = orders.map((o) => n - 1 - o);
+    const reverse = await step(() => s.stack.up());
+    if (names() !== orders.map((_, i) => `rule ${n - 1 - i}`).join()) throw new Error(`${platform}: reverse did not land`);
+    const refresh = await step(() => s.stack.refresh());
+    await s.destroy();
+    await server.stop();
+    out[platform] = { n, create, reverse, refresh };
+  }
+  return out;
+}
+
+const platformNote = (k) => `${k.post} POST, ${k.list} list pages, ${k.changeOrder} change-order, ${k.patch} PATCH, ${k.get} other GET${k.other ? `, ${k.other} other` : ""}`;
+
 const kindNote = (k) => `${k.post} POST, ${k.list} list, ${k.changeOrder} change-order${k.other ? `, ${k.other} other` : ""}`;
 
 async function flashdutyRouteCase() {
@@ -609,6 +662,12 @@ async function main() {
   const od = await opsgenieOrdered(100);
   record({ scenario: `create ${od.n} ordered Opsgenie rules of one team`, seconds: od.create.seconds, calls: od.create.post + od.create.list + od.create.changeOrder + od.create.other, note: kindNote(od.create) });
   record({ scenario: `reverse ${od.n} ordered Opsgenie rules of one team`, seconds: od.reverse.seconds, calls: od.reverse.post + od.reverse.list + od.reverse.changeOrder + od.reverse.other, note: kindNote(od.reverse) });
+  const pl = await platformsOrdered(100);
+  for (const [platform, r] of Object.entries(pl))
+    for (const stepName of ["create", "reverse", "refresh"]) {
+      const k = r[stepName];
+      record({ scenario: `${stepName} ${r.n} ordered rules of one team on ${platform}`, seconds: k.seconds, calls: k.post + k.list + k.changeOrder + k.patch + k.get + k.other, note: platformNote(k) });
+    }
   const re = await opsgenieReorder();
   record({ scenario: "one Opsgenie reorder (swap 2 of 10 rules)", seconds: re.seconds, calls: re.calls, note: re.detail.join(", ") });
   const fc = await flashdutyRouteCase();
@@ -711,6 +770,28 @@ if (process.argv.includes("--only=parallel")) {
   writeIssue12Results({}); // parallel.md again from parallel.json
 } else if (process.argv.includes("--only=opsgenie-refresh")) {
   opsgenieRefresh(Number(arg("n", "100"))).then((refresh) => writeIssue12Results({ refresh }), fail);
+} else if (process.argv.includes("--only=jsm")) {
+  platformsOrdered(Number(arg("n", "100"))).then((r) => {
+    for (const [platform, x] of Object.entries(r)) for (const k of ["create", "reverse", "refresh"]) record({ scenario: `${k} ${x.n} ordered rules of one team on ${platform}`, seconds: x[k].seconds, calls: x[k].post + x[k].list + x[k].changeOrder + x[k].patch + x[k].get + x[k].other, note: platformNote(x[k]) });
+    console.log(JSON.stringify(r));
+    const md = [
+      `# Opsgenie vs JSM Operations: 100 ordered rules of one team (${new Date().toISOString()})`,
+      "",
+      `node bench/run.mjs --only=jsm; pulumi ${execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim()}, node ${process.version}, emulators on 127.0.0.1, client limit 1000/1s. The same program; JSM through OPSGENIE_ACCOUNTS.`,
+      "",
+      table([["scenario", "seconds", "requests", "by kind"], ...results.map((x) => [x.scenario, x.seconds.toFixed(2), x.calls, x.note])]),
+      "",
+      "The platforms differ only in paging: JSM lists are offset/size pages of 100, so the team's 101 rules (with the default) are 2 requests per list. " +
+        "The change-order count of a reverse follows how the engine hands the 100 updates over in waves (each wave is one settle), so it varies between runs on both platforms (about 100 to 150).",
+      "",
+    ].join("\n");
+    mkdirSync(join(root, "bench", "results"), { recursive: true });
+    writeFileSync(join(root, "bench", "results", "jsm.md"), md);
+    writeFileSync(join(root, "bench", "results", "jsm.json"), JSON.stringify({ date: new Date().toISOString(), node: process.version, platforms: r }, null, 2) + "\n");
+  }, (e) => {
+    console.error(e);
+    process.exit(1);
+  });
 } else if (process.argv.includes("--only=opsgenie-order")) {
   opsgenieOrdered(Number(arg("n", "100"))).then((r) => console.log(JSON.stringify(r)), (e) => {
     console.error(e);

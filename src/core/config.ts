@@ -8,6 +8,8 @@ export interface VendorSettings {
   urlEnv: string;
   defaultUrl: string;
   label: string;
+  /** More `<vendor>:<key>` settings the provider reads (e.g. Opsgenie's `accounts`). */
+  extraKeys?: readonly string[];
 }
 
 /** Every vendor's settings by config namespace, filled in by each vendor's `protocol.ts` as it loads. */

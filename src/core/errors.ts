@@ -100,7 +100,7 @@ export function redactSecrets(text: string): string {
   for (const s of secretSet()) out = out.split(s).join("[redacted]");
   // Query-string and header shaped credentials, even ones we were never told about.
   out = out.replace(/([?&](?:app_key|api_key|apikey|token)=)[^&\s"']+/gi, "$1[redacted]");
-  out = out.replace(/((?:GenieKey|Bearer)\s+)[A-Za-z0-9._~+/=-]+/g, "$1[redacted]");
+  out = out.replace(/((?:GenieKey|Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+/g, "$1[redacted]");
   return out;
 }
 

@@ -185,7 +185,7 @@ function configure(req: { config: { get(key: string): string | undefined; rawCon
   } else {
     for (const vendor of Object.keys(VENDOR_SETTINGS)) {
       const s = VENDOR_SETTINGS[vendor];
-      for (const key of [s.credentialKey, s.urlKey, "rateLimits"]) entries[`${vendor}:${key}`] = req.config.get(`${vendor}:${key}`);
+      for (const key of [s.credentialKey, s.urlKey, "rateLimits", ...(s.extraKeys ?? [])]) entries[`${vendor}:${key}`] = req.config.get(`${vendor}:${key}`);
     }
   }
   setStackConfig(entries);

@@ -42,6 +42,9 @@ export function serverWaitMs(headers: Record<string, string | undefined>, now: n
       // Large values are epoch seconds (Rootly), small ones seconds from now.
       return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.max(0, n * 1000);
     }
+    // Atlassian (Jira platform, JSM Operations) sends an ISO 8601 timestamp.
+    const at = Date.parse(reset);
+    if (Number.isFinite(at)) return Math.max(0, at - now);
   }
   return undefined;
 }

@@ -2,7 +2,7 @@ import type { VendorEmulator } from "./framework";
 import "../vendors";
 import { registeredVendors } from "../core/vendor";
 import type { FlashdutyEmulator } from "../flashduty/emulator";
-import type { OpsgenieEmulator } from "../opsgenie/emulator";
+import { createAtlassianOpsEmulator, emulatorAccount, type AtlassianOpsEmulator, type OpsgenieEmulator } from "../opsgenie/emulator";
 import type { RootlyEmulator } from "../rootly/emulator";
 
 /** Every vendor's emulator by vendor name (typed for the built-in three), and one stop for all. */
@@ -10,13 +10,17 @@ export type RunningEmulators = Record<string, VendorEmulator> & {
   flashduty: FlashdutyEmulator;
   rootly: RootlyEmulator;
   opsgenie: OpsgenieEmulator;
+  /** JSM Operations and Compass Operations (accounts of the Opsgenie resource: `opsgenie:accounts`). */
+  "jsm-ops": AtlassianOpsEmulator;
   stop(): Promise<void>;
 };
 
 /** Starts every vendor's emulator on a free 127.0.0.1 port, seeded with demo data unless `seed` is false. */
 export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number } = {}): Promise<RunningEmulators> {
   const options: Record<string, unknown> = { rootly: { timeScale: opts.rootlyTimeScale ?? 1 } };
-  const all = registeredVendors().map((v) => [v.name, v.emulator(options[v.name] as never)] as const);
+  const all: (readonly [string, VendorEmulator])[] = registeredVendors().map((v) => [v.name, v.emulator(options[v.name] as never)] as const);
+  // Opsgenie's successors: the same resource reaches them through a named account.
+  all.push(["jsm-ops", createAtlassianOpsEmulator()]);
   await Promise.all(all.map(([, e]) => e.server.start()));
   if (opts.seed !== false) for (const [, e] of all) e.seedDemo();
   const byName = Object.fromEntries(all);
@@ -32,15 +36,17 @@ export function envFor(running: Record<string, VendorEmulator | unknown>): Recor
     env[v.settings.urlEnv] = e.server.url;
     env[v.settings.credentialEnv] = e.credential;
   }
+  const ops = running["jsm-ops"] as AtlassianOpsEmulator | undefined;
+  if (ops) env.OPSGENIE_ACCOUNTS = JSON.stringify({ jsm: emulatorAccount(ops, "jsm"), compass: emulatorAccount(ops, "compass") });
   return env;
 }
 
 /** What each running emulator holds to route to (`"<kind>:<name>"` -> id), by vendor. */
 export function seededFor(running: Record<string, VendorEmulator | unknown>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const v of registeredVendors()) {
-    const e = running[v.name] as VendorEmulator | undefined;
-    if (e?.seeded) out[v.name] = e.seeded();
+  for (const v of [...registeredVendors().map((x) => x.name), "jsm-ops"]) {
+    const e = running[v] as VendorEmulator | undefined;
+    if (e?.seeded) out[v] = e.seeded();
   }
   return out;
 }
@@ -54,5 +60,10 @@ export function configFor(running: Record<string, VendorEmulator | unknown>): st
     lines.push(`pulumi config set ${v.name}:${v.settings.urlKey} ${e.server.url}`);
     lines.push(`pulumi config set --secret ${v.name}:${v.settings.credentialKey} ${e.credential}`);
   }
+  const ops = running["jsm-ops"] as AtlassianOpsEmulator | undefined;
+  if (ops)
+    for (const product of ["jsm", "compass"] as const)
+      for (const [k, v] of Object.entries(emulatorAccount(ops, product)))
+        lines.push(`pulumi config set ${k === "apiToken" ? "--secret " : ""}--path opsgenie:accounts.${product}.${k} ${v}`);
   return lines;
 }

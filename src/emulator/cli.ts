@@ -31,12 +31,12 @@ async function main(): Promise<void> {
   const seeded = seededFor(running);
   const config = configFor(running);
   if (args.includes("--json")) {
-    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries(registeredVendors().map((v) => [v.name, running[v.name].server.url])), seeded, config }) + "\n");
+    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries([...registeredVendors().map((v) => v.name), "jsm-ops"].map((name) => [name, running[name].server.url])), seeded, config }) + "\n");
   } else {
     process.stdout.write(
       [
         "Emulators running (Ctrl-C stops them):",
-        ...registeredVendors().map((v) => `  ${v.name.padEnd(10)} ${running[v.name].server.url}`),
+        ...[...registeredVendors().map((v) => v.name), "jsm-ops"].map((name) => `  ${name.padEnd(10)} ${running[name].server.url}`),
         "",
         "Point the resources at them (these credentials work only here):",
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),

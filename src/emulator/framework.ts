@@ -311,7 +311,7 @@ export class SlidingWindow {
 
 /** What each vendor's emulator module returns: the server plus vendor-specific seeding. */
 export interface VendorEmulator {
-  readonly vendor: "flashduty" | "rootly" | "opsgenie";
+  readonly vendor: "flashduty" | "rootly" | "opsgenie" | "jsm-ops";
   readonly server: EmulatorServer;
   /** The credential the emulator accepts. */
   readonly credential: string;

@@ -9,6 +9,8 @@ export const opsgenieSettings: VendorSettings = {
   urlEnv: "OPSGENIE_API_URL",
   defaultUrl: "https://api.opsgenie.com",
   label: "Opsgenie API key",
+  // Named accounts (Opsgenie, JSM Operations, Compass Operations): accounts.ts.
+  extraKeys: ["accounts"],
 };
 registerVendor("opsgenie", opsgenieSettings);
 

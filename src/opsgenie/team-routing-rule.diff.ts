@@ -39,6 +39,8 @@ export interface NormalizedArgs {
   timeRestriction?: NTimeRestriction;
   notify: NNotify;
   adoptExisting: boolean;
+  /** The account (a key of `opsgenie:accounts`); undefined = "default". */
+  account?: string;
 }
 
 /** What state holds: normalized inputs plus server fields. */
@@ -53,6 +55,8 @@ export interface TeamRoutingRuleOutputs extends Omit<NormalizedArgs, "teamId"> {
   isDefault: boolean;
   notifyId?: string;
   notifyName?: string;
+  /** Where the rule lives, no credential: `opsgenie <host>` or `<jsm|compass> <host> <cloudId>`. */
+  target?: string;
 }
 
 export function normalizeCondition(c: { field: ConditionField; key?: string; not?: boolean; operation: ConditionOperation; expectedValue?: string; order?: number }): NCondition {
@@ -91,6 +95,7 @@ export function normalize(a: ParsedArgs): NormalizedArgs {
   if (a.teamId !== undefined) n.teamId = a.teamId;
   if (a.teamName !== undefined) n.teamName = a.teamName;
   if (a.order !== undefined) n.order = a.order;
+  if (a.account !== undefined && a.account !== "default") n.account = a.account;
   if (a.timezone !== undefined) n.timezone = a.timezone;
   const tr = normalizeTimeRestriction(a.timeRestriction);
   if (tr) n.timeRestriction = tr;
@@ -136,12 +141,38 @@ export function orderChanged(olds: Partial<TeamRoutingRuleOutputs>, n: Normalize
   return n.order !== undefined && olds.order !== n.order;
 }
 
-export function diffNormalized(olds: Partial<TeamRoutingRuleOutputs>, n: NormalizedArgs): DiffResult {
+/**
+ * The rule's account now resolves to another place than the one it was created in
+ * (a platform switch, e.g. Opsgenie -> JSM after Atlassian migrated the team). `now`
+ * comes from the config (undefined: unknown, no change); `same` compares two targets.
+ * State from before targets were recorded was made on Opsgenie (`legacy`).
+ */
+export function targetChanged(
+  olds: Partial<TeamRoutingRuleOutputs>,
+  now: string | undefined,
+  same: (a: string, b: string) => boolean = (a, b) => a === b,
+  legacy = "opsgenie",
+): boolean {
+  return olds.ruleId !== undefined && now !== undefined && !same(olds.target ?? legacy, now);
+}
+
+/**
+ * `target`: what the rule's account resolves to now (see targetChanged). A new target
+ * is a replace, create before delete: create adopts the migrated rule there (with
+ * `adoptExisting`), and delete leaves the old platform's rule alone.
+ */
+export function diffNormalized(
+  olds: Partial<TeamRoutingRuleOutputs>,
+  n: NormalizedArgs,
+  target?: { now: string | undefined; same?: (a: string, b: string) => boolean; legacy?: string },
+): DiffResult {
+  if (target && targetChanged(olds, target.now, target.same, target.legacy)) return { changes: true, replaces: ["account"] };
   if (teamChanged(olds, n)) {
     // Same name in the (maybe same) team would collide with the create-first default.
     return { changes: true, replaces: [n.teamId !== undefined ? "teamId" : "teamName"], deleteBeforeReplace: true };
   }
   // Create-before-delete: the new rule is placed right above the old one, so alerts always match one of them.
   if (timeRestrictionRemoved(olds, n)) return { changes: true, replaces: ["timeRestriction"] };
-  return { changes: contentChanged(olds, n).length > 0 || orderChanged(olds, n), replaces: [] };
+  const accountRenamed = (olds.account ?? "default") !== (n.account ?? "default");
+  return { changes: contentChanged(olds, n).length > 0 || orderChanged(olds, n) || accountRenamed, replaces: [] };
 }

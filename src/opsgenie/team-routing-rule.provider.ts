@@ -7,24 +7,21 @@ import {
   ignoreNotFound,
   isVendorError,
   letGoIfClaimed,
-  onceCache,
   processGlobal,
   readConfirmed,
-  resolveEndpoint,
-  VendorClient,
   VendorError,
   type ResourceDefinition,
 } from "../core";
 import { coordinator, arrange, gatherer, newKey, planMoves, TeamPlan, type Work } from "./placement";
-import { opsgenieProtocol } from "./protocol";
+import { notice, warn } from "../core/log";
+import { cloudIdOf, currentTarget, LEGACY_TARGET, resolveAccount, sameTarget } from "./accounts";
+import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
-import { warn } from "../core/log";
-import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
   declaredContext,
   formatId,
-  fromWireRule,
   parseId,
   patchedRule,
   toCreateBody,
@@ -32,46 +29,51 @@ import {
   toPatchBody,
   type LiveRule,
   type OutputContext,
-  type WireRule,
 } from "./wire";
 
-const client = () => new VendorClient(opsgenieProtocol, resolveEndpoint("opsgenie"));
-const rulesPath = (teamId: string) => `/v2/teams/${encodeURIComponent(teamId)}/routing-rules`;
-const rulePath = (teamId: string, ruleId: string) => `${rulesPath(teamId)}/${encodeURIComponent(ruleId)}`;
+// Every vendor call goes through the account's platform client (platform.ts): Opsgenie,
+// JSM Operations or Compass Operations. Placement, views and locks are keyed by
+// `teamKey` (target + team id), so the same team id on two accounts never shares them.
+interface TeamRef {
+  p: RulesPlatform;
+  teamId: string;
+}
+const teamRefs = () => processGlobal("opsgenie-team-refs.v1", () => new Map<string, TeamRef>());
+const keyOf = (target: string, team: string) => `${target}\u0000${team}`;
 
-interface Envelope<T> {
-  data: T;
-  result?: string;
-  requestId?: string;
+/** The placement key of a team on a platform (remembered, so a flush finds its client). */
+function teamKey(p: RulesPlatform, teamId: string): string {
+  const key = keyOf(p.target, teamId);
+  teamRefs().set(key, { p, teamId });
+  return key;
+}
+const ref = (key: string): TeamRef => teamRefs().get(key)!;
+
+async function listRules(key: string): Promise<LiveRule[]> {
+  const { p, teamId } = ref(key);
+  return p.list(teamId);
 }
 
-async function listRules(teamId: string): Promise<LiveRule[]> {
-  const r = await client().call<Envelope<WireRule[]>>({ method: "GET", path: rulesPath(teamId) });
-  return (r.body.data ?? []).map((w, i) => fromWireRule(w, i));
+async function getRule(key: string, ruleId: string): Promise<LiveRule | undefined> {
+  const { p, teamId } = ref(key);
+  return p.get(teamId, ruleId);
 }
 
-async function getRule(teamId: string, ruleId: string): Promise<LiveRule | undefined> {
-  const r = await ignoreNotFound(client().call<Envelope<WireRule>>({ method: "GET", path: rulePath(teamId, ruleId) }));
-  return r && fromWireRule(r.body.data);
-}
-
-/** Team name -> id via the Team API, once per process and name. */
-async function resolveTeamId(a: { teamId?: string; teamName?: string }): Promise<string> {
+/** Team name -> id, once per process, platform and name. */
+async function resolveTeamId(p: RulesPlatform, a: { teamId?: string; teamName?: string }): Promise<string> {
   if (a.teamId !== undefined) return a.teamId;
-  const name = a.teamName!;
-  const lookup = () =>
-    client()
-      .call<Envelope<{ id: string; name: string }>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(name)}`, query: { identifierType: "name" } })
-      .then((r) => r.body.data.id);
-  try {
-    const id = await onceCache<string>("opsgenie-team-ids.v1")(name, lookup);
-    // What check announced for the team by name is this team's.
-    placement().alias(`name:${name}`, id);
-    return id;
-  } catch (e) {
-    if (isVendorError(e, "not_found")) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
-    throw e;
-  }
+  const id = await p.teamId(a.teamName!);
+  // What check announced for the team by name is this team's.
+  placement().alias(keyOf(p.target, `name:${a.teamName}`), keyOf(p.target, id));
+  return id;
+}
+
+/** Outputs of a live rule on `key`'s platform (notify names filled in where reads give ids only). */
+function outputsOf(key: string, live: LiveRule, ctx: OutputContext): TeamRoutingRuleOutputs {
+  const { p, teamId } = ref(key);
+  const outs = toOutputs(p.named(teamId, live), ctx);
+  outs.target = p.target;
+  return outs;
 }
 
 /** A create waiting for its team's settle. */
@@ -90,8 +92,8 @@ interface Created {
   adoptedDefault: boolean;
 }
 
-/** How check saw a team: its id, or its name until resolved. */
-const teamRef = (n: { teamId?: string; teamName?: string }) => n.teamId ?? `name:${n.teamName}`;
+/** How check saw a team: on its account's target, its id, or its name until resolved. */
+const teamRef = (n: { teamId?: string; teamName?: string; account?: string }) => keyOf(currentTarget(n.account) ?? "", n.teamId ?? `name:${n.teamName}`);
 
 /**
  * What this process knows of a team between lists: its rules in live order (default
@@ -99,6 +101,8 @@ const teamRef = (n: { teamId?: string; teamName?: string }) => n.teamId ?? `name
  * again when another process held the team's lock since, or a write failed.
  */
 interface TeamView {
+  /** The team's placement key (teamKey). */
+  key: string;
   rules?: LiveRule[];
   plan?: TeamPlan;
   /** The declared-orders version the plan was made with. */
@@ -110,9 +114,9 @@ interface TeamView {
 }
 
 const views = () => processGlobal("opsgenie-team-views.v1", () => new Map<string, TeamView>());
-function viewOf(teamId: string): TeamView {
-  let v = views().get(teamId);
-  if (!v) views().set(teamId, (v = { version: -1, posted: new Map(), replaced: new Set() }));
+function viewOf(key: string): TeamView {
+  let v = views().get(key);
+  if (!v) views().set(key, (v = { key, version: -1, posted: new Map(), replaced: new Set() }));
   return v;
 }
 
@@ -126,31 +130,41 @@ interface Learned {
   accountTimezone?: string;
   noTimezone: Set<string>;
 }
-const learned = () => processGlobal("opsgenie-learned.v1", (): Learned => ({ notify: new Map(), noTimezone: new Set() }));
+// Per target: a schedule's name and the account timezone belong to one account.
+function learned(key: string): Learned {
+  const all = processGlobal("opsgenie-learned.v2", () => new Map<string, Learned>());
+  const target = ref(key).p.target;
+  let l = all.get(target);
+  if (!l) all.set(target, (l = { notify: new Map(), noTimezone: new Set() }));
+  return l;
+}
 const notifyKey = (type: string, by: "id" | "name", v: string) => `${type}\u0000${by}\u0000${v}`;
 
-function learn(list: readonly LiveRule[]): void {
-  const l = learned();
+function learn(key: string, list: readonly LiveRule[]): void {
+  const l = learned(key);
+  const { p, teamId } = ref(key);
   for (const r of list) {
-    const { type, id, name } = r.notify;
+    const { type, id, name } = p.named(teamId, r).notify;
     if (type !== "none" && id !== undefined && name !== undefined) {
-      l.notify.set(notifyKey(type, "id", id), r.notify);
-      l.notify.set(notifyKey(type, "name", name), r.notify);
+      l.notify.set(notifyKey(type, "id", id), { type, id, name });
+      l.notify.set(notifyKey(type, "name", name), { type, id, name });
     }
     if (l.noTimezone.has(r.id) && r.timezone !== undefined) l.accountTimezone = r.timezone;
   }
 }
 
-function resolvedNotify(n: NormalizedArgs["notify"]): LiveRule["notify"] | undefined {
+function resolvedNotify(key: string, n: NormalizedArgs["notify"]): LiveRule["notify"] | undefined {
   if (n.type === "none") return { type: "none" };
-  const hit = learned().notify.get(n.id !== undefined ? notifyKey(n.type, "id", n.id) : notifyKey(n.type, "name", n.name ?? ""));
+  const hit = learned(key).notify.get(n.id !== undefined ? notifyKey(n.type, "id", n.id) : notifyKey(n.type, "name", n.name ?? ""));
   return hit && { ...hit };
 }
 
 /** The rule as a POST of `n` makes it (as a list shows it), or undefined while a server value is unknown. */
-function createdRule(n: NormalizedArgs, id: string): LiveRule | undefined {
-  const notify = resolvedNotify(n.notify);
-  const timezone = n.timezone ?? learned().accountTimezone;
+function createdRule(key: string, n: NormalizedArgs, id: string, sent?: LiveRule["notify"]): LiveRule | undefined {
+  // Where reads give notify ids only (JSM, Compass), the id sent is what a list shows.
+  const byId = sent?.id !== undefined ? { type: sent.type, id: sent.id, ...(n.notify.name !== undefined ? { name: n.notify.name } : {}) } : undefined;
+  const notify = resolvedNotify(key, n.notify) ?? byId;
+  const timezone = n.timezone ?? learned(key).accountTimezone;
   if (!notify || timezone === undefined) return undefined;
   const r: LiveRule = { id, name: n.name, isDefault: false, order: 0, criteria: n.criteria, notify, timezone };
   if (n.timeRestriction) r.timeRestriction = n.timeRestriction;
@@ -163,7 +177,7 @@ const indexed = (rules: readonly LiveRule[]) => rules.map((r, i) => ({ ...r, ord
 /** A fresh list of the team: the view and its plan follow it. */
 function listed(v: TeamView, list: LiveRule[]): LiveRule[] {
   v.rules = [...list];
-  learn(list);
+  learn(v.key, list);
   v.plan?.reset(movable(list));
   return list;
 }
@@ -177,8 +191,8 @@ function putRule(v: TeamView, rule: LiveRule, at: number | undefined): void {
 }
 
 /** A rule this process deleted. */
-function dropRule(teamId: string, ruleId: string): void {
-  const v = views().get(teamId);
+function dropRule(key: string, ruleId: string): void {
+  const v = views().get(key);
   if (!v) return;
   v.rules = v.rules?.filter((r) => r.id !== ruleId);
   v.plan?.removed(ruleId);
@@ -190,12 +204,13 @@ function dropRule(teamId: string, ruleId: string): void {
  * the view with it. A 404 means the view is wrong (another writer deleted the rule):
  * the team is listed again (the plan follows) and false returned.
  */
-async function moved(teamId: string, v: TeamView, ruleId: string, order: number): Promise<boolean> {
+async function moved(key: string, v: TeamView, ruleId: string, order: number): Promise<boolean> {
+  const { p, teamId } = ref(key);
   try {
-    await client().call({ method: "POST", path: `${rulePath(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
+    await p.move(teamId, ruleId, order);
   } catch (e) {
     if (!isVendorError(e, "not_found")) throw e;
-    listed(v, await listRules(teamId));
+    listed(v, await listRules(key));
     return false;
   }
   const rule = v.rules!.find((r) => r.id === ruleId);
@@ -212,10 +227,11 @@ async function moved(teamId: string, v: TeamView, ruleId: string, order: number)
  * last batch) to check the view: a difference (another writer) is planned afresh.
  */
 async function flush(teamId: string, work: Work<PendingCreate>): Promise<LiveRule[]> {
+  // `teamId` is the placement key (teamKey): target and team.
   const v = viewOf(teamId);
   const done = new Set<PendingCreate>();
   try {
-    return await withTeamFileLock(lockPath(resolveEndpoint("opsgenie").baseUrl, teamId), async (lock) => {
+    return await withTeamFileLock(lockPath(ref(teamId).p.baseUrl, ref(teamId).teamId), async (lock) => {
       if (lock.othersSince) v.rules = undefined;
       const listedHere = !v.rules;
       if (!v.rules) listed(v, await listRules(teamId));
@@ -275,7 +291,7 @@ async function placeRest(teamId: string, v: TeamView, declared: ReadonlyMap<stri
   for (const [id, name] of v.posted) {
     if (posted.has(id)) continue;
     const other = v.rules!.find((r) => r.name === name && r.id !== id && !v.replaced.has(r.id) && claimedBy("opsgenie", r.id) === undefined);
-    if (other) warn(`another writer created routing rule "${name}" in team ${teamId} (id ${other.id}) while this run created its own (${id}); the team now has two rules with that name: remove one`);
+    if (other) warn(`another writer created routing rule "${name}" in team ${ref(teamId).teamId} (id ${other.id}) while this run created its own (${id}); the team now has two rules with that name: remove one`);
     v.posted.delete(id);
   }
 }
@@ -323,7 +339,7 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
       if (c.replacing !== undefined) v.replaced.add(c.replacing);
       const { id, known } = await post(c.n, teamId, c.replacing, key, v, plan);
       if (!known) needsList = true;
-      if (c.n.timezone === undefined) learned().noTimezone.add(id);
+      if (c.n.timezone === undefined) learned(teamId).noTimezone.add(id);
       v.posted.set(id, c.n.name);
       posted.add(id);
       claim("opsgenie", id, "the resource that created it");
@@ -395,17 +411,20 @@ const replacements = () => processGlobal("opsgenie-replacements.v1", () => new M
 const replaceKey = (teamId: string, name: string) => `${teamId}\u0000${name}`;
 
 /** Adopts the same-named rule: a PATCH to the declared state, none when it already matches. Returns whether it wrote. */
-async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Promise<boolean> {
+async function adopt(n: NormalizedArgs, key: string, existing: LiveRule): Promise<boolean> {
+  const { p, teamId } = ref(key);
   if (existing.isDefault) {
     if (n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order` to adopt it" });
     if (n.criteria.type !== "match-all" || n.timeRestriction)
       throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule matches all alerts at all times; leave criteria and timeRestriction unset to adopt it" });
   }
-  const content = contentChanged(toOutputs(existing, declaredContext(n, teamId)), n);
+  // Compared by id where the platform's reads carry no notify name (JSM, Compass).
+  const m = await p.byId(teamId, n);
+  const content = contentChanged(toOutputs(existing, declaredContext(m, teamId)), m);
   const changed = [...content];
   if (!existing.isDefault && n.order !== undefined && existing.order !== n.order) changed.push("order");
-  if (content.length) await client().call({ method: "PATCH", path: rulePath(teamId, existing.id), body: toPatchBody(n, { isDefault: existing.isDefault }) });
-  adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}`, changed);
+  if (content.length) await p.patch(teamId, existing.id, await p.prepare(teamId, toPatchBody(n, { isDefault: existing.isDefault })));
+  adoptedNotice("opsgenie", `${existing.isDefault ? "the default " : ""}routing rule "${existing.name}" (${existing.id}) of team ${teamId}${p.platform === "opsgenie" ? "" : ` on ${p.target.split(" ")[0]}`}`, changed);
   return content.length > 0;
 }
 
@@ -415,29 +434,30 @@ async function adopt(n: NormalizedArgs, teamId: string, existing: LiveRule): Pro
  */
 function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, key: string, v: TeamView, plan: () => TeamPlan): Promise<{ id: string; known: boolean }> {
   const sameName = (r: { id: string; name: string }) => r.name === n.name && r.id !== replacing;
-  const body = toCreateBody(n);
+  const { p: platform, teamId: team } = ref(teamId);
+  let body: Record<string, unknown> | undefined;
   let at: number | undefined;
   let known = true;
   return createOnce({
     attempt: async () => {
-      const r = await client().call<Envelope<{ id: string }>>({
-        method: "POST",
-        path: rulesPath(teamId),
-        body,
-        beforeSend: async () => {
-          const existing = (v.rules ?? []).find(sameName);
-          if (existing) throw conflict(n.name, teamId, existing);
-          const p = plan();
-          // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
-          const old = replacing !== undefined ? p.indexOf(replacing) : -1;
-          at = old >= 0 ? old : n.order !== undefined ? p.indexFor(key) : undefined;
-          if (at === undefined) delete body.order;
-          else body.order = at;
-        },
+      // Notify by name becomes an id where the API takes ids only (resolved once per process).
+      body ??= await platform.prepare(team, toCreateBody(n));
+      const sent = body;
+      const returned = await platform.create(team, sent, async () => {
+        const existing = (v.rules ?? []).find(sameName);
+        if (existing) throw conflict(n.name, team, existing);
+        const p = plan();
+        // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
+        const old = replacing !== undefined ? p.indexOf(replacing) : -1;
+        at = old >= 0 ? old : n.order !== undefined ? p.indexFor(key) : undefined;
+        if (at === undefined) delete sent.order;
+        else sent.order = at;
       });
-      const id = r.body.data.id;
+      // No id in the answer (an unknown of JSM's): the rule is the same-named one the view does not know yet.
+      const id = returned ?? (await listRules(teamId)).find((r) => sameName(r) && !(v.rules ?? []).some((x) => x.id === r.id))?.id;
+      if (!id) throw new VendorError({ vendor: "opsgenie", kind: "server", message: `the create of routing rule "${n.name}" answered without an id, and no such rule is listed in team ${team}` });
       plan().inserted(key, id, at);
-      const rule = createdRule(n, id);
+      const rule = createdRule(teamId, n, id, platform.platform === "opsgenie" ? undefined : (sent.notify as LiveRule["notify"] | undefined));
       known = rule !== undefined;
       // Until a list tells the server's values, the rule holds its place in the view with the declared ones.
       putRule(v, rule ?? { id, name: n.name, isDefault: false, order: 0, criteria: n.criteria, notify: { ...n.notify } }, at);
@@ -465,15 +485,16 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
   if (!other) return;
   const co = placement();
   co.forget(teamId, ruleId);
+  const { p, teamId: team } = ref(teamId);
   await co.withLock(teamId, async () => {
-    await ignoreNotFound(client().call({ method: "DELETE", path: rulePath(teamId, ruleId) }));
+    await ignoreNotFound(p.remove(team, ruleId));
     dropRule(teamId, ruleId);
   });
   throw new VendorError({
     vendor: "opsgenie",
     kind: "conflict",
     message:
-      `another writer created routing rule "${n.name}" in team ${teamId} (id ${other.id}) while this one was being created; ` +
+      `another writer created routing rule "${n.name}" in team ${team} (id ${other.id}) while this one was being created; ` +
       `this run removed its own copy (${ruleId}) so the team keeps one rule with that name. ` +
       `If that rule is this stack's, run \`pulumi up\` again with \`adoptExisting: true\`; otherwise choose another name`,
   });
@@ -481,18 +502,20 @@ async function yieldToOtherWriter(n: NormalizedArgs, teamId: string, ruleId: str
 
 async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
   const n = normalize(inputs);
-  const teamId = await resolveTeamId(n);
-  const rkey = replaceKey(teamId, n.name);
+  const p = await platformFor(n.account);
+  const teamId = await resolveTeamId(p, n);
+  const key = teamKey(p, teamId);
+  const rkey = replaceKey(key, n.name);
   const replacing = replacements().get(rkey);
   const co = placement();
-  writing(teamId);
+  writing(key);
   let settled: Promise<LiveRule[]>;
   let made!: Promise<Created>;
   try {
     // The creates that arrive together are POSTed together, each at its index, in the next settle.
-    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(teamId, { n, replacing, resolve, reject }, newKey(n.name), n.order)));
+    made = new Promise<Created>((resolve, reject) => (settled = co.settleCreate(key, { n, replacing, resolve, reject }, newKey(n.name), n.order)));
   } finally {
-    co.end(teamId);
+    co.end(key);
     if (replacing !== undefined) replacements().delete(rkey);
   }
   const { ruleId, posted } = await made;
@@ -501,26 +524,35 @@ async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRouti
     list = await settled!;
   } catch (e) {
     // The rule exists: return it with its live index so the next `up` moves it, rather than losing it from state.
-    const live = await getRule(teamId, ruleId).catch(() => undefined);
+    const live = await getRule(key, ruleId).catch(() => undefined);
     if (!live) throw e;
-    return { id: formatId(teamId, ruleId), outs: toOutputs(live, { ...declaredContext(n, teamId), order: live.order }) };
+    return { id: formatId(teamId, ruleId), outs: outputsOf(key, live, { ...declaredContext(n, teamId), order: live.order }) };
   }
-  if (posted) await yieldToOtherWriter(n, teamId, ruleId, replacing, list);
+  if (posted) await yieldToOtherWriter(n, key, ruleId, replacing, list);
   const live = list.find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} disappeared from team ${teamId} right after it was created` });
-  return { id: formatId(teamId, ruleId), outs: toOutputs(live, declaredContext(n, teamId)) };
+  return { id: formatId(teamId, ruleId), outs: outputsOf(key, live, declaredContext(n, teamId)) };
 }
 
 async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise<{ id: string; outs: TeamRoutingRuleOutputs } | undefined> {
   const parsed = parseId(id);
   if (!parsed) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `invalid TeamRoutingRule id "${id}"; expected "<teamId>/<ruleId>"` });
-  const teamId = parsed.byName ? await resolveTeamId({ teamName: parsed.team }) : parsed.team;
+  const p = await platformFor(props.account);
+  // The account now points elsewhere (a platform switch not yet applied by `up`): the rule is
+  // not there, and "gone" would drop it from state. Keep what state has; `up` moves it.
+  if (props.ruleId !== undefined && !sameTarget(props.target ?? LEGACY_TARGET, p.target)) {
+    notice(`opsgenie: routing rule "${props.name}" (${props.ruleId}) lives on ${props.target ?? LEGACY_TARGET}, but account "${props.account ?? "default"}" now points at ${p.target}; refresh kept it as it was, \`pulumi up\` moves it (see adoptExisting)`);
+    return { id, outs: props as TeamRoutingRuleOutputs };
+  }
+  const teamId = parsed.byName ? await resolveTeamId(p, { teamName: parsed.team }) : parsed.team;
+  const key = teamKey(p, teamId);
+  p.remember(teamId, props.notify?.type, props.notifyId, props.notifyName);
   // Served from the team's list when it has the rule. Otherwise one 404 is not proof
   // the rule is gone: read again, then look in a fresh list.
-  const listed = (await ignoreNotFound(recentList(teamId)))?.find((r) => r.id === parsed.ruleId);
+  const listed = (await ignoreNotFound(recentList(key)))?.find((r) => r.id === parsed.ruleId);
   const live = listed ?? await readConfirmed({
-    read: () => getRule(teamId, parsed.ruleId),
-    listed: async () => (await ignoreNotFound(listRules(teamId)))?.find((r) => r.id === parsed.ruleId),
+    read: () => getRule(key, parsed.ruleId),
+    listed: async () => (await ignoreNotFound(listRules(key)))?.find((r) => r.id === parsed.ruleId),
   });
   if (!live) return undefined;
   // Shaped like the stored outputs (or, on import, the inputs) say.
@@ -529,48 +561,55 @@ async function read(id: string, props: Partial<TeamRoutingRuleOutputs>): Promise
     teamName: props.teamName ?? (parsed.byName ? parsed.team : undefined),
     adoptExisting: props.adoptExisting ?? false,
     notifyBy: props.notify?.name !== undefined && props.notify.id === undefined ? "name" : "id",
-    order: props.order !== undefined && !live.isDefault && (await inPlace(teamId, live.id, props.order)) ? props.order : live.order,
+    order: props.order !== undefined && !live.isDefault && (await inPlace(key, live.id, props.order)) ? props.order : live.order,
+    account: props.account,
   };
-  return { id: formatId(teamId, parsed.ruleId), outs: toOutputs(live, ctx) };
+  return { id: formatId(teamId, parsed.ruleId), outs: outputsOf(key, live, ctx) };
 }
 
 async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedArgs): Promise<TeamRoutingRuleOutputs> {
   const n = normalize(inputs);
+  const p = await platformFor(n.account);
   const teamId = olds.teamId;
+  const key = teamKey(p, teamId);
   const ruleId = olds.ruleId;
+  // Reads on JSM/Compass carry notify ids only: the stored pair names the unchanged target.
+  p.remember(teamId, olds.notify?.type, olds.notifyId, olds.notifyName);
   if (olds.isDefault && n.order !== undefined) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "the default routing rule is always last; remove `order`" });
   // The diff makes this a replace; an update could only send the null the spec does not allow.
   if (timeRestrictionRemoved(olds, n)) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: "removing a time restriction replaces the rule (Opsgenie cannot clear one); run `pulumi up` again" });
   const changed = contentChanged(olds, n);
   const moving = orderChanged(olds, n);
   const co = placement();
-  writing(teamId);
-  co.arrived(teamId, ruleId);
+  writing(key);
+  co.arrived(key, ruleId);
   // The rule as the PATCH leaves it; a changed notify's id and name come from the server (or an earlier list).
   const patched = patchedRule(olds, n);
-  const notify = notifyChanged(olds, n) ? resolvedNotify(n.notify) : patched.notify;
+  const notify = notifyChanged(olds, n) ? resolvedNotify(key, n.notify) : patched.notify;
   if (notify) patched.notify = notify;
   let settled: Promise<LiveRule[]> | undefined;
   try {
     if (changed.length) {
-      await co.withLock(teamId, async () => {
-        await client().call({ method: "PATCH", path: rulePath(teamId, ruleId), body: toPatchBody(n, { isDefault: olds.isDefault }) });
-        const v = views().get(teamId);
+      const body = await p.prepare(teamId, toPatchBody(n, { isDefault: olds.isDefault }));
+      await co.withLock(key, async () => {
+        // The PATCH's answer is not used (partial or full PATCH alike): the view takes the declared rule.
+        await p.patch(teamId, ruleId, body);
+        const v = views().get(key);
         const i = v?.rules?.findIndex((r) => r.id === ruleId) ?? -1;
         if (i >= 0) v!.rules![i] = { ...patched, order: i };
       });
     }
     // A rule whose order is no longer declared is no longer placed.
-    if (n.order === undefined) co.forget(teamId, ruleId);
-    if (moving || !notify) settled = co.settle(teamId, { ruleId, order: moving ? n.order : undefined, needsList: !notify });
+    if (n.order === undefined) co.forget(key, ruleId);
+    if (moving || !notify) settled = co.settle(key, { ruleId, order: moving ? n.order : undefined, needsList: !notify });
   } finally {
-    co.end(teamId);
+    co.end(key);
   }
   // Nothing to read back: the rule is as the PATCH left it, at its stored index.
-  if (!settled) return toOutputs(patched, { ...declaredContext(n, teamId), order: n.order ?? olds.order });
+  if (!settled) return outputsOf(key, patched, { ...declaredContext(n, teamId), order: n.order ?? olds.order });
   const live = (await settled).find((r) => r.id === ruleId);
   if (!live) throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `routing rule ${ruleId} is gone from team ${teamId}; run \`pulumi refresh\`` });
-  return toOutputs(live, declaredContext(n, teamId));
+  return outputsOf(key, live, declaredContext(n, teamId));
 }
 
 async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
@@ -578,16 +617,27 @@ async function del(_id: string, props: TeamRoutingRuleOutputs): Promise<void> {
   if (props.isDefault) return;
   // Renamed with adoptExisting: the new resource adopted this rule in this run; keep it.
   if (letGoIfClaimed("opsgenie", props.ruleId, what(props.name, props.teamId, props.ruleId))) return;
+  const p = await platformFor(props.account);
+  // The account was switched to another platform or tenant (a migration): the old one may
+  // still route alerts until it is turned off, so its rule stays; no call goes anywhere.
+  if (!sameTarget(props.target ?? LEGACY_TARGET, p.target)) {
+    notice(
+      `opsgenie: left routing rule "${props.name}" (${props.ruleId}) of team ${props.teamId} on ${props.target ?? LEGACY_TARGET}: account "${props.account ?? "default"}" now points at ${p.target}, ` +
+        `and the old platform may still route alerts until it is turned off. Remove it there by hand once the move is done`,
+    );
+    return;
+  }
+  const key = teamKey(p, props.teamId);
   const co = placement();
-  writing(props.teamId);
+  writing(key);
   try {
-    co.forget(props.teamId, props.ruleId);
-    await co.withLock(props.teamId, async () => {
-      await ignoreNotFound(client().call({ method: "DELETE", path: rulePath(props.teamId, props.ruleId) }));
-      dropRule(props.teamId, props.ruleId);
+    co.forget(key, props.ruleId);
+    await co.withLock(key, async () => {
+      await ignoreNotFound(p.remove(props.teamId, props.ruleId));
+      dropRule(key, props.ruleId);
     });
   } finally {
-    co.end(props.teamId);
+    co.end(key);
   }
 }
 
@@ -604,6 +654,16 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   ...IDENTITY,
   schema: checkSchema,
   replaceKeys: ["teamId", "teamName"],
+  // A site-only JSM/Compass account: its cloud id is looked up here (once per process), so the diff can compare targets.
+  async checkRemote(news) {
+    try {
+      const a = resolveAccount(news.account);
+      if (a.platform !== "opsgenie") await cloudIdOf(a);
+    } catch {
+      // Reported by create/update, with every way to fix it.
+    }
+    return [];
+  },
   // The engine checks and diffs every resource ahead of its step: placement learns each
   // declared order, and which steps are coming, so it plans once over the whole team.
   checked(news, isNew) {
@@ -613,14 +673,17 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   },
   diff(olds, news) {
     const n = normalize(asInputs(news));
-    const r = diffNormalized(olds, n);
+    // The account's target from config (no call): a switch of platform or tenant is a replace.
+    const now = currentTarget(n.account);
+    const r = diffNormalized(olds, n, { now, same: sameTarget, legacy: LEGACY_TARGET });
     // Not pure on purpose (the diff itself is diffNormalized): create, later in this run in
     // this process, must know which same-named rule it replaces; placement, what is declared.
+    const key = keyOf(now ?? olds.target ?? "", olds.teamId);
     if (r.replaces?.length) {
-      if (!r.deleteBeforeReplace && olds.ruleId) replacements().set(replaceKey(olds.teamId, n.name), olds.ruleId);
+      if (!r.deleteBeforeReplace && olds.ruleId && !targetChanged(olds, now, sameTarget, LEGACY_TARGET)) replacements().set(replaceKey(key, n.name), olds.ruleId);
       placement().announce(teamRef(n), newKey(n.name), n.order, true);
     } else if (olds.ruleId && olds.teamId && !olds.isDefault) {
-      placement().announce(olds.teamId, olds.ruleId, n.order, orderChanged(olds, n));
+      placement().announce(key, olds.ruleId, n.order, orderChanged(olds, n));
     }
     return r;
   },

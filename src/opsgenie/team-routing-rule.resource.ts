@@ -15,6 +15,7 @@ export const OUTPUT_PROPERTIES = [
   "timeRestriction",
   "notify",
   "adoptExisting",
+  "account",
 ] as const satisfies readonly (keyof OpsgenieTeamRoutingRuleOutputs)[];
 
 /**

@@ -158,11 +158,16 @@ const inputShape = {
   timeRestriction: timeRestrictionSchema.optional(),
   notify: notifySchema,
   adoptExisting: z.boolean().optional(),
+  account: z
+    .string({ error: "must be an account name (a key of opsgenie:accounts), e.g. \"default\"" })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be an account name: letters, digits, '_' and '-' (a key of opsgenie:accounts)")
+    .optional(),
 };
 
 /** Output-only keys: the engine may hand them back in inputs (as undefined/outputs); tolerated, ignored. */
-export const OUTPUT_KEYS = ["ruleId", "isDefault", "notifyId", "notifyName", "teamId", "timezone", "order"] as const;
+export const OUTPUT_KEYS = ["ruleId", "isDefault", "notifyId", "notifyName", "teamId", "timezone", "order", "target"] as const;
 const outputShape = {
+  target: z.unknown().optional(),
   ruleId: z.unknown().optional(),
   isDefault: z.unknown().optional(),
   notifyId: z.unknown().optional(),
@@ -237,6 +242,6 @@ export function parseArgs(raw: unknown): ParsedArgs {
     const fieldErrors = r.error.issues.map((i) => ({ field: i.path.map(String).join(".") || "(inputs)", message: i.message }));
     throw new VendorError({ vendor: IDENTITY.module, kind: "validation", message: `${IDENTITY.type}: invalid inputs`, fieldErrors });
   }
-  const { ruleId: _r, isDefault: _d, notifyId: _ni, notifyName: _nn, ...args } = r.data;
+  const { ruleId: _r, isDefault: _d, notifyId: _ni, notifyName: _nn, target: _t, ...args } = r.data;
   return args;
 }

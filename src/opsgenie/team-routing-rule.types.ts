@@ -133,6 +133,12 @@ export interface OpsgenieTeamRoutingRuleArgs {
   notify: OpsgenieNotify;
   /** Take over a rule of the team with the same name instead of failing. Default `false`. */
   adoptExisting?: boolean;
+  /**
+   * Which account the rule lives in: a key of the `opsgenie:accounts` stack config (Opsgenie, JSM
+   * Operations or Compass Operations). Default `"default"` (`opsgenie:apiKey` / `opsgenie:apiUrl` unless
+   * `opsgenie:accounts` has a `default` entry). Credentials are never inputs.
+   */
+  account?: string;
 }
 
 /** A condition as stored in the outputs: every default filled in. */
@@ -206,4 +212,8 @@ export interface OpsgenieTeamRoutingRuleOutputs {
   notifyId?: string;
   /** The schedule's or escalation's name (`notify.name`), as reads return it. */
   notifyName?: string;
+  /** The account, when given (absent means `"default"`). */
+  account?: string;
+  /** Where the rule lives, without credentials: `opsgenie <host>` or `jsm|compass <host> <cloudId>`. */
+  target?: string;
 }

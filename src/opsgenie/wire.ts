@@ -145,10 +145,12 @@ export interface OutputContext {
   notifyBy?: "id" | "name";
   /** A managed order: what the user declared, even where the API clamps it. Else the live index. */
   order?: number;
+  /** The account, when declared (absent = "default"). */
+  account?: string;
 }
 
 export function declaredContext(n: NormalizedArgs, teamId: string): OutputContext {
-  return { teamId, teamName: n.teamName, adoptExisting: n.adoptExisting, notifyBy: n.notify.name !== undefined ? "name" : "id", order: n.order };
+  return { teamId, teamName: n.teamName, adoptExisting: n.adoptExisting, notifyBy: n.notify.name !== undefined ? "name" : "id", order: n.order, account: n.account };
 }
 
 /**
@@ -188,6 +190,7 @@ export function toOutputs(live: LiveRule, ctx: OutputContext): TeamRoutingRuleOu
     isDefault: live.isDefault,
   };
   if (ctx.teamName !== undefined) outs.teamName = ctx.teamName;
+  if (ctx.account !== undefined) outs.account = ctx.account;
   if (live.timezone !== undefined) outs.timezone = live.timezone;
   if (live.timeRestriction) outs.timeRestriction = live.timeRestriction;
   if (live.notify.id !== undefined) outs.notifyId = live.notify.id;
@@ -209,3 +212,27 @@ export function parseId(id: string): { team: string; byName: boolean; ruleId: st
   if (team.startsWith("name:")) return { team: team.slice(5), byName: true, ruleId };
   return { team, byName: false, ruleId };
 }
+
+/**
+ * A JSM / Compass Operations rule as Opsgenie's wire shape: `isDefault` may be the
+ * string "true"/"false" (the docs' example) or a boolean; `notify.type` may come in
+ * another case and with `id: ""` for none (what Atlassian's Terraform provider sends).
+ */
+export function fromAtlassianRule(raw: unknown): WireRule {
+  const r = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const w = { ...r } as unknown as WireRule;
+  const d = r.isDefault;
+  w.isDefault = d === true || (typeof d === "string" && d.toLowerCase() === "true");
+  const n = r.notify as Record<string, unknown> | undefined;
+  if (n && typeof n === "object") {
+    const notify: WireRule["notify"] = { type: String(n.type ?? "none").toLowerCase() };
+    if (typeof n.id === "string" && n.id) notify.id = n.id;
+    if (typeof n.name === "string" && n.name) notify.name = n.name;
+    w.notify = notify;
+  }
+  if (r.timeRestriction === null) delete w.timeRestriction;
+  return w;
+}
+
+/** Condition fields Opsgenie has and JSM / Compass Operations do not (Atlassian's Terraform provider omits them). */
+export const OPSGENIE_ONLY_FIELDS: readonly string[] = ["recipients", "teams"];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAll, type RunningEmulators } from "../../src/emulator/all";
+import { emulatorAccount } from "../../src/opsgenie/emulator";
 import { backendText, cliExport, projectStack } from "./harness";
 
 // No credential of any vendor may appear in `pulumi stack export`, the state
@@ -18,11 +19,14 @@ new FlashdutyRoute("route", { integrationId: 6113996590131, cases: [{ if: [{ key
 new FlashdutyMappingData("rows", { schemaId: "665f1a2b3c4d5e6f7a8b9c01", rows: [{ host: "cred-1", owner: "o", team: "t", service: "s" }] });
 new RootlyAlertRoute("route", { name: "cred route", alertsSourceIds: ["${ids.source}"], rules: [{ name: "rest", fallbackRule: true, destinations: [{ targetType: "EscalationPolicy", targetId: "${ids.policy}" }] }] });
 new OpsgenieTeamRoutingRule("rule", { teamName: "Platform", name: "cred rule", criteria: { type: "match-all" }, notify: { type: "none" } });
+new OpsgenieTeamRoutingRule("jsm-rule", { account: "jsm", teamName: "Platform", name: "cred jsm rule", notify: { type: "schedule", name: "Platform_schedule" } });
 `;
 
 describe("credentials", () => {
   it("appear nowhere: stack export, state files, verbose engine logs, errors (failed requests and a wrong key)", async () => {
-    const secrets = [emus.flashduty.credential, emus.rootly.credential, emus.opsgenie.credential];
+    const ops = emus["jsm-ops"];
+    // JSM Operations: Basic auth, the token and its base64 form must not show either.
+    const secrets = [emus.flashduty.credential, emus.rootly.credential, emus.opsgenie.credential, ops.apiToken, Buffer.from(`${ops.email}:${ops.apiToken}`).toString("base64")];
     const p = await projectStack({
       project: "credentials",
       program: program({ source: emus.rootly.demoIds["alertSource:Datadog"], policy: emus.rootly.demoIds["escalationPolicy:Primary escalation"] }),
@@ -33,6 +37,7 @@ describe("credentials", () => {
         "rootly:apiUrl": { value: emus.rootly.server.url },
         "opsgenie:apiKey": { value: emus.opsgenie.credential, secret: true },
         "opsgenie:apiUrl": { value: emus.opsgenie.server.url },
+        "opsgenie:accounts": { value: JSON.stringify({ jsm: emulatorAccount(ops, "jsm") }), secret: true },
       },
     });
     const verbose = ["--logtostderr", "-v=9"];
@@ -45,12 +50,16 @@ describe("credentials", () => {
       emus.opsgenie.server.inject({ kind: "rate-limit", method: "POST", retryAfterSec: 1 });
       emus.opsgenie.server.inject({ kind: "error-echo", method: "GET", status: 503 });
       emus.rootly.server.inject({ kind: "error-echo", method: "POST", status: 503, times: 2 });
+      // JSM answers with pages that echo its Authorization header (Basic, base64 of email:token).
+      ops.server.inject({ kind: "error-echo", method: "GET", status: 503 });
+      ops.server.inject({ kind: "proxy-echo", method: "POST" });
       const failing = await p.run(["up", "--yes", ...verbose], { ...env, ALERT_ROUTING_HTTP_TIMEOUT_MS: "5000" });
       seen.push(failing.stdout, failing.stderr);
       expect(failing.code).not.toBe(0);
       expect(failing.stdout + failing.stderr).toMatch(/flashduty/i);
       expect(failing.stdout + failing.stderr).toContain("app_key=[redacted]");
-      expect([emus.flashduty, emus.opsgenie, emus.rootly].map((e) => e.server.unfiredFaults())).toEqual([[], [], []]);
+      expect([emus.flashduty, emus.opsgenie, emus.rootly, ops].map((e) => e.server.unfiredFaults())).toEqual([[], [], [], []]);
+      ops.server.clearFaults();
       emus.flashduty.server.clearFaults();
       emus.opsgenie.server.clearFaults();
       emus.rootly.server.clearFaults();
@@ -85,6 +94,7 @@ describe("credentials", () => {
       emus.flashduty.server.clearFaults();
       emus.opsgenie.server.clearFaults();
       emus.rootly.server.clearFaults();
+      emus["jsm-ops"].server.clearFaults();
       p.cleanup();
     }
   });

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EmulatorServer, FaultSpec } from "../../src/emulator/framework";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../src/flashduty/emulator";
-import { createOpsgenieEmulator, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
-import { inlineStack, installed, type ConfigMap, type InlineStack } from "./harness";
+import { inlineStack, installed, type InlineStack } from "./harness";
+import { PLATFORMS, platformCase } from "./platforms";
 
 // The fault suite: each resource goes through create, update and destroy with
 // `pulumi up` while its emulator injects 429 storms, 5xx before and after the
@@ -57,37 +57,38 @@ async function upThrough(s: InlineStack, server: Server, faults: FaultSpec[], ma
 const SLOW: FaultSpec = { kind: "slow", method: "GET", delayMs: 1200, times: 2 };
 
 describe("fault suite", () => {
-  describe("OpsgenieTeamRoutingRule", () => {
-    let og: OpsgenieEmulator;
+  // Table-driven: the same program on Opsgenie, JSM Operations and Compass Operations (stack config only).
+  describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s", (platform) => {
+    const pc = platformCase(platform);
     let teamId: string;
     beforeAll(async () => {
-      og = createOpsgenieEmulator();
-      await og.server.start();
-      teamId = og.seedTeam("faults").id;
-      og.seedSchedule("faults_schedule");
+      await pc.start();
+      teamId = pc.state.seedTeam("faults").id;
+      pc.state.seedSchedule("faults_schedule");
     });
-    afterAll(() => og.server.stop());
+    afterAll(() => pc.stop());
 
     it("create, reorder and destroy through 429s, 5xx, resets and slow replies", async () => {
+      const og = pc;
       let names = ["alpha", "beta", "gamma"];
       let orders = [0, 1, 2];
       const s = await inlineStack({
-        project: "faults-opsgenie",
+        project: `faults-opsgenie-${platform}`,
         program: async () => {
           names.forEach((n, i) =>
             new pkg.OpsgenieTeamRoutingRule(n, { teamId, name: n, order: orders[i], criteria: { type: "match-all-conditions", conditions: [{ field: "tags", operation: "contains", expectedValue: n }] }, notify: { type: "schedule", name: "faults_schedule" } }),
           );
         },
-        config: { "opsgenie:apiKey": { value: og.credential, secret: true }, "opsgenie:apiUrl": { value: og.server.url } } satisfies ConfigMap,
+        config: pc.config({ "opsgenie:rateLimits": { value: "10/1s,300/1m" } }),
       });
-      const live = () => og.teams.get(teamId)!.rules.filter((r) => !r.isDefault);
+      const live = () => og.state.teams.get(teamId)!.rules.filter((r) => !r.isDefault);
       const matches = async () => {
         const state = await ours(s, "opsgenie:TeamRoutingRule");
         const byOrder = [...state].sort((a, b) => Number(a.outputs?.order) - Number(b.outputs?.order));
         expect(live().map((r) => [r.id, r.name])).toEqual(byOrder.map((r) => [r.outputs?.ruleId, r.outputs?.name]));
       };
       try {
-        const create = "/v2/teams/*";
+        const create = pc.createPath;
         await upThrough(s, og.server, [
           { kind: "rate-limit", method: "POST", path: create, times: 3, retryAfterSec: 1 },
           { kind: "error-after", method: "POST", path: create, status: 500 },
@@ -98,9 +99,9 @@ describe("fault suite", () => {
 
         orders = [2, 1, 0];
         await upThrough(s, og.server, [
-          { kind: "error-before", method: "POST", path: /change-order$/, status: 503 },
-          { kind: "error-after", method: "POST", path: /change-order$/, status: 502 },
-          { kind: "reset-after", method: "POST", path: /change-order$/ },
+          { kind: "error-before", method: pc.reorder.method, path: pc.reorder.path, status: 503 },
+          { kind: "error-after", method: pc.reorder.method, path: pc.reorder.path, status: 502 },
+          { kind: "reset-after", method: pc.reorder.method, path: pc.reorder.path },
         ], matches);
         expect(live().map((r) => r.name)).toEqual(["gamma", "beta", "alpha"]);
 

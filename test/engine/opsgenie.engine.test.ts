@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { join } from "node:path";
 import { createOpsgenieEmulator, type EmuTeam, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
 import { fixtureDir, inlineStack, projectStack, providerStrings, type ConfigMap } from "./harness";
+import { PLATFORMS, platformCase } from "./platforms";
 
 // OpsgenieTeamRoutingRule through the real engine: declared order survives the
 // engine's parallel creates/updates, steady previews make no calls, order
@@ -39,12 +40,12 @@ beforeEach(() => {
   emu.seedSchedule("Primary", "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d");
 });
 
-function fiveRules(orders: Record<string, number>) {
+function fiveRules(orders: Record<string, number>, teamId: () => string = () => team.id) {
   return async () => {
     const out: Record<string, pulumi.Output<string>> = {};
     for (const [name, order] of Object.entries(orders)) {
       const r = new pkg.OpsgenieTeamRoutingRule(name, {
-        teamId: team.id,
+        teamId: teamId(),
         name,
         order,
         criteria: { type: "match-any-condition", conditions: [{ field: "message", operation: "contains", expectedValue: name }] },
@@ -56,41 +57,56 @@ function fiveRules(orders: Record<string, number>) {
   };
 }
 
-describe("OpsgenieTeamRoutingRule through the real CLI", () => {
+// The order/placement scenarios hold on every platform: the same program, the default
+// account pointed at Opsgenie, JSM Operations or Compass Operations by stack config only.
+describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s through the real CLI", (platform) => {
+  const pc = platformCase(platform);
+  let t: EmuTeam;
+  const names = () => t.rules.map((r) => r.name);
+  const server = () => pc.server;
+  beforeAll(() => pc.start());
+  afterAll(() => pc.stop());
+  beforeEach(() => {
+    pc.state.teams.clear();
+    pc.server.clearFaults();
+    t = pc.state.seedTeam("Ops");
+    pc.state.seedSchedule("Primary", "5b1d7a3c-2e4f-4b6a-9c8d-1e2f3a4b5c6d");
+  });
+
   it("inline: 5 ordered creates in one up, 0-call preview, swap = change-order only, refresh drift, destroy", async () => {
     const orders: Record<string, number> = { "rule-0": 0, "rule-1": 1, "rule-2": 2, "rule-3": 3, "rule-4": 4 };
-    const s = await inlineStack({ project: "og-inline", program: fiveRules(orders), config: config() });
+    const s = await inlineStack({ project: `og-inline-${platform}`, program: fiveRules(orders, () => t.id), config: pc.config() });
     try {
       const up = await s.stack.up();
       expect(up.summary.result).toBe("succeeded");
       expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
-      console.log(`opsgenie engine: 5 creates = ${emu.server.log.length} calls (${emu.server.calls({ path: /change-order$/ }).length} change-order)`);
+      console.log(`${platform} engine: 5 creates = ${server().log.length} calls (${server().calls(pc.reorder).length} change-order)`);
 
-      emu.server.resetLog();
+      server().resetLog();
       const pre = await s.stack.preview();
       expect(pre.changeSummary.update ?? 0).toBe(0);
       expect(pre.changeSummary.create ?? 0).toBe(0);
-      expect(emu.server.log).toHaveLength(0);
+      expect(server().log).toHaveLength(0);
 
       orders["rule-1"] = 3;
       orders["rule-3"] = 1;
-      emu.server.resetLog();
+      server().resetLog();
       const up2 = await s.stack.up();
       expect(up2.summary.resourceChanges?.update).toBe(2);
       expect(up2.summary.resourceChanges?.replace ?? 0).toBe(0);
       expect(names()).toEqual(["rule-0", "rule-3", "rule-2", "rule-1", "rule-4", "Default Routing Rule"]);
-      const moves = emu.server.calls({ method: "POST", path: /change-order$/ }).length;
+      const moves = server().calls(pc.reorder).length;
       expect(moves).toBeGreaterThan(0);
       expect(moves).toBeLessThanOrEqual(2);
-      expect(emu.server.calls({ method: "PATCH" })).toHaveLength(0);
-      expect(emu.server.calls({ method: "DELETE" })).toHaveLength(0);
-      expect(emu.server.calls({ method: "POST", path: /routing-rules$/ })).toHaveLength(0);
-      console.log(`opsgenie engine: swap = ${moves} change-order, ${emu.server.log.length} calls in all`);
+      expect(server().calls({ method: "PATCH", path: /routing-rules\/[^/]+$/ })).toHaveLength(0);
+      expect(server().calls({ method: "DELETE" })).toHaveLength(0);
+      expect(server().calls({ method: "POST", path: pc.rulesPath })).toHaveLength(0);
+      console.log(`${platform} engine: swap = ${moves} change-order, ${server().log.length} calls in all`);
 
       // Out-of-band edit and delete: refresh brings both into state, preview shows them.
-      const r2 = team.rules.find((r) => r.name === "rule-2")!;
+      const r2 = t.rules.find((r) => r.name === "rule-2")!;
       r2.criteria.conditions![0].expectedValue = "edited by hand";
-      team.rules.splice(team.rules.findIndex((r) => r.name === "rule-4"), 1);
+      t.rules.splice(t.rules.findIndex((r) => r.name === "rule-4"), 1);
       await s.stack.refresh();
       const state = await s.exportState();
       const res = (state.deployment.resources as { type: string; outputs: Record<string, unknown> }[]).filter((r) => r.type === TYPE);
@@ -102,8 +118,9 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
       expect(drift.changeSummary.create).toBe(1);
 
       // The default provider keeps the stack config (a secret, encrypted at rest; exportStack shows it decrypted);
-      // the rules' own inputs and outputs must never hold the key.
-      expect(JSON.stringify(res)).not.toContain(KEY);
+      // the rules' own inputs and outputs must never hold the credential.
+      expect(JSON.stringify(res)).not.toContain(pc.secret);
+      expect(String(s2.outputs.target)).toMatch(new RegExp(`^${platform} `));
       for (const p of providerStrings(state)) expect(p.length).toBeLessThan(8 * 1024);
 
       const up3 = await s.stack.up();
@@ -174,12 +191,12 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
 
   it("connections dropped after committing creates: exactly one rule per resource", async () => {
     const orders = { "rule-0": 0, "rule-1": 1, "rule-2": 2, "rule-3": 3, "rule-4": 4 };
-    const s = await inlineStack({ project: "og-faults", program: fiveRules(orders), config: config() });
+    const s = await inlineStack({ project: `og-faults-${platform}`, program: fiveRules(orders, () => t.id), config: pc.config() });
     try {
-      emu.server.inject({ kind: "reset-after", method: "POST", path: /routing-rules$/, times: 5 });
+      server().inject({ kind: "reset-after", method: "POST", path: pc.rulesPath, times: 5 });
       const up = await s.stack.up();
       expect(up.summary.result).toBe("succeeded");
-      expect(emu.server.calls({ method: "POST", path: /routing-rules$/ }).filter((e) => e.status === "reset")).toHaveLength(5);
+      expect(server().calls({ method: "POST", path: pc.rulesPath }).filter((e) => e.status === "reset")).toHaveLength(5);
       expect(names()).toEqual(["rule-0", "rule-1", "rule-2", "rule-3", "rule-4", "Default Routing Rule"]);
       await s.stack.destroy();
       expect(names()).toEqual(["Default Routing Rule"]);
@@ -187,7 +204,9 @@ describe("OpsgenieTeamRoutingRule through the real CLI", () => {
       await s.cleanup();
     }
   });
+});
 
+describe("OpsgenieTeamRoutingRule through the real CLI", () => {
   // The `import` resource option fails in the dynamic provider ("code must be a string, not undefined": the
   // engine calls read without __provider), so adoption goes through `adoptExisting`.
   it("adoptExisting takes over a rule made outside Pulumi without a second one", async () => {

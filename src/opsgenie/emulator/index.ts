@@ -45,3 +45,6 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
   };
   return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded });
 }
+
+export { createAtlassianOpsEmulator, emulatorAccount, DEFAULT_KNOBS } from "./atlassian";
+export type { AtlassianOpsEmulator, AtlassianOpsEmulatorOptions, AtlassianOpsKnobs, OpsProduct } from "./atlassian";

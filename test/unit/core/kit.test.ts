@@ -51,7 +51,7 @@ describe("dispatcher", () => {
       }),
       create: async () => {
         calls.push("create");
-        throw new Error("failed with GenieKey abc123secret at /x?app_key=topsecret");
+        throw new Error("failed with GenieKey abc123secret at /x?app_key=topsecret (authorization: Basic Ym90QGV4YW1wbGUuY29tOnRvazEyMw==)");
       },
       read: async () => undefined,
       update: async () => {
@@ -68,7 +68,9 @@ describe("dispatcher", () => {
     expect(await dispatch("t:Thing", "diff", ["id", olds, { name: UNKNOWN, order: 1 }])).toMatchObject({ changes: true, replaces: ["name"] });
   });
   it("never lets a credential out in an error", async () => {
-    await expect(dispatch("t:Thing", "create", [ok])).rejects.toThrow(/GenieKey \[redacted\].*app_key=\[redacted\]/);
+    const e = await dispatch("t:Thing", "create", [ok]).catch((x: Error) => x);
+    expect(String(e)).toMatch(/GenieKey \[redacted\].*app_key=\[redacted\].*Basic \[redacted\]/);
+    expect(String(e)).not.toContain("Ym90QGV4YW1wbGUuY29tOnRvazEyMw");
   });
   it("redacts a registered credential wherever it appears, whatever its shape", async () => {
     registerSecret("zq9-Bare-Credential-77");

@@ -20,6 +20,8 @@ describe("serverWaitMs", () => {
   it("reads X-RateLimit-Reset as epoch seconds or seconds from now", () => {
     expect(serverWaitMs({ "x-ratelimit-reset": String(now / 1000 + 7) }, now)).toBe(7000);
     expect(serverWaitMs({ "x-ratelimit-reset": "2" }, now)).toBe(2000);
+    // Atlassian's form: an ISO 8601 timestamp.
+    expect(serverWaitMs({ "x-ratelimit-reset": new Date(now + 4000).toISOString() }, now)).toBe(4000);
     expect(serverWaitMs({}, now)).toBeUndefined();
   });
 });

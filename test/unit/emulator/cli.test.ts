@@ -39,14 +39,23 @@ describe("npm run emulators", () => {
       "channel:sre-oncall": "2533748993131",
       "schema:CMDB Lookup": "665f1a2b3c4d5e6f7a8b9c01",
     });
-    for (const [vendor, url] of Object.entries(out.urls)) expect(out.config).toContainEqual(expect.stringMatching(new RegExp(`^pulumi config set ${vendor}:\\w+ ${url}$`)));
+    const { "jsm-ops": opsUrl, ...vendors } = out.urls;
+    for (const [vendor, url] of Object.entries(vendors)) expect(out.config).toContainEqual(expect.stringMatching(new RegExp(`^pulumi config set ${vendor}:\\w+ ${url}$`)));
     expect(out.config).toContain("pulumi config set --secret opsgenie:apiKey opsgenie-emulator-key-0000");
-    expect(out.config.filter((l) => l.includes("--secret"))).toHaveLength(3);
+    // JSM / Compass Operations: named accounts of the Opsgenie resource, the token a secret leaf.
+    expect(out.seeded["jsm-ops"]).toMatchObject({ "jsm.team:Platform": uuid, "compass.team:Payments": uuid, "jsm.schedule:Platform_schedule": uuid });
+    for (const product of ["jsm", "compass"]) {
+      expect(out.config).toContain(`pulumi config set --path opsgenie:accounts.${product}.apiUrl ${opsUrl}`);
+      expect(out.config).toContain(`pulumi config set --path opsgenie:accounts.${product}.platform ${product}`);
+      expect(out.config).toContain(`pulumi config set --secret --path opsgenie:accounts.${product}.apiToken atlassian-emulator-token-0000`);
+    }
+    expect(out.config.filter((l) => l.includes("--secret"))).toHaveLength(5);
   });
 
   it("--no-seed: nothing seeded beyond what the emulators start with", async () => {
     const out = JSON.parse(await firstLine(["--json", "--no-seed"])) as { seeded: Record<string, Record<string, string>> };
     expect(out.seeded.opsgenie).toEqual({});
     expect(out.seeded.rootly).toEqual({});
+    expect(out.seeded["jsm-ops"]).toEqual({});
   });
 });

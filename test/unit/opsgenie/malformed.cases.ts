@@ -32,6 +32,10 @@ export const cases: Case[] = [
   at("teamName whitespace only", ["teamName"], " \t ", "teamName"),
   at("teamName over 255 characters", ["teamName"], "t".repeat(256), "teamName"),
   at("notify id not a UUID", ["notify"], { type: "schedule", id: "../schedules/1" }, "notify.id"),
+  // The account: a key of opsgenie:accounts (also part of env var names).
+  at("account blank", ["account"], "", "account"),
+  at("account with a dot", ["account"], "eu.prod", "account"),
+  at("account not a string", ["account"], 3, "account"),
   // Names: the rule's natural key.
   at("blank name", ["name"], "", "name"),
   at("whitespace-only name", ["name"], "  \n\t ", "name"),
