@@ -140,50 +140,50 @@ describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s through the real CLI", (
     const n = 30;
     let orders = Array.from({ length: n }, (_, i) => i);
     const s = await inlineStack({
-      project: "og-ordered",
+      project: `og-ordered-${platform}`,
       program: async () => {
-        orders.forEach((order, i) => new pkg.OpsgenieTeamRoutingRule(`r${i}`, { teamId: team.id, name: `rule ${i}`, order, criteria: { type: "match-all" }, notify: { type: "none" } }));
+        orders.forEach((order, i) => new pkg.OpsgenieTeamRoutingRule(`r${i}`, { teamId: t.id, name: `rule ${i}`, order, criteria: { type: "match-all" }, notify: { type: "none" } }));
       },
-      config: config(),
+      config: pc.config(),
     });
     const kinds = () => ({
-      post: emu.server.calls({ method: "POST", path: /routing-rules$/ }).length,
-      list: emu.server.calls({ method: "GET", path: /routing-rules$/ }).length,
-      changeOrder: emu.server.calls({ method: "POST", path: /change-order$/ }).length,
-      all: emu.server.log.length,
+      post: server().calls({ method: "POST", path: pc.rulesPath }).length,
+      list: server().calls({ method: "GET", path: pc.rulesPath }).length,
+      changeOrder: server().calls(pc.reorder).length,
+      all: server().log.length,
     });
     const ruleNames = () => names().slice(0, -1);
     try {
-      emu.server.resetLog();
+      server().resetLog();
       expect((await s.stack.up()).summary.result).toBe("succeeded");
       expect(ruleNames()).toEqual(orders.map((i) => `rule ${i}`));
       const create = kinds();
-      console.log(`opsgenie engine: ${n} ordered creates = ${JSON.stringify(create)}`);
+      console.log(`${platform} engine: ${n} ordered creates = ${JSON.stringify(create)}`);
       expect(create).toMatchObject({ post: n, changeOrder: 0 });
       expect(create.list).toBeLessThanOrEqual(3);
       expect(create.all).toBe(create.post + create.list);
 
-      emu.server.resetLog();
+      server().resetLog();
       await s.stack.refresh();
-      expect(emu.server.log.length).toBeLessThanOrEqual(2);
+      expect(server().log.length).toBeLessThanOrEqual(2);
 
       orders = orders.map((o) => n - 1 - o);
-      emu.server.resetLog();
+      server().resetLog();
       const up = await s.stack.up();
       expect(up.summary.resourceChanges?.update).toBe(n);
       expect(ruleNames()).toEqual(orders.map((_, i) => `rule ${n - 1 - i}`));
       const reverse = kinds();
-      console.log(`opsgenie engine: reverse ${n} = ${JSON.stringify(reverse)}`);
+      console.log(`${platform} engine: reverse ${n} = ${JSON.stringify(reverse)}`);
       // n - LIS over the whole team: a reversal keeps one rule where it is.
       expect(reverse.changeOrder).toBeLessThanOrEqual(n - 1);
       expect(reverse.changeOrder).toBeGreaterThanOrEqual(n - 1);
       expect(reverse.list).toBeLessThanOrEqual(3);
       expect(reverse.all).toBe(reverse.changeOrder + reverse.list);
 
-      emu.server.resetLog();
+      server().resetLog();
       const pre = await s.stack.preview({ refresh: true });
       expect(pre.changeSummary.update ?? 0).toBe(0);
-      expect(emu.server.log.length).toBeLessThanOrEqual(2);
+      expect(server().log.length).toBeLessThanOrEqual(2);
     } finally {
       await s.cleanup();
     }
