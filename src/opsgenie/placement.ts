@@ -4,9 +4,10 @@ import { keyedLock, processGlobal } from "../core";
 // parallel and in any order, a few at a time, while Opsgenie `order` is an index
 // that shifts with every insert and move. So, per team and per provider process:
 // all work is serialized and gathered in batches (a quiet period); check and diff,
-// which the engine runs for every resource ahead of its step, announce every
-// declared order and which steps are still to come, so each batch works to one
-// plan over the whole team (TeamPlan) and nothing is moved twice.
+// which the engine runs for each resource a little ahead of its step (about one
+// past its busy workers), announce declared orders and which steps are still to
+// come, so each batch works to one plan over what is known of the team (TeamPlan)
+// and no rule is moved twice.
 
 /**
  * The target arrangement: placed rules at their declared indices (ascending,
@@ -251,7 +252,7 @@ interface TeamState<L, C> {
   waiters: Waiter<L>[];
   /**
    * Every declared order known in this process, by rule id or `newKey`: from check and
-   * diff (every resource of the run, changed or not, ahead of its step) and from the
+   * diff (each resource of the run, changed or not, as the engine reaches it) and from the
    * work itself. Plans arrange all of them, not only the batch at hand.
    */
   declared: Map<string, number>;

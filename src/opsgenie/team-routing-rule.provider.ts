@@ -664,8 +664,8 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     }
     return [];
   },
-  // The engine checks and diffs every resource ahead of its step: placement learns each
-  // declared order, and which steps are coming, so it plans once over the whole team.
+  // The engine checks and diffs each resource a little ahead of its step: placement learns
+  // each declared order, and which steps are coming, before it plans their batch.
   checked(news, isNew) {
     if (!isNew) return;
     const n = normalize(news);

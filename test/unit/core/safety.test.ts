@@ -7,7 +7,7 @@ import { VendorClient, type VendorProtocol } from "../../../src/core/http";
 import { EmulatorServer } from "../../../src/emulator/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { adoptConflictMessage, claim, letGoIfClaimed } from "../../../src/core/ownership";
-import { keyedLock, onceCache, readConfirmed } from "../../../src/core/idioms";
+import { keyedLock, onceCache, processAlive, readConfirmed } from "../../../src/core/idioms";
 import { badStrings } from "../../../src/core/kit";
 
 const KEY = "bare-key-0123456789abcdefXYZ";
@@ -152,5 +152,26 @@ describe("the engine watchdog", () => {
     const t0 = Date.now();
     expect(await until(() => !alive(), 5000)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe("processAlive", () => {
+  it("counts a zombie (exited, never reaped by its parent) as gone, and a running process as alive", async () => {
+    // `true` exits at once; its parent execs into `sleep`, which never waits for it: a zombie.
+    const parent = spawn("/bin/sh", ["-c", "true & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+    try {
+      const zombie = Number(await new Promise<string>((r) => parent.stdout!.once("data", (d) => r(String(d).trim()))));
+      let state = "";
+      for (let t = 0; t < 50 && state !== "Z"; t++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const stat = readFileSync(`/proc/${zombie}/stat`, "utf8");
+        state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+      }
+      expect(state, "the child is a zombie").toBe("Z");
+      expect(processAlive(zombie)).toBe(false);
+      expect(processAlive(parent.pid!)).toBe(true);
+    } finally {
+      parent.kill("SIGKILL");
+    }
   });
 });
