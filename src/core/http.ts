@@ -1,4 +1,5 @@
-import { Agent, request } from "undici";
+import type { Agent } from "undici";
+import { agentClass, requestOn } from "./undici";
 import { Endpoint, setting } from "./config";
 import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
 import { RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
@@ -59,7 +60,7 @@ function agentFor(baseUrl: string, o: Required<Pick<ClientOptions, "connectTimeo
   const key = `${baseUrl}|${o.connectTimeoutMs}|${o.headersTimeoutMs}|${o.bodyTimeoutMs}`;
   let a = agents.get(key);
   if (!a) {
-    a = new Agent({
+    a = new (agentClass())({
       connect: { timeout: o.connectTimeoutMs },
       headersTimeout: o.headersTimeoutMs,
       bodyTimeout: o.bodyTimeoutMs,
@@ -127,7 +128,7 @@ export class VendorClient {
     if (spec.method !== "GET" && engineGone()) throw new VendorError({ ...base, kind: "cancelled", message: "not sent: the Pulumi engine that asked for it is gone" });
     let res;
     try {
-      res = await request(url, { method: spec.method, headers, body, dispatcher: this.agent });
+      res = await requestOn(this.agent, url, { method: spec.method, headers, body });
     } catch (e) {
       const f = networkFailure(e);
       throw new VendorError({

@@ -331,9 +331,13 @@ export function makeShim(runtimeModule: string, key: string): pulumi.dynamic.Res
   // node_modules, or the package's own folder by self-reference (the demo).
   const call = (method: string, args: unknown[]) => {
     let runtime: { dispatch(k: string, m: string, a: unknown[]): Promise<never> };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require("module") as typeof import("module") & { enableCompileCache?: () => unknown };
+    // Node's code cache (in the OS temp dir) for what loads next: each command starts a new
+    // provider process, and parallel stacks start many at once. No-op where unsupported.
+    mod.enableCompileCache?.();
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      runtime = (require("module") as typeof import("module")).createRequire(`${process.cwd()}/`)(MOD);
+      runtime = mod.createRequire(`${process.cwd()}/`)(MOD);
     } catch (e) {
       throw new Error(
         `cannot load ${MOD} from ${process.cwd()} (${String((e as Error).message).split("\n")[0]}). ` +

@@ -13,10 +13,10 @@ export interface VendorModule<E extends VendorEmulator = VendorEmulator, O = nev
   name: string;
   settings: VendorSettings;
   protocol: VendorProtocol;
-  /** The resource definitions the provider process dispatches to. */
-  definitions(): readonly AnyResourceDefinition[];
-  /** A new, stopped emulator of this vendor's API. */
-  emulator(options?: O): E;
+  /** The resource definitions the provider process dispatches to (loaded on first use). */
+  definitions(): Promise<readonly AnyResourceDefinition[]>;
+  /** A new, stopped emulator of this vendor's API (its code loaded on first use). */
+  emulator(options?: O): Promise<E>;
 }
 
 /** `module:type`, the key a resource's shim dispatches on. */

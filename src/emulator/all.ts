@@ -18,7 +18,7 @@ export type RunningEmulators = Record<string, VendorEmulator> & {
 /** Starts every vendor's emulator on a free 127.0.0.1 port, seeded with demo data unless `seed` is false. */
 export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number } = {}): Promise<RunningEmulators> {
   const options: Record<string, unknown> = { rootly: { timeScale: opts.rootlyTimeScale ?? 1 } };
-  const all: (readonly [string, VendorEmulator])[] = registeredVendors().map((v) => [v.name, v.emulator(options[v.name] as never)] as const);
+  const all: (readonly [string, VendorEmulator])[] = await Promise.all(registeredVendors().map(async (v) => [v.name, await v.emulator(options[v.name] as never)] as const));
   // Opsgenie's successors: the same resource reaches them through a named account.
   all.push(["jsm-ops", createAtlassianOpsEmulator()]);
   await Promise.all(all.map(([, e]) => e.server.start()));

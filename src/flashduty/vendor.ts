@@ -1,15 +1,16 @@
 import { registerVendorModule, type VendorModule } from "../core/vendor";
-import { definitions } from "./runtime";
-import { createFlashdutyEmulator, type FlashdutyEmulator, type FlashdutyEmulatorOptions } from "./emulator";
+import type { FlashdutyEmulator, FlashdutyEmulatorOptions } from "./emulator";
 import { flashdutyProtocol, flashdutySettings } from "./protocol";
 
 // What the rest of the package needs from Flashduty; listed once in src/vendors.ts.
-// A program imports the resource classes only (src/index.ts); this module is for the provider process and tools.
+// The runtime and the emulator load on first use: a provider process serving one vendor loads no
+// other vendor's code and no emulator (ten parallel stacks start ten of them at once), and a
+// program loads neither.
 export const flashduty: VendorModule<FlashdutyEmulator, FlashdutyEmulatorOptions> = {
   name: "flashduty",
   settings: flashdutySettings,
   protocol: flashdutyProtocol,
-  definitions: () => definitions,
-  emulator: (options) => createFlashdutyEmulator(options),
+  definitions: async () => (await import("./runtime.js")).definitions,
+  emulator: async (options) => (await import("./emulator/index.js")).createFlashdutyEmulator(options),
 };
 registerVendorModule(flashduty);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { formatPath, onceCache, registerSecret, resolveEndpoint, setting, VendorError } from "../core";
-import { request } from "undici";
+import { defaultAgent, requestOn } from "../core/undici";
 
 // Named accounts: a stack may route on several Opsgenie, JSM Operations and Compass
 // Operations accounts at once. `opsgenie:accounts` (stack config, an object; secret
@@ -161,7 +161,7 @@ export async function cloudIdOf(a: ResolvedAccount): Promise<string> {
   const id = await cloudIds()(base, async () => {
     let res;
     try {
-      res = await request(`${base}/_edge/tenant_info`, { method: "GET", headers: { accept: "application/json" } });
+      res = await requestOn(defaultAgent(), `${base}/_edge/tenant_info`, { method: "GET", headers: { accept: "application/json" } });
     } catch (e) {
       throw new VendorError({ vendor: "opsgenie", kind: "network", message: `account "${a.name}": could not reach ${base}/_edge/tenant_info to look up the site's cloud id (${(e as { code?: string }).code ?? "error"}); set cloudId instead` });
     }

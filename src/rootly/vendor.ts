@@ -1,15 +1,16 @@
 import { registerVendorModule, type VendorModule } from "../core/vendor";
-import { definitions } from "./runtime";
-import { createRootlyEmulator, type RootlyEmulator, type RootlyEmulatorOptions } from "./emulator";
+import type { RootlyEmulator, RootlyEmulatorOptions } from "./emulator";
 import { rootlyProtocol, rootlySettings } from "./protocol";
 
 // What the rest of the package needs from Rootly; listed once in src/vendors.ts.
-// A program imports the resource classes only (src/index.ts); this module is for the provider process and tools.
+// The runtime and the emulator load on first use: a provider process serving one vendor loads no
+// other vendor's code and no emulator (ten parallel stacks start ten of them at once), and a
+// program loads neither.
 export const rootly: VendorModule<RootlyEmulator, RootlyEmulatorOptions> = {
   name: "rootly",
   settings: rootlySettings,
   protocol: rootlyProtocol,
-  definitions: () => definitions,
-  emulator: (options) => createRootlyEmulator(options),
+  definitions: async () => (await import("./runtime.js")).definitions,
+  emulator: async (options) => (await import("./emulator/index.js")).createRootlyEmulator(options),
 };
 registerVendorModule(rootly);

@@ -157,12 +157,13 @@ describe("the engine watchdog", () => {
 
 describe("processAlive", () => {
   it("counts a zombie (exited, never reaped by its parent) as gone, and a running process as alive", async () => {
-    // `true` exits at once; its parent execs into `sleep`, which never waits for it: a zombie.
-    const parent = spawn("/bin/sh", ["-c", "true & echo $!; exec sleep 5"], { stdio: ["ignore", "pipe", "ignore"] });
+    // The child exits after its parent has exec'd into `sleep`, which never waits for it: a
+    // zombie. (A child that exits at once may be reaped by the shell before the exec.)
+    const parent = spawn("/bin/sh", ["-c", "sleep 0.3 & echo $!; exec sleep 8"], { stdio: ["ignore", "pipe", "ignore"] });
     try {
       const zombie = Number(await new Promise<string>((r) => parent.stdout!.once("data", (d) => r(String(d).trim()))));
       let state = "";
-      for (let t = 0; t < 50 && state !== "Z"; t++) {
+      for (let t = 0; t < 150 && state !== "Z"; t++) {
         await new Promise((r) => setTimeout(r, 20));
         const stat = readFileSync(`/proc/${zombie}/stat`, "utf8");
         state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
