@@ -17,6 +17,9 @@ ROOTLY_API_TOKEN / ROOTLY_API_URL, FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL (and t
 What to read:
   --opsgenie-team <name|id>      an Opsgenie team's routing rules (repeatable; the default rule is left out)
   --opsgenie-all-teams           every Opsgenie team's routing rules
+  --opsgenie-account <name>      read those teams from a named account of opsgenie:accounts (or
+                                 OPSGENIE_ACCOUNTS): JSM Operations, Compass Operations or another
+                                 Opsgenie account; the rules written carry \`account: "<name>"\`
   --rootly-routes <name,...>     Rootly alert routes by exact name (comma-separated, repeatable)
   --rootly-all                   every Rootly alert route
   --flashduty-integration <id>   a Flashduty integration's routing rule (repeatable)
@@ -59,6 +62,7 @@ export const exportCommand: Command = {
       options: {
         "opsgenie-team": { type: "string", multiple: true },
         "opsgenie-all-teams": { type: "boolean", default: false },
+        "opsgenie-account": { type: "string" },
         "rootly-routes": { type: "string", multiple: true },
         "rootly-all": { type: "boolean", default: false },
         "flashduty-integration": { type: "string", multiple: true },
@@ -85,8 +89,9 @@ export const exportCommand: Command = {
     const routes = (values["rootly-routes"] ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
     if (teams.length && values["opsgenie-all-teams"]) return usage("give --opsgenie-team or --opsgenie-all-teams, not both");
     if (routes.length && values["rootly-all"]) return usage("give --rootly-routes or --rootly-all, not both");
+    if (values["opsgenie-account"] !== undefined && !teams.length && !values["opsgenie-all-teams"]) return usage("--opsgenie-account needs --opsgenie-team or --opsgenie-all-teams");
     const sel: ExportSelection = {
-      opsgenie: { teams, allTeams: values["opsgenie-all-teams"] },
+      opsgenie: { teams, allTeams: values["opsgenie-all-teams"], ...(values["opsgenie-account"] !== undefined ? { account: values["opsgenie-account"] } : {}) },
       rootly: { names: routes, all: values["rootly-all"] },
       flashduty: { integrations: values["flashduty-integration"] ?? [], schemas: values["flashduty-schema"] ?? [] },
     };

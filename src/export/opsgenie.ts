@@ -1,6 +1,8 @@
 // Reads Opsgenie teams' routing rules into OpsgenieTeamRoutingRule args.
 import { resolveEndpoint } from "../core/config";
 import { VendorClient } from "../core/http";
+import { resolveAccount } from "../opsgenie/accounts";
+import { platformFor } from "../opsgenie/platform";
 import { opsgenieProtocol } from "../opsgenie/protocol";
 import { checkSchema } from "../opsgenie/team-routing-rule.schema";
 import { fromWireRule, type WireRule } from "../opsgenie/wire";
@@ -24,6 +26,12 @@ export interface OpsgenieSelection {
   teams: string[];
   /** Every team of the account (`GET /v2/teams`). */
   allTeams: boolean;
+  /**
+   * A named account (`OPSGENIE_ACCOUNTS`): JSM Operations, Compass Operations, or another
+   * Opsgenie account. The rules written carry `account`. Default: the account of
+   * `OPSGENIE_API_KEY` / `OPSGENIE_API_URL`.
+   */
+  account?: string;
 }
 
 /** A team by id (a UUID) or by name. */
@@ -34,10 +42,11 @@ async function team(c: VendorClient, ident: string): Promise<WireTeam> {
 }
 
 /** The args of one live rule; time restriction, timezone and notify as the API shows them. */
-function ruleArgs(t: WireTeam, w: WireRule): { args: Record<string, unknown>; comments: Record<string, string> } {
+function ruleArgs(t: WireTeam, w: WireRule, account: string | undefined): { args: Record<string, unknown>; comments: Record<string, string> } {
   const live = fromWireRule(w);
   const comments: Record<string, string> = { teamId: `team "${t.name}"` };
-  const args: Record<string, unknown> = { teamId: t.id, name: live.name, order: live.order };
+  const args: Record<string, unknown> = account === undefined ? {} : { account };
+  Object.assign(args, { teamId: t.id, name: live.name, order: live.order });
   const criteria: Record<string, unknown> = { type: live.criteria.type };
   if (live.criteria.type !== "match-all")
     criteria.conditions = live.criteria.conditions.map((c) => {
@@ -72,32 +81,72 @@ function problems(w: WireRule, args: Record<string, unknown>): string[] {
   return out;
 }
 
-export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): Promise<ReadResult> {
+/** Where the teams and rules are read: the default Opsgenie account, or a named one through the resource's platform seam. */
+interface Source {
+  /** For progress lines. */
+  label: string;
+  /** For the program's comments. */
+  product: string;
+  teams(): Promise<WireTeam[]>;
+  team(ident: string): Promise<WireTeam>;
+  rules(teamId: string): Promise<WireRule[]>;
+}
+
+function defaultSource(): Source {
   const c = new VendorClient(opsgenieProtocol, resolveEndpoint("opsgenie"));
+  return {
+    label: "opsgenie",
+    product: "Opsgenie",
+    teams: async () => ((await c.call<Envelope<WireTeam[]>>({ method: "GET", path: "/v2/teams" })).body.data ?? []).map((t) => ({ id: t.id, name: t.name })),
+    team: (ident) => team(c, ident),
+    rules: async (teamId) => (await c.call<Envelope<WireRule[]>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(teamId)}/routing-rules` })).body.data ?? [],
+  };
+}
+
+async function accountSource(account: string): Promise<Source> {
+  const a = resolveAccount(account);
+  const p = await platformFor(account);
+  const product = a.platform === "jsm" ? "JSM Operations" : a.platform === "compass" ? "Compass Operations" : "Opsgenie";
+  return {
+    label: `opsgenie (account "${account}", ${product})`,
+    product: `${product} (account "${account}")`,
+    teams: () => p.teams(),
+    // By id or by name: the Operations APIs have no lookup of one team, so the list serves both.
+    team: async (ident) => {
+      const all = await p.teams();
+      const byId = all.find((t) => t.id === ident);
+      if (byId) return byId;
+      return { id: await p.teamId(ident), name: ident };
+    },
+    rules: (teamId) => p.listWire(teamId),
+  };
+}
+
+export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): Promise<ReadResult> {
+  const src = sel.account === undefined ? defaultSource() : await accountSource(sel.account);
   const out: ReadResult = { resources: [], unsupported: [] };
   let teams: WireTeam[];
   if (sel.allTeams) {
-    const r = await c.call<Envelope<WireTeam[]>>({ method: "GET", path: "/v2/teams" });
-    teams = (r.body.data ?? []).map((t) => ({ id: t.id, name: t.name }));
-    progress(`opsgenie: ${teams.length} team${teams.length === 1 ? "" : "s"}`);
+    teams = await src.teams();
+    progress(`${src.label}: ${teams.length} team${teams.length === 1 ? "" : "s"}`);
   } else {
     teams = [];
-    for (const ident of sel.teams) teams.push(await team(c, ident));
+    for (const ident of sel.teams) teams.push(await src.team(ident));
   }
   for (const t of teams) {
-    const r = await c.call<Envelope<WireRule[]>>({ method: "GET", path: `/v2/teams/${encodeURIComponent(t.id)}/routing-rules` });
-    const rules = (r.body.data ?? []).map((w, i) => ({ w, order: w.order ?? i })).sort((a, b) => a.order - b.order);
+    const rules = (await src.rules(t.id)).map((w, i) => ({ w, order: w.order ?? i })).sort((a, b) => a.order - b.order);
     const own = rules.filter((x) => !x.w.isDefault);
-    progress(`opsgenie: team "${t.name}": ${own.length} routing rule${own.length === 1 ? "" : "s"} (the default rule is left alone)`);
-    for (const { w, order } of own) {
-      const { args, comments } = ruleArgs(t, { ...w, order });
+    progress(`${src.label}: team "${t.name}": ${own.length} routing rule${own.length === 1 ? "" : "s"} (the default rule is left alone)`);
+    for (const [i, { w }] of own.entries()) {
+      // Orders among the rules exported: the default rule, left out, is last anyway.
+      const { args, comments } = ruleArgs(t, { ...w, order: i }, sel.account);
       const object = `team "${t.name}", routing rule "${w.name ?? ""}" (${w.id})`;
       const why = problems(w, args);
       if (why.length) {
         out.unsupported.push({ vendor: "opsgenie", object, reasons: why });
         continue;
       }
-      out.resources.push({ type: "OpsgenieTeamRoutingRule", baseName: resourceName(t.name, w.name ?? ""), describes: `Opsgenie ${object}`, args, comments });
+      out.resources.push({ type: "OpsgenieTeamRoutingRule", baseName: resourceName(t.name, w.name ?? ""), describes: `${src.product} ${object}`, args, comments });
     }
   }
   return out;

@@ -18,6 +18,10 @@ export interface RulesPlatform {
   readonly baseUrl: string;
   /** Every rule of the team in evaluation order (the default rule last). */
   list(teamId: string): Promise<LiveRule[]>;
+  /** The team's rules as read, in Opsgenie's wire shape, unknown keys kept (export reports them). */
+  listWire(teamId: string): Promise<WireRule[]>;
+  /** Every team of the account (export). */
+  teams(): Promise<{ id: string; name: string }[]>;
   /** One rule; undefined on 404. */
   get(teamId: string, ruleId: string): Promise<LiveRule | undefined>;
   /**
@@ -62,8 +66,15 @@ class OpsgeniePlatform implements RulesPlatform {
   private rule = (teamId: string, ruleId: string) => `${this.rules(teamId)}/${encodeURIComponent(ruleId)}`;
 
   async list(teamId: string): Promise<LiveRule[]> {
+    return (await this.listWire(teamId)).map((w, i) => fromWireRule(w, i));
+  }
+  async listWire(teamId: string): Promise<WireRule[]> {
     const r = await this.client().call<Envelope<WireRule[]>>({ method: "GET", path: this.rules(teamId) });
-    return (r.body.data ?? []).map((w, i) => fromWireRule(w, i));
+    return r.body.data ?? [];
+  }
+  async teams(): Promise<{ id: string; name: string }[]> {
+    const r = await this.client().call<Envelope<{ id: string; name: string }[]>>({ method: "GET", path: "/v2/teams" });
+    return (r.body.data ?? []).map((t) => ({ id: t.id, name: t.name }));
   }
   async get(teamId: string, ruleId: string): Promise<LiveRule | undefined> {
     const r = await ignoreNotFound(this.client().call<Envelope<WireRule>>({ method: "GET", path: this.rule(teamId, ruleId) }));
@@ -188,9 +199,11 @@ class AtlassianOpsPlatform implements RulesPlatform {
     return out;
   }
 
+  async listWire(teamId: string): Promise<WireRule[]> {
+    return (await this.all(this.rules(teamId))).map(fromAtlassianRule);
+  }
   async list(teamId: string): Promise<LiveRule[]> {
-    const raw = await this.all(this.rules(teamId));
-    const rules = raw.map((w, i) => fromWireRule(fromAtlassianRule(w), i));
+    const rules = (await this.listWire(teamId)).map((w, i) => fromWireRule(w, i));
     // Evaluation order is `order`; pages are assumed to come in it, sorted to be sure.
     return rules.map((r, i) => ({ r, i })).sort((a, b) => (a.r.isDefault ? 1 : 0) - (b.r.isDefault ? 1 : 0) || a.r.order - b.r.order || a.i - b.i).map(({ r }, i) => ({ ...r, order: i }));
   }
@@ -214,8 +227,8 @@ class AtlassianOpsPlatform implements RulesPlatform {
     await this.client().call({ method: "PATCH", path: `${this.rule(teamId, ruleId)}/change-order`, body: { order }, idempotent: true });
   }
 
-  async teamId(name: string): Promise<string> {
-    const teams = await onceCache<{ id: string; name: string }[]>("atlassian-teams.v1")(this.target, async () =>
+  teams(): Promise<{ id: string; name: string }[]> {
+    return onceCache<{ id: string; name: string }[]>("atlassian-teams.v1")(this.target, async () =>
       (await this.all(ATLASSIAN_LOOKUP_PATHS.teams)).flatMap((t) => {
         const o = (t ?? {}) as Record<string, unknown>;
         const id = str(o.teamId) ?? str(o.id);
@@ -223,7 +236,10 @@ class AtlassianOpsPlatform implements RulesPlatform {
         return id && n ? [{ id, name: n }] : [];
       }),
     );
-    const found = teams.filter((t) => t.name === name);
+  }
+
+  async teamId(name: string): Promise<string> {
+    const found = (await this.teams()).filter((t) => t.name === name);
     if (found.length === 1) return found[0].id;
     if (found.length > 1) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `${this.label()} has ${found.length} teams named "${name}" (${found.map((t) => t.id).join(", ")}); give teamId instead` });
     throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist in ${this.label()} (teams are listed and matched by name: there is no lookup by name)` });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { projectStack, repoRoot, type ConfigMap } from "./harness";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../src/flashduty/emulator";
-import { createOpsgenieEmulator, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
+import { createAtlassianOpsEmulator, createOpsgenieEmulator, emulatorAccount, type AtlassianOpsEmulator, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
 import { INTEGRATION, seedFlashduty, seedOpsgenie, seedRootly } from "../unit/export/seed";
 
@@ -120,6 +120,41 @@ describe("alert-routing export round trip", () => {
       }
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("a JSM Operations account (--opsgenie-account): export -> pulumi up adopts with no write -> preview --refresh finds no change", async () => {
+    const ops: AtlassianOpsEmulator = createAtlassianOpsEmulator();
+    await ops.server.start();
+    const out = mkdtempSync(join(tmpdir(), "ar-export-jsm-"));
+    try {
+      seedOpsgenie(ops.jsm);
+      const accounts = { OPSGENIE_ACCOUNTS: JSON.stringify({ ops: emulatorAccount(ops, "jsm") }), OPSGENIE_RATE_LIMITS: "200/1s" };
+      const ex = await cli(["--opsgenie-account", "ops", "--opsgenie-all-teams", "--out", out], { ...accounts });
+      expect(ex.code, ex.stderr).toBe(0);
+      const source = readFileSync(join(out, "index.ts"), "utf8");
+      expect(source.match(/^new OpsgenieTeamRoutingRule\(/gm)).toHaveLength(5);
+      expect(source.match(/^ {2}account: "ops",$/gm)).toHaveLength(5);
+      const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const rules = () => JSON.stringify([...ops.jsm.teams.values()].map((t) => t.rules.map((r) => ops.jsm.render(t, r))));
+      const before = rules();
+      ops.server.resetLog();
+      const p = await projectStack({ project: "export-round-trip-jsm", program: js, config: {}, env: { ...accounts, OPSGENIE_ORDER_SETTLE_MS: "30" } });
+      try {
+        const up = await p.run(["up", "--yes"]);
+        expect(up.code, up.stdout + up.stderr).toBe(0);
+        expect(up.stdout).toMatch(/\+ 6 created/);
+        expect(ops.server.log.filter((l) => l.method !== "GET")).toEqual([]);
+        expect(rules()).toBe(before);
+        const pre = await p.run(["preview", "--refresh", "--expect-no-changes"]);
+        expect(pre.code, pre.stdout + pre.stderr).toBe(0);
+        expect(rules()).toBe(before);
+      } finally {
+        p.cleanup();
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      await ops.server.stop();
     }
   });
 });

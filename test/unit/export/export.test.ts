@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { resetProcessGlobals } from "../../../src/core/registry";
 import { exportRouting, printProgram, type ExportDocument } from "../../../src/export";
 import { resourceName, slug, uniqueNames } from "../../../src/export/names";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../../src/flashduty/emulator";
-import { createOpsgenieEmulator, type OpsgenieEmulator } from "../../../src/opsgenie/emulator";
+import { createAtlassianOpsEmulator, createOpsgenieEmulator, emulatorAccount, type AtlassianOpsEmulator, type OpsgenieEmulator } from "../../../src/opsgenie/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../../src/rootly/emulator";
 import { captureStderr } from "../stderr";
 import { INTEGRATION, opsgenieRule, seedFlashduty, seedOpsgenie, seedRootly } from "./seed";
@@ -126,6 +126,56 @@ describe("export readers against the emulators", () => {
     expect(rows[0]).toEqual({ host: "host-00000", owner: "owner-0", team: "sre" });
     expect(mapping.comments).toEqual({ schemaId: 'schema "CMDB Lookup"' });
     expect(writes()).toEqual([]);
+  });
+
+  describe("a named account on JSM Operations (--opsgenie-account)", () => {
+    let ops: AtlassianOpsEmulator;
+    beforeAll(async () => {
+      ops = createAtlassianOpsEmulator();
+      await ops.server.start();
+    });
+    afterAll(() => ops.server.stop());
+    beforeEach(() => {
+      ops.jsm.teams.clear();
+      ops.jsm.schedules.clear();
+      ops.jsm.escalations.clear();
+      seedOpsgenie(ops.jsm);
+      process.env.OPSGENIE_ACCOUNTS = JSON.stringify({ ops: emulatorAccount(ops, "jsm") });
+      ops.server.resetLog();
+    });
+    afterEach(() => void delete process.env.OPSGENIE_ACCOUNTS);
+
+    it("reads the teams there, by name or id, and every rule carries the account", async () => {
+      const payments = ops.jsm.team("Payments")!.id;
+      const doc = await exportRouting({ opsgenie: { teams: ["Platform", payments], allTeams: false, account: "ops" } });
+      expect(doc.unsupported).toEqual([]);
+      expect(doc.resources.map((r) => [r.name, r.args.account, r.args.teamId, r.args.order])).toEqual([
+        ["platform-database-alerts", "ops", ops.jsm.team("Platform")!.id, 0],
+        ["platform-night-p1-pages", "ops", ops.jsm.team("Platform")!.id, 1],
+        ["platform-weekend-eu-quiet", "ops", ops.jsm.team("Platform")!.id, 2],
+        ["payments-card-failures", "ops", payments, 0],
+        ["payments-everything-else", "ops", payments, 1],
+      ]);
+      const night = byName(doc, "platform-night-p1-pages");
+      const seeded = ops.jsm.team("Platform")!.rules.find((r) => r.name === "Night P1 pages")!;
+      expect(night.args.notify).toEqual({ type: "escalation", id: seeded.notify.id });
+      expect(night.describes).toMatch(/^JSM Operations \(account "ops"\) team "Platform"/);
+      expect(printProgram(doc)).toContain('account: "ops",');
+      // Read only, and only from the account's platform.
+      expect(ops.server.log.filter((l) => l.method !== "GET")).toEqual([]);
+      expect(og.server.log).toEqual([]);
+    });
+
+    it("--opsgenie-all-teams lists the account's teams", async () => {
+      const doc = await exportRouting({ opsgenie: { teams: [], allTeams: true, account: "ops" } });
+      expect(doc.resources).toHaveLength(5);
+      expect(new Set(doc.resources.map((r) => r.args.account))).toEqual(new Set(["ops"]));
+    });
+
+    it("an account that is not configured fails before any call, naming it", async () => {
+      await expect(exportRouting({ opsgenie: { teams: ["Platform"], allTeams: false, account: "nope" } })).rejects.toThrow(/nope/);
+      expect(ops.server.log).toEqual([]);
+    });
   });
 
   it("--opsgenie-all-teams lists the account's teams", async () => {

@@ -1,6 +1,6 @@
 // Realistic objects seeded straight into the emulators' state (as if made in each vendor's UI).
 import { randomUUID } from "node:crypto";
-import type { OpsgenieEmulator } from "../../../src/opsgenie/emulator";
+import type { OpsgenieState } from "../../../src/opsgenie/emulator/state";
 import type { EmuRule } from "../../../src/opsgenie/emulator";
 import type { RootlyEmulator } from "../../../src/rootly/emulator";
 import type { FlashdutyEmulator } from "../../../src/flashduty/emulator";
@@ -9,7 +9,10 @@ type Cond = { field: string; operation: string; expectedValue?: string; key?: st
 const conds = (cs: Cond[]) => cs.map((c, i) => ({ field: c.field, key: c.key, not: c.not ?? false, operation: c.operation, expectedValue: c.expectedValue ?? "", order: i }));
 
 /** Adds a rule just above the team's default rule. */
-export function opsgenieRule(emu: OpsgenieEmulator, teamName: string, rule: Omit<EmuRule, "id" | "isDefault" | "timezone"> & { timezone?: string }): string {
+/** Opsgenie, or a JSM / Compass Operations tenant of the Atlassian emulator (the same state). */
+type Tenant = Pick<OpsgenieState, "team" | "seedTeam" | "seedSchedule" | "seedEscalation" | "accountTimezone">;
+
+export function opsgenieRule(emu: Tenant, teamName: string, rule: Omit<EmuRule, "id" | "isDefault" | "timezone"> & { timezone?: string }): string {
   const t = emu.team(teamName)!;
   const id = randomUUID();
   t.rules.splice(t.rules.length - 1, 0, { id, isDefault: false, timezone: rule.timezone ?? emu.accountTimezone, ...rule } as EmuRule);
@@ -17,7 +20,7 @@ export function opsgenieRule(emu: OpsgenieEmulator, teamName: string, rule: Omit
 }
 
 /** Two teams ("Platform", "Payments") with ordered rules, conditions and time restrictions. */
-export function seedOpsgenie(emu: OpsgenieEmulator): { platform: string; payments: string } {
+export function seedOpsgenie(emu: Tenant): { platform: string; payments: string } {
   const platform = emu.seedTeam("Platform").id;
   const payments = emu.seedTeam("Payments").id;
   const sched = emu.seedSchedule("Platform_schedule").id;
