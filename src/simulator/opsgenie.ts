@@ -127,7 +127,10 @@ export function sortRules(rules: Declared<TeamRoutingRuleArgs>[]): Declared<Team
   return [...ordered, ...rules.filter((r) => r.args.order === undefined)];
 }
 
-const teamOf = (a: TeamRoutingRuleArgs) => a.teamId ?? a.teamName ?? "(no team)";
+// A team of a named account (JSM / Compass Operations, or another Opsgenie account) is a team
+// apart, even under the same name or id: during a migration both may be declared.
+const teamName = (a: TeamRoutingRuleArgs) => a.teamId ?? a.teamName ?? "(no team)";
+const teamOf = (a: TeamRoutingRuleArgs) => (a.account === undefined ? teamName(a) : `${teamName(a)} (account ${a.account})`);
 
 function notifyText(n: TeamRoutingRuleArgs["notify"]): { text: string; id: string } {
   if (n.type === "none") return { text: "none (the alert notifies no one through this rule)", id: "none" };
@@ -147,7 +150,7 @@ export function evaluateOpsgenie(rules: Declared<TeamRoutingRuleArgs>[], alert: 
   const wanted = alert.routeTo?.map(lc);
   const results: UnitResult[] = [];
   for (const [team, teamRules] of teams) {
-    if (wanted && !wanted.includes(lc(team))) continue;
+    if (wanted && !wanted.includes(lc(teamName(teamRules[0].args)))) continue;
     results.push(evaluateTeam(team, sortRules(teamRules), alert, at, opts.accountTimezone ?? "UTC"));
   }
   return results;

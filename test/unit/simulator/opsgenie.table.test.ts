@@ -257,4 +257,14 @@ describe("Opsgenie teams", () => {
     const onlyB = simulate(routing, { opsgenie: { message: "x", routeTo: ["b"] } }, { at }).units;
     expect(onlyB.map((u) => [u.unit, u.matched[0]])).toEqual([["B", "b-rule"]]);
   });
+
+  it("keeps a team of a named account apart from the same team elsewhere (a migration declares both)", () => {
+    const x = { type: "match-all-conditions" as const, conditions: [{ field: "message" as const, operation: "equals" as const, expectedValue: "x" }] };
+    const routing = routingFromArgs({ opsgenie: [rule("og-rule", { teamName: "Ops", order: 0 }), rule("jsm-rule", { teamName: "Ops", order: 0, account: "jsm", criteria: x })] });
+    const units = simulate(routing, { opsgenie: { message: "y", routeTo: ["ops"] } }, { at }).units;
+    expect(units.map((u) => [u.unit, u.outcome, u.matched[0]])).toEqual([
+      ["Ops", "rule", "og-rule"],
+      ["Ops (account jsm)", "default", undefined],
+    ]);
+  });
 });
