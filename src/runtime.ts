@@ -12,7 +12,10 @@ function dispatcherFor(key: string): Promise<Dispatch> {
   let d = byVendor.get(vendor);
   if (!d) {
     const m = registeredVendors().find((v) => v.name === vendor);
-    byVendor.set(vendor, (d = (m ? m.definitions() : Promise.resolve([])).then((defs) => createDispatcher([...defs]))));
+    d = (m ? m.definitions() : Promise.resolve([])).then((defs) => createDispatcher([...defs]));
+    // A failed load is not kept: the next call tries again.
+    d.catch(() => byVendor.delete(vendor));
+    byVendor.set(vendor, d);
   }
   return d;
 }

@@ -1,5 +1,6 @@
 // Reads Opsgenie teams' routing rules into OpsgenieTeamRoutingRule args.
 import { resolveEndpoint } from "../core/config";
+import { VendorError } from "../core/errors";
 import { VendorClient } from "../core/http";
 import { resolveAccount } from "../opsgenie/accounts";
 import { platformFor } from "../opsgenie/platform";
@@ -114,9 +115,15 @@ async function accountSource(account: string): Promise<Source> {
     // By id or by name: the Operations APIs have no lookup of one team, so the list serves both.
     team: async (ident) => {
       const all = await p.teams();
-      const byId = all.find((t) => t.id === ident);
-      if (byId) return byId;
-      return { id: await p.teamId(ident), name: ident };
+      const found = all.filter((t) => (UUID_RE.test(ident) ? t.id === ident : t.name === ident));
+      if (found.length === 1) return found[0];
+      throw new VendorError({
+        vendor: "opsgenie",
+        kind: found.length ? "validation" : "not_found",
+        message: found.length
+          ? `--opsgenie-team "${ident}": account "${account}" has ${found.length} teams of that name (${found.map((t) => t.id).join(", ")}); give the id`
+          : `--opsgenie-team "${ident}": account "${account}" has no team with that ${UUID_RE.test(ident) ? "id" : "name"}`,
+      });
     },
     rules: (teamId) => p.listWire(teamId),
   };
@@ -138,7 +145,8 @@ export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): 
     const own = rules.filter((x) => !x.w.isDefault);
     progress(`${src.label}: team "${t.name}": ${own.length} routing rule${own.length === 1 ? "" : "s"} (the default rule is left alone)`);
     for (const [i, { w }] of own.entries()) {
-      // Orders among the rules exported: the default rule, left out, is last anyway.
+      // Positions among the team's rules but the default one (last anyway); a rule reported as
+      // unsupported keeps its place, so the others keep their live positions.
       const { args, comments } = ruleArgs(t, { ...w, order: i }, sel.account);
       const object = `team "${t.name}", routing rule "${w.name ?? ""}" (${w.id})`;
       const why = problems(w, args);

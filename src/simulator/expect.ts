@@ -33,7 +33,12 @@ function unitMatches(u: UnitResult, unit: string | number): boolean {
 function problems(result: SimResult, vendor: Vendor, exp: VendorExpectation): string[] {
   const e = typeof exp === "string" ? { rule: exp } : exp;
   let units = result.units.filter((u) => u.vendor === vendor);
-  if (e.unit !== undefined) units = units.filter((u) => unitMatches(u, e.unit as string | number));
+  if (e.unit !== undefined) {
+    const want = String(e.unit).toLowerCase();
+    // An exact name wins: "Ops" is the default account's team even beside "Ops (account jsm)".
+    const exact = units.filter((u) => u.unit.toLowerCase() === want);
+    units = exact.length ? exact : units.filter((u) => unitMatches(u, e.unit as string | number));
+  }
   if (units.length === 0) return [`${vendor}: no evaluated ${vendor} routing${e.unit !== undefined ? ` for ${e.unit}` : ""}`];
   if (units.length > 1) return [`${vendor}: ${units.length} units were evaluated (${units.map((u) => u.unit).join(", ")}); say which with { unit }`];
   const u = units[0];

@@ -172,6 +172,11 @@ describe("export readers against the emulators", () => {
       expect(new Set(doc.resources.map((r) => r.args.account))).toEqual(new Set(["ops"]));
     });
 
+    it("a team the account does not have is named with the flag", async () => {
+      await expect(exportRouting({ opsgenie: { teams: ["Nope"], allTeams: false, account: "ops" } })).rejects.toThrow(/--opsgenie-team "Nope": account "ops" has no team with that name/);
+      await expect(exportRouting({ opsgenie: { teams: ["00000000-0000-4000-8000-000000000000"], allTeams: false, account: "ops" } })).rejects.toThrow(/has no team with that id/);
+    });
+
     it("an account that is not configured fails before any call, naming it", async () => {
       await expect(exportRouting({ opsgenie: { teams: ["Platform"], allTeams: false, account: "nope" } })).rejects.toThrow(/nope/);
       expect(ops.server.log).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routingFromArgs, simulate } from "../../../src/simulator";
+import { expectAlert, routingFromArgs, simulate } from "../../../src/simulator";
 import type { TeamRoutingRuleArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 import type { OpsgenieAlert } from "../../../src/simulator/types";
 
@@ -266,5 +266,11 @@ describe("Opsgenie teams", () => {
       ["Ops", "rule", "og-rule"],
       ["Ops (account jsm)", "default", undefined],
     ]);
+    // `account: "default"` is the account of a rule without one: the same team.
+    const same = routingFromArgs({ opsgenie: [rule("a", { teamName: "Ops", order: 0, account: "default" }), rule("b", { teamName: "Ops", order: 1 })] });
+    expect(simulate(same, { opsgenie: { message: "y" } }, { at }).units.map((u) => u.unit)).toEqual(["Ops"]);
+    // An exact unit name picks the default account's team alone.
+    expectAlert({ opsgenie: { message: "y" } }, routing).at(at).routesTo({ opsgenie: { unit: "Ops", rule: "og-rule" } });
+    expectAlert({ opsgenie: { message: "x" } }, routing).at(at).routesTo({ opsgenie: { unit: "Ops (account jsm)", rule: "jsm-rule" } });
   });
 });
