@@ -15,6 +15,9 @@ export type RunningEmulators = Record<string, VendorEmulator> & {
   stop(): Promise<void>;
 };
 
+/** Every emulator startAll runs, by name: the registered vendors, then Opsgenie's successors. */
+export const emulatorNames = (): string[] => [...registeredVendors().map((v) => v.name), "jsm-ops"];
+
 /** Starts every vendor's emulator on a free 127.0.0.1 port, seeded with demo data unless `seed` is false. */
 export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number } = {}): Promise<RunningEmulators> {
   const options: Record<string, unknown> = { rootly: { timeScale: opts.rootlyTimeScale ?? 1 } };
@@ -44,7 +47,7 @@ export function envFor(running: Record<string, VendorEmulator | unknown>): Recor
 /** What each running emulator holds to route to (`"<kind>:<name>"` -> id), by vendor. */
 export function seededFor(running: Record<string, VendorEmulator | unknown>): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
-  for (const v of [...registeredVendors().map((x) => x.name), "jsm-ops"]) {
+  for (const v of emulatorNames()) {
     const e = running[v] as VendorEmulator | undefined;
     if (e?.seeded) out[v] = e.seeded();
   }

@@ -4,9 +4,8 @@
 // Prints where they are, what they were seeded with (ids to put in a program) and a
 // config snippet pointing a stack at them. With --json, one line
 // {"env": {...}, "urls": {...}, "seeded": {vendor: {"<kind>:<name>": id}}, "config": [...]} goes to stdout for scripts.
-import { configFor, envFor, seededFor, startAll } from "./all";
+import { configFor, emulatorNames, envFor, seededFor, startAll } from "./all";
 import "../vendors";
-import { registeredVendors } from "../core/vendor";
 
 /** The seeded objects per vendor, grouped by kind: `  team          Platform = 0e4a...`. */
 function seededLines(seeded: Record<string, Record<string, string>>): string[] {
@@ -31,12 +30,12 @@ async function main(): Promise<void> {
   const seeded = seededFor(running);
   const config = configFor(running);
   if (args.includes("--json")) {
-    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries([...registeredVendors().map((v) => v.name), "jsm-ops"].map((name) => [name, running[name].server.url])), seeded, config }) + "\n");
+    process.stdout.write(JSON.stringify({ env, urls: Object.fromEntries(emulatorNames().map((name) => [name, running[name].server.url])), seeded, config }) + "\n");
   } else {
     process.stdout.write(
       [
         "Emulators running (Ctrl-C stops them):",
-        ...[...registeredVendors().map((v) => v.name), "jsm-ops"].map((name) => `  ${name.padEnd(10)} ${running[name].server.url}`),
+        ...emulatorNames().map((name) => `  ${name.padEnd(10)} ${running[name].server.url}`),
         "",
         "Point the resources at them (these credentials work only here):",
         ...Object.entries(env).map(([k, v]) => `  export ${k}=${v}`),

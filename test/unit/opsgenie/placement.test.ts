@@ -121,6 +121,20 @@ function changeOrder(live: string[], id: string, at: number): void {
   live.splice(Math.min(at, live.length), 0, id);
 }
 
+/** What a settle does for the rules whose steps have arrived: each unsettled one moved into place. Returns the moves. */
+function moveArrived(plan: TeamPlan, live: string[], pending: ReadonlySet<string>): number {
+  let moves = 0;
+  for (const id of plan.unsettled()) {
+    if (pending.has(id)) continue;
+    const at = plan.moveFor(id);
+    if (at === undefined) continue;
+    changeOrder(live, id, at);
+    plan.moved(id, at);
+    moves++;
+  }
+  return moves;
+}
+
 describe("opsgenie TeamPlan over the whole team (issue 12)", () => {
   it("lisIndices: a longest strictly increasing subsequence", () => {
     for (let seed = 1; seed <= 200; seed++) {
@@ -178,14 +192,7 @@ describe("opsgenie TeamPlan over the whole team (issue 12)", () => {
         const pending = new Set(moving);
         for (const batch of batches(shuffled(moving, seed), 8)) {
           for (const id of batch) pending.delete(id);
-          for (const id of plan.unsettled()) {
-            if (pending.has(id)) continue;
-            const at = plan.moveFor(id);
-            if (at === undefined) continue;
-            changeOrder(live, id, at);
-            plan.moved(id, at);
-            moves++;
-          }
+          moves += moveArrived(plan, live, pending);
           expect(plan.order, what).toEqual(live);
         }
         expect(live, what).toEqual(target);
@@ -249,16 +256,6 @@ describe("opsgenie TeamPlan over the whole team (issue 12)", () => {
       const work = shuffled(managed, seed + 200);
       const pending = new Set(work);
       let moves = 0;
-      const moveReady = () => {
-        for (const id of plan.unsettled()) {
-          if (pending.has(id)) continue;
-          const at = plan.moveFor(id);
-          if (at === undefined) continue;
-          changeOrder(live, id, at);
-          plan.moved(id, at);
-          moves++;
-        }
-      };
       for (const batch of batches(work, 3)) {
         for (const k of batch) pending.delete(k);
         for (const key of plan.sequence(batch.filter((k) => k.startsWith("\u0000")))) {
@@ -266,7 +263,7 @@ describe("opsgenie TeamPlan over the whole team (issue 12)", () => {
           live.splice(Math.min(at, live.length), 0, key.slice(5));
           plan.inserted(key, key.slice(5), at);
         }
-        moveReady();
+        moves += moveArrived(plan, live, pending);
         expect(plan.order).toEqual(live);
       }
       const ids = new Map([...declared].map(([k, o]) => [k.startsWith("\u0000") ? k.slice(5) : k, o]));
