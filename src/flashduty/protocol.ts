@@ -11,6 +11,8 @@ export const flashdutySettings: VendorSettings = {
   urlEnv: "FLASHDUTY_BASE_URL",
   defaultUrl: "https://api.flashcat.cloud",
   label: "Flashduty APP key",
+  // `<vendor>:preflight` false turns off the existence checks at preview (core/preflight.ts).
+  extraKeys: ["preflight"],
 };
 registerVendor("flashduty", flashdutySettings);
 

@@ -1,3 +1,4 @@
+import { routePreflight } from "./preflight";
 // Every verb: normalize (routeContentFromArgs) -> toWire -> call -> fromWire -> toRouteOutputs.
 import type { ResourceDefinition } from "../core/kit";
 import { VendorError, isVendorError } from "../core/errors";
@@ -104,6 +105,8 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
   schema: routeSchema,
   replaceKeys: ["integrationId"],
   diff: diffRoute,
+  // The integration and the channels must exist: checked at preview when they change.
+  preflight: (news, olds) => routePreflight({ ...news }, olds && { ...olds }),
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   async create(args) {

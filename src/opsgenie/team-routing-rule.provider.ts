@@ -1,3 +1,4 @@
+import { routingRulePreflight } from "./preflight";
 import {
   adoptConflictMessage,
   adoptedNotice,
@@ -664,6 +665,8 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     }
     return [];
   },
+  // The team and the schedule/escalation must exist: checked at preview when they change.
+  preflight: (news, olds) => routingRulePreflight({ ...news }, olds && { ...olds }),
   // The engine checks and diffs each resource a little ahead of its step: placement learns
   // each declared order, and which steps are coming, before it plans their batch.
   checked(news, isNew) {

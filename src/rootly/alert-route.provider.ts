@@ -1,3 +1,4 @@
+import { alertRoutePreflight } from "./preflight";
 import { randomUUID } from "node:crypto";
 import { resolveEndpoint, setting } from "../core/config";
 import { isVendorError, VendorError } from "../core/errors";
@@ -210,6 +211,8 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   ...IDENTITY,
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
+  // Alerts sources, teams and targets must exist: checked at preview when they change.
+  preflight: (news, olds) => alertRoutePreflight({ ...news }, olds && { ...olds }),
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   create: (args) => byName(args.name, () => create(args)),

@@ -10,6 +10,7 @@ export const PATHS = [
   "/route/info",
   "/route/list",
   "/route/upsert",
+  "/channel/list",
   "/enrichment/mapping/schema/info",
   "/enrichment/mapping/schema/list",
   "/enrichment/mapping/data/list",
@@ -29,6 +30,7 @@ const body = (req: EmuRequest) => req.body as Record<string, unknown>;
 
 export function registerRoutes(ctx: RouteContext): void {
   registerRouteRules(ctx);
+  registerChannels(ctx);
   registerSchemas(ctx);
   registerRowList(ctx);
   registerRowWrites(ctx);
@@ -68,6 +70,21 @@ function registerRouteRules({ server, state, reply }: RouteContext): void {
     }
     state.writeRoute(id, content);
     return reply.ok({});
+  });
+}
+
+/** `POST /channel/list` `{p, limit, query?}`: `{items, total, has_next_page}` (the vendor's SDK and Terraform client). */
+function registerChannels({ server, state, reply }: RouteContext): void {
+  server.route("POST", "/channel/list", (req) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const p = b.p ?? 1;
+    const limit = b.limit ?? 20;
+    if (!isInt(p) || p < 1) return reply.invalid("p must be 1 or more");
+    if (!isInt(limit) || limit < 1 || limit > 100) return reply.invalid("limit must be between 1 and 100");
+    const q = typeof b.query === "string" ? b.query.toLowerCase() : "";
+    const all = [...state.channels.values()].filter((c) => !q || c.channel_name.toLowerCase().includes(q)).sort((x, y) => x.channel_id - y.channel_id);
+    const items = all.slice((p - 1) * limit, p * limit).map((c) => ({ ...c, status: "enabled" }));
+    return reply.ok({ items, total: all.length, has_next_page: p * limit < all.length });
   });
 }
 

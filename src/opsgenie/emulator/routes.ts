@@ -137,6 +137,13 @@ function requests(state: OpsgenieState, r: Replies) {
 export function registerRoutes(server: EmulatorServer, state: OpsgenieState, r: Replies): void {
   const { isResponse, findTeam, bodyOf, validated } = requests(state, r);
 
+  // The lists the provider reads at preview (its existence checks) and export: `{data: [...]}`, no paging.
+  server.route("GET", "/v2/teams", (req) => r.ok(req, 200, { data: [...state.teams.values()].map((t) => ({ id: t.id, name: t.name, description: "" })) }));
+  server.route("GET", "/v2/schedules", (req) =>
+    r.ok(req, 200, { data: [...state.schedules.values()].map((e) => ({ id: e.id, name: e.name, description: "", timezone: "Etc/UTC", enabled: true, rotations: [] })), expandable: ["rotation"] }),
+  );
+  server.route("GET", "/v2/escalations", (req) => r.ok(req, 200, { data: [...state.escalations.values()].map((e) => ({ id: e.id, name: e.name, description: "", rules: [] })) }));
+
   server.route("GET", "/v2/teams/:team", (req) => {
     const t = findTeam(req, "identifierType");
     if (isResponse(t)) return t;
