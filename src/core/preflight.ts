@@ -106,8 +106,8 @@ export function missingReference(ref: Reference, known: readonly Known[], where:
   if (guess) reason += `; did you mean ${ref.by === "name" ? quote(guess.name) : `${guess.id} (${quote(guess.name)})`}?`;
   else if (known.length) {
     const some = known.slice(0, 5).map((k) => (ref.by === "name" ? quote(k.name) : `${k.id} (${quote(k.name)})`));
-    reason += ` (it has ${known.length}: ${some.join(", ")}${known.length > 5 ? ", ..." : ""})`;
-  } else reason += ` (it has none)`;
+    reason += `; listed there: ${some.join(", ")}${known.length > 5 ? ` and ${known.length - 5} more` : ""}`;
+  } else reason += "; none is listed there";
   return { property: ref.property, reason };
 }
 
