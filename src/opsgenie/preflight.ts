@@ -9,24 +9,30 @@ import { platformFor, type RulesPlatform } from "./platform";
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
 
-/** The references of a rule's inputs (new ones, or the old inputs as the engine hands them back). */
-export function referencesOf(inputs: Record<string, unknown>): Reference[] {
+/**
+ * The references of a rule's inputs. `every`, for the old inputs: both the name and the id
+ * where both are there (old inputs read back in the outputs' shape hold both), so a rule
+ * declared by id is not taken as changed against old inputs that also name it.
+ */
+export function referencesOf(inputs: Record<string, unknown>, every = false): Reference[] {
   const scope = str(inputs.account) ?? DEFAULT_ACCOUNT;
   const refs: Reference[] = [];
   const teamName = str(inputs.teamName);
   const teamId = str(inputs.teamId);
   if (teamName !== undefined) refs.push({ property: "teamName", what: "team", collection: "teams", by: "name", value: teamName, scope });
-  else if (teamId !== undefined) refs.push({ property: "teamId", what: "team", collection: "teams", by: "id", value: teamId, scope });
+  if (teamId !== undefined && (every || teamName === undefined)) refs.push({ property: "teamId", what: "team", collection: "teams", by: "id", value: teamId, scope });
   const notify = (inputs.notify ?? {}) as Record<string, unknown>;
   const type = notify.type === "schedule" || notify.type === "escalation" ? notify.type : undefined;
-  if (type) {
-    // On JSM/Compass escalations belong to a team: another team makes it another reference.
-    const s = `${scope}\u0000${teamName ?? teamId ?? ""}`;
-    const collection = type === "schedule" ? "schedules" : "escalations";
-    const name = str(notify.name);
-    const id = str(notify.id);
+  if (!type) return refs;
+  const collection = type === "schedule" ? "schedules" : "escalations";
+  const name = str(notify.name);
+  const id = str(notify.id);
+  // On JSM/Compass escalations belong to a team: another team makes it another reference.
+  const teams = every ? [teamName, teamId].filter((t) => t !== undefined) : [teamName ?? teamId ?? ""];
+  for (const team of teams.length ? teams : [""]) {
+    const s = `${scope}\u0000${team}`;
     if (name !== undefined) refs.push({ property: "notify.name", what: type, collection, by: "name", value: name, scope: s });
-    else if (id !== undefined) refs.push({ property: "notify.id", what: type, collection, by: "id", value: id, scope: s });
+    if (id !== undefined && (every || name === undefined)) refs.push({ property: "notify.id", what: type, collection, by: "id", value: id, scope: s });
   }
   return refs;
 }
@@ -50,7 +56,7 @@ function listFrom(p: RulesPlatform, collection: string): Promise<{ id: string; n
 /** The definition's `preflight` hook. */
 export function routingRulePreflight(news: Record<string, unknown>, olds: Record<string, unknown> | undefined): Promise<CheckFailure[]> {
   return preflight("opsgenie", "teams, schedules and escalations", async () => {
-    const fresh = changedReferences(referencesOf(news), olds && referencesOf(olds));
+    const fresh = changedReferences(referencesOf(news), olds && referencesOf(olds, true));
     if (!fresh.length) return [];
     const account = resolveAccount(str(news.account));
     const p = await platformFor(str(news.account));

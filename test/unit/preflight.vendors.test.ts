@@ -76,6 +76,14 @@ describe("Opsgenie routing rule", () => {
     expect(await check(KEY, olds, rule({ teamName: "Gone" }))).toEqual([]);
     expect(og.server.log).toHaveLength(0);
   });
+
+  it("steady by id against old inputs in the outputs' shape (name and id both there): no call", async () => {
+    const teamId = "3f1c2b4a-9d8e-4f7a-a6b5-1c2d3e4f5a6b";
+    const news = { teamId, name: "r", notify: { type: "schedule", id: SCHEDULE } };
+    const olds = { ...news, teamName: "Gone", notify: { type: "schedule", id: SCHEDULE, name: "Gone too" }, ruleId: "x", order: 0 };
+    expect(await check(KEY, olds, news)).toEqual([]);
+    expect(og.server.log).toHaveLength(0);
+  });
 });
 
 describe("Rootly alert route", () => {
