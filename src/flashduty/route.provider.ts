@@ -1,4 +1,3 @@
-import { routePreflight } from "./preflight";
 // Every verb: normalize (routeContentFromArgs) -> toWire -> call -> fromWire -> toRouteOutputs.
 import type { ResourceDefinition } from "../core/kit";
 import { VendorError, isVendorError } from "../core/errors";
@@ -12,6 +11,7 @@ import { changedRouteFields, diffRoute, hasContent, routeContentFromArgs, routeC
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
 import { VENDOR } from "./protocol";
 import { flashdutyClient, post } from "./client";
+import { routePreflight } from "./preflight";
 
 async function rawInfo(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
   return (await post<WireRouteItem | null>(client, "/route/info", { integration_id: integrationId }, { read: true })) ?? undefined;

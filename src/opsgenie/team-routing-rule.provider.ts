@@ -1,4 +1,3 @@
-import { routingRulePreflight } from "./preflight";
 import {
   adoptConflictMessage,
   adoptedNotice,
@@ -31,6 +30,7 @@ import {
   type LiveRule,
   type OutputContext,
 } from "./wire";
+import { routingRulePreflight } from "./preflight";
 
 // Every vendor call goes through the account's platform client (platform.ts): Opsgenie,
 // JSM Operations or Compass Operations. Placement, views and locks are keyed by

@@ -1,4 +1,3 @@
-import { alertRoutePreflight } from "./preflight";
 import { randomUUID } from "node:crypto";
 import { resolveEndpoint, setting } from "../core/config";
 import { isVendorError, VendorError } from "../core/errors";
@@ -13,6 +12,7 @@ import { sameJson } from "../core/json";
 import { changedKeys, diff, normalizeRoute, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
+import { alertRoutePreflight } from "./preflight";
 
 const BASE = "/v1/alert_routes";
 const PAGE_SIZE = 100;
