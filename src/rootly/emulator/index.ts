@@ -39,6 +39,8 @@ export interface RootlyEmulator extends VendorEmulator {
   seed(kind: CatalogKind, name: string): string;
   /** Another API key, optionally limited to some teams (routes of other teams answer 404). */
   addToken(token: string, opts?: { teamIds?: string[] }): void;
+  /** Revokes a token (a rotated key): it gets 401 from then on. */
+  revokeToken(token: string): void;
   /** Turns asynchronous rule processing on (delay in ms, before timeScale) or off. */
   setAsyncRules(delayMs: number | false): void;
   /** Turns the async rule status endpoint on or off (off: 404, as on an API without it). */
@@ -74,6 +76,7 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     demoIds: s.demoIds,
     seed: (kind, name) => seed(s, kind, name),
     addToken: (t, o = {}) => void s.tokens.set(t, o),
+    revokeToken: (t) => void s.tokens.delete(t),
     setAsyncRules: (d) => void (s.asyncDelay = d),
     setAsyncStatusEndpoint: (on) => void (s.statusEndpoint = on),
     failNextAsyncRules: (e) => void (s.nextRulesError = e),
