@@ -1,6 +1,7 @@
 // The checks behind the stack policies, pure: a stack's routing in, violations and
 // "not checked" notes out. A check whose answer depends on a value the engine does
 // not know yet (preview) is never reported as passing: it becomes a note.
+import { lintRouting, SEVERITY_RANK, type FindingKind, type Severity } from "../analysis/lint";
 import { explain } from "../simulator/explain";
 import { expectAlert } from "../simulator/expect";
 import { simulate, type SimulateOptions } from "../simulator/simulate";
@@ -12,6 +13,8 @@ export interface Finding {
   message: string;
   /** Pulumi names of the resources concerned (the first one carries the violation). */
   resources: string[];
+  /** Reported as advisory whatever the policy's level (a lint warning below `failOn`). */
+  advisory?: boolean;
 }
 
 export interface CheckResult {
@@ -41,6 +44,44 @@ function unknownNote(what: string, s: StackRouting, vendor: Vendor): Finding {
 
 /** The vendors whose part of the checks cannot run because which rule matches is unknown. */
 const blocked = (s: StackRouting, v: Vendor) => blockingUnknowns(s, v).length > 0;
+
+export interface LintSettings {
+  /** The least severity reported. Default "warning". */
+  minSeverity?: Severity;
+  /** The least severity reported at the policy's enforcement level; less severe findings are advisory. Default "error". */
+  failOn?: Severity;
+  /** Finding kinds not reported, e.g. ["coverage-gap"]. */
+  ignoreKinds?: FindingKind[];
+  /** Opsgenie account timezone for rules without one. Default UTC. */
+  accountTimezone?: string;
+  /** The year analysed for time restrictions starts here. Default now. */
+  now?: Date;
+}
+
+/**
+ * The lint findings (`alert-routing lint`) over the declared routing, one violation each on the
+ * finding's first resource; a vendor whose matching values are unknown is not analysed (its
+ * findings could be wrong either way), only noted.
+ */
+export function checkLint(s: StackRouting, settings: LintSettings = {}): CheckResult {
+  const out: CheckResult = { violations: [], notChecked: [] };
+  const known = { ...s.routing };
+  for (const vendor of VENDORS) {
+    if (s.routing[vendor].length === 0 || !blocked(s, vendor)) continue;
+    out.notChecked.push(unknownNote("lint", s, vendor));
+    known[vendor] = [];
+  }
+  const least = SEVERITY_RANK[settings.minSeverity ?? "warning"];
+  const fails = SEVERITY_RANK[settings.failOn ?? "error"];
+  const ignored = new Set(settings.ignoreKinds ?? []);
+  for (const f of lintRouting(known, { accountTimezone: settings.accountTimezone, at: settings.now })) {
+    if (SEVERITY_RANK[f.severity] < least || ignored.has(f.kind)) continue;
+    const subject = f.rules.length ? ` rule ${JSON.stringify(f.rules[0])}` : "";
+    const windows = f.windows?.length ? ` (during ${f.windows.map((w) => `${w.from} - ${w.to} ${w.timezone}`).join(", ")})` : "";
+    out.violations.push({ message: `${f.kind} (${f.severity}): ${VENDOR_NAMES[f.vendor]} ${f.unit}${subject}: ${f.why}${windows}`, resources: f.resources, ...(SEVERITY_RANK[f.severity] < fails ? { advisory: true } : {}) });
+  }
+  return out;
+}
 
 /** Every expectation against the declared routing; a vendor with unknown routing is not checked. */
 export function checkExpectations(s: StackRouting, cases: readonly ExpectationCase[], settings: SimulationSettings = {}): CheckResult {

@@ -14,7 +14,8 @@ import {
   type StackValidationArgs,
   type StackValidationPolicy,
 } from "@pulumi/policy";
-import { checkCorpus, checkExpectations, type CheckResult, type SimulationSettings } from "./checks";
+import type { FindingKind, Severity } from "../analysis/lint";
+import { checkCorpus, checkExpectations, checkLint, type CheckResult, type SimulationSettings } from "./checks";
 import { parseCorpus, parseExpectations, readDataFile, resolveFile, type CorpusAlert, type ExpectationCase } from "./files";
 import { readStackRouting, type StackRouting } from "./stack";
 
@@ -23,9 +24,23 @@ export type { SimulationSettings } from "./checks";
 
 /** The policies' names: the keys of the policy pack config file. */
 export const POLICY_NAMES = {
+  lint: "alert-routing-lint",
   expectations: "alert-routing-expectations",
   corpus: "alert-routing-corpus",
 } as const;
+
+/** Settings of the `alert-routing-lint` policy (also its keys in the policy pack config file). */
+export interface LintPolicyConfig {
+  /** The least severity reported. Default "warning". */
+  minSeverity?: Severity;
+  /** The least severity reported at the policy's enforcement level; less severe findings are advisory. Default "error". */
+  failOn?: Severity;
+  /** Finding kinds not reported, e.g. ["coverage-gap"]. */
+  ignoreKinds?: FindingKind[];
+  /** Opsgenie account timezone for rules without one (default UTC). */
+  accountTimezone?: string;
+  enforcementLevel?: EnforcementLevel;
+}
 
 /** Settings of the `alert-routing-expectations` policy (also its keys in the policy pack config file). */
 export interface ExpectationsPolicyConfig extends SimulationSettings {
@@ -52,6 +67,7 @@ export interface CorpusPolicyConfig extends SimulationSettings {
 
 /** Defaults for each policy; the policy pack config file overrides them key by key. */
 export interface RoutingPoliciesOptions {
+  lint?: LintPolicyConfig;
   expectations?: ExpectationsPolicyConfig;
   corpus?: CorpusPolicyConfig;
 }
@@ -80,14 +96,42 @@ function merged<T extends object>(defaults: T | undefined, args: StackValidation
 /** Violations at the policy's level; notes that a check could not run always as advisory. */
 function report(result: CheckResult, s: StackRouting, reportViolation: ReportViolation): void {
   const urn = (names: string[]) => names.map((n) => s.urns.get(n)).find((u) => u !== undefined);
-  for (const v of result.violations) reportViolation(v.message, urn(v.resources));
   // @pulumi/policy takes a violation object with its own level (as it does for values unknown at preview).
   const advisory = reportViolation as unknown as (v: { message: string; urn?: string; enforcementLevel: EnforcementLevel }) => void;
+  for (const v of result.violations) {
+    if (v.advisory) advisory({ message: v.message, urn: urn(v.resources), enforcementLevel: "advisory" });
+    else reportViolation(v.message, urn(v.resources));
+  }
   for (const n of result.notChecked) advisory({ message: n.message, urn: urn(n.resources), enforcementLevel: "advisory" });
 }
 
 function simulation(c: SimulationSettings): SimulationSettings {
   return { accountTimezone: c.accountTimezone, channelNames: c.channelNames };
+}
+
+const SEVERITIES = ["info", "warning", "error"];
+const KINDS: FindingKind[] = ["shadowed", "may-be-shadowed", "unreachable-time", "coverage-gap", "after-catch-all", "no-target"];
+
+/** `alert-routing-lint`: the findings of `alert-routing lint` (shadowed rules, coverage gaps, ...) on the resources concerned. */
+export function lintPolicy(defaults?: LintPolicyConfig): StackValidationPolicy {
+  return {
+    name: POLICY_NAMES.lint,
+    description: "Routing must have no lint findings: shadowed rules, rules after a catch-all, coverage gaps, rules without a target.",
+    enforcementLevel: defaults?.enforcementLevel ?? "mandatory",
+    configSchema: {
+      properties: {
+        minSeverity: { type: "string", enum: SEVERITIES, description: "The least severity reported (default warning)" },
+        failOn: { type: "string", enum: SEVERITIES, description: "The least severity reported at the policy's level; others are advisory (default error)" },
+        ignoreKinds: { type: "array", items: { type: "string", enum: KINDS }, description: "Finding kinds not reported" },
+        accountTimezone: settingsSchema.accountTimezone,
+      },
+    },
+    validateStack: (args, reportViolation) => {
+      const c = merged(defaults, args);
+      const s = stackRouting(args.resources);
+      report(checkLint(s, c), s, reportViolation);
+    },
+  };
 }
 
 /** `alert-routing-expectations`: alerts and where each must go, checked against the declared routing. */
@@ -145,7 +189,7 @@ export function corpusPolicy(defaults?: CorpusPolicyConfig): StackValidationPoli
 
 /** Every routing policy, to put in a policy pack of your own beside other policies. */
 export function routingPolicies(opts: RoutingPoliciesOptions = {}): StackValidationPolicy[] {
-  return [expectationsPolicy(opts.expectations), corpusPolicy(opts.corpus)];
+  return [lintPolicy(opts.lint), expectationsPolicy(opts.expectations), corpusPolicy(opts.corpus)];
 }
 
 /**

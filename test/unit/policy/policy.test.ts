@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { unknownCheckingProxy, type PolicyResource, type StackValidationArgs } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { UNKNOWN } from "../../../src/core/unknown";
-import { checkCorpus, checkExpectations } from "../../../src/policy/checks";
+import { checkCorpus, checkExpectations, checkLint } from "../../../src/policy/checks";
 import { parseCorpus, parseExpectations } from "../../../src/policy/files";
-import { corpusPolicy, expectationsPolicy, stackRouting } from "../../../src/policy";
+import { corpusPolicy, expectationsPolicy, lintPolicy, routingPolicies, stackRouting } from "../../../src/policy";
 
 // The stack policies over what the engine hands them: props behind @pulumi/policy's
 // unknown-checking proxy (reading a value unknown at preview throws), outputs of unchanged
@@ -107,6 +107,49 @@ describe("expectations", () => {
   });
 });
 
+describe("lint", () => {
+  // Every P1 goes to the first rule: the narrower P1-from-api rule after it can never match.
+  const narrow = (props: Record<string, unknown> = {}) =>
+    res(T.opsgenie, "p1-api", {
+      teamName: "Platform",
+      name: "P1 from api",
+      order: 2,
+      criteria: { type: "match-all-conditions", conditions: [{ field: "priority", operation: "equals", expectedValue: "P1" }, { field: "source", operation: "equals", expectedValue: "api" }] },
+      notify: { type: "escalation", name: "API_escalation" },
+      ...props,
+    });
+
+  it("reports a shadowed rule as a violation on the shadowed rule's resource, naming the rule that takes its alerts", () => {
+    const r = checkLint(stackRouting([dbRule(), p1Rule(), narrow()]));
+    expect(r.notChecked).toEqual([]);
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0].message).toMatch(/^shadowed \(error\): Opsgenie Platform rule "P1 from api": .*"P1"/);
+    expect(r.violations[0].resources[0]).toBe("p1-api");
+    expect(r.violations[0].advisory).toBeUndefined();
+  });
+
+  it("passes a stack without findings, and leaves out ignored kinds", () => {
+    expect(checkLint(stackRouting([dbRule(), p1Rule()]))).toEqual({ violations: [], notChecked: [] });
+    expect(checkLint(stackRouting([dbRule(), p1Rule(), narrow()]), { ignoreKinds: ["shadowed"] }).violations).toEqual([]);
+  });
+
+  it("does not analyse (never passes) a vendor whose matching values are unknown", () => {
+    const r = checkLint(stackRouting([dbRule(), p1Rule(), narrow({ criteria: { type: "match-all-conditions", conditions: [{ field: "priority", operation: "equals", expectedValue: UNKNOWN }] } })]));
+    expect(r.violations).toEqual([]);
+    expect(r.notChecked.map((n) => n.message)).toEqual(["not checked: lint: Opsgenie routing has values unknown until the update runs: p1-api (criteria.conditions.0.expectedValue)"]);
+  });
+
+  it("is the first of the routing policies, mandatory unless configured otherwise", () => {
+    expect(routingPolicies().map((p) => [p.name, p.enforcementLevel])).toEqual([
+      ["alert-routing-lint", "mandatory"],
+      ["alert-routing-expectations", "mandatory"],
+      ["alert-routing-corpus", "mandatory"],
+    ]);
+    expect(routingPolicies({ lint: { enforcementLevel: "advisory" } })[0].enforcementLevel).toBe("advisory");
+    expect(lintPolicy().configSchema?.properties).toHaveProperty("ignoreKinds");
+  });
+});
+
 describe("corpus", () => {
   const alerts = parseCorpus([{ name: "P1", alert: { opsgenie: { priority: "P1" } } }, { opsgenie: { tags: ["database"] } }], "test");
 
@@ -139,6 +182,12 @@ describe("corpus", () => {
 
 describe("the stack policies", () => {
   type Reported = { message: string; urn?: string; level: string };
+  it("report a lint finding on the resource's URN at the policy's level", () => {
+    const narrow = res(T.opsgenie, "p1-api", { teamName: "Platform", name: "P1 from api", order: 2, criteria: { type: "match-all-conditions", conditions: [{ field: "priority", operation: "equals", expectedValue: "P1" }] }, notify: { type: "none" } });
+    const out = run(lintPolicy(), [dbRule(), p1Rule(), narrow, mapping], {});
+    expect(out.map((o) => [o.urn, o.level])).toEqual([[`urn:pulumi:test::proj::${T.opsgenie}::p1-api`, "policy"]]);
+  });
+
   function run(policy: ReturnType<typeof corpusPolicy>, resources: PolicyResource[], config: object): Reported[] {
     const out: Reported[] = [];
     const args = {
