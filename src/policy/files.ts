@@ -65,10 +65,17 @@ export function parseExpectations(raw: unknown, source: string): ExpectationCase
   return parseList("expectation", source, raw, "expectations", expectationSchema) as ExpectationCase[];
 }
 
-/** Validates corpus alerts; an entry without `alert` is taken as the alert itself. */
+/**
+ * Validates corpus alerts; an entry without `alert` is the alert itself beside an optional `name`
+ * and `at` (the line shape of `alert-routing impact --alerts`, so one corpus serves both).
+ */
 export function parseCorpus(raw: unknown, source: string): CorpusAlert[] {
   const list = raw !== null && typeof raw === "object" && !Array.isArray(raw) && "alerts" in raw ? (raw as { alerts: unknown }).alerts : raw;
-  const wrapped = Array.isArray(list) ? list.map((e: unknown) => (e !== null && typeof e === "object" && !("alert" in e) ? { alert: e } : e)) : list;
+  const bare = (e: Record<string, unknown>) => {
+    const { name, at, ...alert } = e;
+    return { ...(name !== undefined ? { name } : {}), ...(at !== undefined ? { at } : {}), alert };
+  };
+  const wrapped = Array.isArray(list) ? list.map((e: unknown) => (e !== null && typeof e === "object" && !Array.isArray(e) && !("alert" in e) ? bare(e as Record<string, unknown>) : e)) : list;
   return parseList("corpus alert", source, wrapped, "alerts", corpusSchema) as CorpusAlert[];
 }
 
@@ -86,9 +93,22 @@ export function resolveFile(file: string, baseDir?: string): string {
   return found;
 }
 
-/** Reads a JSON or YAML file (YAML is a superset of JSON; `.json` files are parsed as JSON for exact errors). */
+/**
+ * Reads a JSON, JSON Lines (`.jsonl`, `.ndjson`: a list, one entry a line) or YAML file (YAML
+ * is a superset of JSON; `.json` files are parsed as JSON for exact errors).
+ */
 export function readDataFile(path: string): unknown {
   const text = readFileSync(path, "utf8");
+  if (/\.(jsonl|ndjson)$/.test(path)) {
+    return text.split("\n").flatMap((line, i) => {
+      if (!line.trim()) return [];
+      try {
+        return [JSON.parse(line) as unknown];
+      } catch (e) {
+        throw new Error(`${path}:${i + 1}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
   try {
     return path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (e) {

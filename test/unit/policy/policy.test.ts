@@ -224,6 +224,15 @@ describe("the stack policies", () => {
     expect(() => run(expectationsPolicy(), [dbRule()], {})).toThrow("not applicable: no expectations configured");
   });
 
+  it("read the JSON Lines corpus `alert-routing impact --alerts` reads (an alert a line, its `at` beside it)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ar-policy-"));
+    writeFileSync(join(dir, "alerts.jsonl"), '{"opsgenie":{"priority":"P1"},"at":"2026-11-25T10:00:00Z"}\n\n{"opsgenie":{"priority":"P1"},"at":"2026-11-25T11:00:00Z"}\n');
+    const out = run(corpusPolicy(), [dbRule(), p1Rule({ type: "none" })], { file: join(dir, "alerts.jsonl") });
+    expect(out.map((o) => o.message.split("\n")[0])).toEqual(['corpus alert "#1" at 2026-11-25T10:00:00.000Z: it reaches nobody in Opsgenie', 'corpus alert "#2" at 2026-11-25T11:00:00.000Z: it reaches nobody in Opsgenie']);
+    writeFileSync(join(dir, "bad.jsonl"), '{"opsgenie":{}}\n{oops\n');
+    expect(() => run(corpusPolicy(), [dbRule()], { file: join(dir, "bad.jsonl") })).toThrow(/bad.jsonl:2: /);
+  });
+
   it("fail loudly on a missing file, saying where they looked", () => {
     expect(() => run(corpusPolicy(), [dbRule()], { file: "missing.yaml", baseDir: "/nowhere" })).toThrow(/missing.yaml not found \(looked in \/nowhere\/missing.yaml/);
   });
