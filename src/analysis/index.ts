@@ -1,0 +1,2 @@
+// Routing analysis: static findings (lint) and the impact of a change on a corpus of alerts.
+export { lintRouting, type Finding, type FindingKind, type LintOptions, type LintWindow, type Severity } from "./lint";
