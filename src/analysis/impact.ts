@@ -48,7 +48,9 @@ export function destination(u: UnitResult | undefined): string {
   return `${u.outcome === "fallback" ? "fallback " : ""}${rule} -> ${targets}`;
 }
 
-const unitKey = (u: { vendor: Vendor; unit: string }) => `${u.vendor}\u0000${u.unit}`;
+// A Rootly route or Flashduty integration is the same unit before and after even when its Pulumi
+// resource was renamed (the simulator appends the resource name in parentheses).
+const unitKey = (u: { vendor: Vendor; unit: string }) => `${u.vendor}\u0000${u.vendor === "opsgenie" ? u.unit : u.unit.replace(/ \([^()]*\)$/, "")}`;
 
 export function impact(before: Routing, after: Routing, alerts: CorpusAlert[], opts: SimulateOptions = {}): ImpactReport {
   const groups = new Map<string, ImpactGroup>();
@@ -68,7 +70,7 @@ export function impact(before: Routing, after: Routing, alerts: CorpusAlert[], o
       const to = destination(ub.get(k));
       if (from === to) continue;
       differs = true;
-      const u = (ua.get(k) ?? ub.get(k)) as UnitResult;
+      const u = (ub.get(k) ?? ua.get(k)) as UnitResult;
       const gk = `${k}\u0000${from}\u0000${to}`;
       const g = groups.get(gk);
       if (g) g.count++;
