@@ -105,7 +105,16 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       glitches.missing.clear();
       glitches.proxyPages.clear();
     },
-    seedDemo: () => state.seedDemo(),
+    seedDemo: () => {
+      state.seedDemo();
+      // A few alerts for `impact --recent`, on the demo integration.
+      if (alerts.length === 0)
+        addAlerts([
+          { title: "server01 cpu high", alert_severity: "Warning", integration_id: 6113996590131, labels: { host: "server01", service: "api" } },
+          { title: "gateway down", alert_severity: "Critical", integration_id: 6113996590131, labels: { host: "server02", service: "gateway" } },
+          { title: "payments queue backlog", alert_severity: "Info", integration_id: 6113996590132, labels: { service: "payments" } },
+        ]);
+    },
     seeded() {
       const out: Record<string, string> = {};
       for (const id of state.integrations) out[`integration:${id}`] = String(id);

@@ -73,7 +73,19 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
       for (const e of pool.values()) out[`${kind}:${e.name}`] = e.id;
     return out;
   };
-  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded, alerts, addAlerts });
+  // The demo account has a few alerts too, so `impact --recent` has something to read.
+  const seedTeams = state.seedDemo.bind(state);
+  const seedDemo = () => {
+    seedTeams();
+    const team = (name: string) => [...state.teams.values()].filter((t) => t.name === name).map((t) => ({ type: "team" as const, id: t.id }));
+    if (alerts.length === 0)
+      addAlerts([
+        { message: "replica lag on db-2", tags: ["database"], priority: "P3", source: "rds", responders: team("Platform") },
+        { message: "primary down", tags: ["database", "critical"], priority: "P1", details: { region: "eu" }, responders: team("Platform") },
+        { message: "checkout latency", tags: ["payments"], priority: "P2", responders: team("Payments") },
+      ]);
+  };
+  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded, alerts, addAlerts, seedDemo });
 }
 
 export { createAtlassianOpsEmulator, emulatorAccount, DEFAULT_KNOBS } from "./atlassian";

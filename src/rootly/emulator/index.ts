@@ -96,7 +96,14 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
       if (l.windowMs !== undefined) s.readWin.windowMs = s.writeWin.windowMs = l.windowMs * s.scale;
     },
     flushPendingRules: () => s.routes.forEach((r) => applyPending(r, true)),
-    seedDemo: () => seedDemo(s),
+    seedDemo: () => {
+      seedDemo(s);
+      // A few alerts for `impact --recent`, from the demo alert source when it has one.
+      const source = Object.entries(s.demoIds).find(([k]) => k.startsWith("alertSource:"))?.[1] ?? null;
+      if (s.alerts.length === 0)
+        for (const [i, [summary, service]] of [["payments API 5xx", "payments-api"], ["checkout slow", "checkout"], ["disk 90% on db-1", "database"]].entries())
+          s.alerts.push({ id: `rootly-alert-${i + 1}`, type: "alerts", attributes: { summary, status: "triggered", alerts_source_id: source, data: { service, host: `host-${i + 1}` }, created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() } });
+    },
     seeded: () => ({ ...s.demoIds }),
   };
 }

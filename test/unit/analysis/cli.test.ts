@@ -226,4 +226,25 @@ describe("alert-routing impact --recent, against the emulators", () => {
     await expect(run(impactCommand, "--base", baseFile, "--program", program, "--recent", "2", "--vendor", "flashduty")).rejects.toThrow(/Unauthorized|unauthorized/);
     process.env.FLASHDUTY_APP_KEY = fd.credential;
   });
+
+  it("the demo-seeded emulators serve a few alerts of each vendor", async () => {
+    const demo = { og: createOpsgenieEmulator(), ro: createRootlyEmulator({ limits: { read: 100, windowMs: 1000 } }), fd: createFlashdutyEmulator() };
+    await Promise.all([demo.og.server.start(), demo.ro.server.start(), demo.fd.server.start()]);
+    try {
+      for (const e of [demo.og, demo.ro, demo.fd]) e.seedDemo();
+      const env = { OPSGENIE_API_KEY: demo.og.credential, OPSGENIE_API_URL: demo.og.server.url, ROOTLY_API_TOKEN: demo.ro.credential, ROOTLY_API_URL: demo.ro.server.url, FLASHDUTY_APP_KEY: demo.fd.credential, FLASHDUTY_BASE_URL: demo.fd.server.url };
+      const keep = { ...process.env };
+      Object.assign(process.env, env, { ROOTLY_RATE_LIMITS: "read=100/1s,write=3/1s" });
+      try {
+        const r = await run(impactCommand, "--base", file("base-demo.json", JSON.stringify(base)), "--program", program, "--recent", "10", "--format", "json", "--allow-unrouted");
+        expect(r.code, r.err).toBe(0);
+        expect(JSON.parse(r.out)).toMatchObject({ total: 9 });
+        expect(r.err).toContain("9 recent alerts read");
+      } finally {
+        process.env = keep;
+      }
+    } finally {
+      await Promise.all([demo.og.server.stop(), demo.ro.server.stop(), demo.fd.server.stop()]);
+    }
+  });
 });
