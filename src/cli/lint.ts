@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import type { ExportDocument } from "../export/format";
+import { routingFromExport } from "../simulator/routing";
 import { lintRouting, SEVERITY_RANK, type Finding, type Severity } from "../analysis/lint";
 import { loadProgramRouting } from "../simulator/program";
 import { parseAt } from "../simulator/simulate";
@@ -13,6 +16,7 @@ restrictions that never hold, hours when an alert reaches no one, rules after a
 catch-all, rules without a target.
 
   --program <dir>        the Pulumi project; default .
+  --routing <file>       instead of --program: an \`alert-routing export --format json\` document (what is live)
   --stack <name>         the stack the program runs as (pulumi.getStack()); default "simulation"
   --config <ns:key=val>  stack config the program reads (repeatable); also from PULUMI_CONFIG (JSON)
   --format <f>           text (default), json ({ "findings": [...] }) or markdown
@@ -70,6 +74,7 @@ export const lintCommand: Command = {
       args: argv,
       options: {
         program: { type: "string", default: "." },
+        routing: { type: "string" },
         stack: { type: "string" },
         config: { type: "string", multiple: true },
         format: { type: "string", default: "text" },
@@ -92,7 +97,9 @@ export const lintCommand: Command = {
     if (format !== "text" && format !== "json" && format !== "markdown") return usage(`--format must be text, json or markdown, got "${format}"`);
     const failOn = values["fail-on"] as (typeof FAIL_ON)[number];
     if (!FAIL_ON.includes(failOn)) return usage(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${values["fail-on"]}"`);
-    const routing = await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []), ...(values.stack ? { stack: values.stack } : {}) });
+    const routing = values.routing
+      ? routingFromExport(JSON.parse(readFileSync(values.routing, "utf8")) as ExportDocument)
+      : await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []), ...(values.stack ? { stack: values.stack } : {}) });
     const findings = lintRouting(routing, { at: parseAt(values.at), ...(values["account-timezone"] ? { accountTimezone: values["account-timezone"] } : {}) });
     const text = format === "json" ? `${JSON.stringify({ findings }, null, 2)}\n` : format === "markdown" ? formatMarkdown(findings) : formatText(findings);
     process.stdout.write(text);

@@ -59,6 +59,13 @@ describe("alert-routing lint", () => {
     expect(bad.err).toContain("--fail-on must be one of");
   });
 
+  it("--routing lints an export document (what is live) instead of a program", async () => {
+    const doc = { ...base, resources: [...base.resources, { ...base.resources[0], name: "db-again", args: { ...base.resources[0].args, name: "DB again", order: 1 } }] };
+    const r = await run(lintCommand, "--routing", file("live.json", JSON.stringify(doc)), "--format", "json");
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.out) as { findings: Finding[] }).findings.map((f) => [f.kind, f.rules])).toEqual([["shadowed", ["DB again", "DB"]]]);
+  });
+
   it("text and markdown forms name the rule and say why", async () => {
     const t = await run(lintCommand, "--program", program);
     expect(t.out).toContain('error   shadowed        opsgenie Platform: "DB replica": can never match: earlier rules "DB P1", "DB" take every alert it would take');
