@@ -248,7 +248,13 @@ function reach(j: number, match: Formula[], stops: boolean[], space: Map<string,
   const earlier = match.map((m, i) => ({ m, i })).filter(({ i }) => i < j && stops[i]);
   const s = solve(and([match[j], ...earlier.map(({ m }) => not(m))]), space);
   if (s.sat) return { shadowed: false, exact: true, by: [] };
-  const by = earlier.filter(({ m }) => solve(and([match[j], m]), space).sat).map(({ i }) => i);
+  // The rules that overlap it, then only those needed: a why line names the cause, not every neighbour.
+  let by = earlier.filter(({ m }) => solve(and([match[j], m]), space).sat).map(({ i }) => i);
+  // Later rules are dropped first, so the earliest sufficient rules remain (they take the alerts first).
+  for (const drop of [...by].reverse()) {
+    const rest = by.filter((i) => i !== drop);
+    if (!solve(and([match[j], ...rest.map((i) => not(match[i]))]), space).sat) by = rest;
+  }
   return { shadowed: true, exact: s.exact, by };
 }
 

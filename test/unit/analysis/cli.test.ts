@@ -43,11 +43,11 @@ describe("alert-routing lint", () => {
     expect(r.code).toBe(1);
     const { findings } = JSON.parse(r.out) as { findings: Finding[] };
     expect(findings.map((f) => [f.vendor, f.unit, f.kind, f.severity, f.rules])).toEqual([
-      ["opsgenie", "Platform", "shadowed", "error", ["DB replica", "DB P1", "DB"]],
+      ["opsgenie", "Platform", "shadowed", "error", ["DB replica", "DB"]],
       ["opsgenie", "Platform", "coverage-gap", "warning", ["Noise"]],
       ["flashduty", "integration 7 (checkout)", "coverage-gap", "warning", []],
     ]);
-    expect(findings[0].resources).toEqual(["db-replica", "db-p1", "db"]);
+    expect(findings[0].resources).toEqual(["db-replica", "db"]);
     expect(findings[0].why).toMatch(/can never match/);
   });
 
@@ -68,11 +68,11 @@ describe("alert-routing lint", () => {
 
   it("text and markdown forms name the rule and say why", async () => {
     const t = await run(lintCommand, "--program", program);
-    expect(t.out).toContain('error   shadowed        opsgenie Platform: "DB replica": can never match: earlier rules "DB P1", "DB" take every alert it would take');
+    expect(t.out).toContain('error   shadowed        opsgenie Platform: "DB replica": can never match: earlier rules "DB" take every alert it would take');
     expect(t.out).toContain("3 findings: 1 error, 2 warning, 0 info");
     const m = await run(lintCommand, "--program", program, "--format", "markdown");
     expect(m.out).toContain("| severity | kind | vendor | unit | rules | why |");
-    expect(m.out).toContain("| error | shadowed | opsgenie | Platform | DB replica, DB P1, DB |");
+    expect(m.out).toContain("| error | shadowed | opsgenie | Platform | DB replica, DB |");
   });
 });
 
