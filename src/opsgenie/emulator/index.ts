@@ -75,8 +75,8 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
   };
   // The demo account has a few alerts too, so `impact --recent` has something to read.
   const seedTeams = state.seedDemo.bind(state);
-  const seedDemo = () => {
-    seedTeams();
+  const seedDemo = (seed?: string) => {
+    seedTeams(seed);
     const team = (name: string) => [...state.teams.values()].filter((t) => t.name === name).map((t) => ({ type: "team" as const, id: t.id }));
     if (alerts.length === 0)
       addAlerts([
