@@ -5,7 +5,7 @@ import type { VendorClient } from "../core/http";
 import { createOnce } from "../core/retry";
 import { warn } from "../core/log";
 import { readConfirmed, ignoreNotFound } from "../core/idioms";
-import { adoptConflictMessage, adoptedNotice, claim, letGoIfClaimed } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice, claim, claimForAdoption, letGoIfClaimed } from "../core/ownership";
 import { ROUTE_IDENTITY, routeSchema, type RouteArgs } from "./route.schema";
 import { changedRouteFields, diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
@@ -123,8 +123,11 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       });
     }
     // From here this resource owns the rule: a delete of another resource of this run (the old name in a rename) lets go of it.
+    // Claimed before any write: a second FlashdutyRoute of this run on the same integration is refused, not written over the first.
+    const owner = `the FlashdutyRoute of integration ${integrationId} (${content.cases.length} case(s))`;
+    claimForAdoption(VENDOR, objectId(integrationId), owner, `the routing rule of integration ${integrationId}`);
     const taken = (live: WireRouteItem) => {
-      claim(VENDOR, objectId(integrationId), `FlashdutyRoute of integration ${integrationId}`);
+      claim(VENDOR, objectId(integrationId), owner);
       return { id: String(integrationId), outs: toRouteOutputs(args, routeFromWire(live)) };
     };
     // An existing rule with content is taken over (adoptExisting): say so, and what this update changes.
