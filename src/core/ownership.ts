@@ -115,7 +115,7 @@ export function landedOne<T>(
     return ours[0];
   }
   const fail = (why: string) =>
-    new VendorError({ vendor: o.vendor, kind: cause.kind, status: cause.status, message: `${o.what}: the create's outcome is unknown: ${answered}. ${why}` });
+    new VendorError({ vendor: o.vendor, kind: cause.kind, message: `${o.what}: the create's outcome is unknown: ${answered}. ${why}` });
   if (ours.length > 1)
     throw fail(`${ours.length} objects now carry its name and what was sent (${listCandidates(ours.map(o.candidate))}); none was recorded. Delete all but one by hand, then run \`pulumi up\` with \`adoptExisting: true\``);
   if (found.length)
