@@ -82,6 +82,12 @@ export function ambiguousNameError(vendor: string, what: string, candidates: rea
  * object; the first keeps it).
  */
 export function claimForAdoption(vendor: string, objectId: string, owner: string, what: string): void {
+  refuseIfClaimed(vendor, objectId, owner, what);
+  claim(vendor, objectId, owner);
+}
+
+/** The check of `claimForAdoption` alone, for a caller that claims once its own checks passed. */
+export function refuseIfClaimed(vendor: string, objectId: string, owner: string, what: string): void {
   const by = claimedBy(vendor, objectId);
   if (by !== undefined)
     throw new VendorError({
@@ -91,7 +97,6 @@ export function claimForAdoption(vendor: string, objectId: string, owner: string
         `${what} is already managed by ${by} in this update, so ${owner} cannot adopt it too: two resources cannot manage one object. ` +
         `Nothing was changed for this resource: remove one of the two resources, or point it at another object`,
     });
-  claim(vendor, objectId, owner);
 }
 
 /**

@@ -124,7 +124,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
     }
     // From here this resource owns the rule: a delete of another resource of this run (the old name in a rename) lets go of it.
     // Claimed before any write: a second FlashdutyRoute of this run on the same integration is refused, not written over the first.
-    const owner = `the FlashdutyRoute of integration ${integrationId} (${content.cases.length} case(s))`;
+    const owner = `FlashdutyRoute of integration ${integrationId}`;
     claimForAdoption(VENDOR, objectId(integrationId), owner, `the routing rule of integration ${integrationId}`);
     const taken = (live: WireRouteItem) => {
       claim(VENDOR, objectId(integrationId), owner);

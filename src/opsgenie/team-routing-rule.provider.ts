@@ -3,7 +3,6 @@ import {
   adoptedNotice,
   claim,
   claimedBy,
-  claimForAdoption,
   createOnce,
   ignoreNotFound,
   isVendorError,
@@ -11,6 +10,7 @@ import {
   letGoIfClaimed,
   processGlobal,
   readConfirmed,
+  refuseIfClaimed,
   VendorError,
   type ResourceDefinition,
 } from "../core";
@@ -324,8 +324,10 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
       const team = ref(teamId).teamId;
       const existing = oneRuleNamed(v.rules!, c.n.name, c.replacing, team, true);
       if (!existing) continue;
-      claimForAdoption("opsgenie", existing.id, ruleOwner(c.n, team), what(existing.name, team, existing.id));
+      // Adoptions of one team run one at a time (this loop, under the team's lock): check, adopt, claim.
+      refuseIfClaimed("opsgenie", existing.id, ruleOwner(c.n, team), what(existing.name, team, existing.id));
       if (await adopt(c.n, teamId, existing)) needsList = true;
+      claim("opsgenie", existing.id, ruleOwner(c.n, team));
       if (!existing.isDefault && c.n.order !== undefined) {
         place(key, existing.id, c.n.order);
         v.version = -1;

@@ -68,7 +68,7 @@ describe("FlashdutyRoute provider against the emulator", () => {
 
   it("adopting a rule that already matches makes no write (1 call)", async () => {
     await routeDefinition.create(args());
-    emu.server.resetLog();
+    resetBetweenTests(emu); // a later `pulumi up` (in this one, the rule is the first resource's)
     const { result: r, stderr } = await captureStderr(() => routeDefinition.create(args({ adoptExisting: true })));
     expect(stderr).toMatch(/^flashduty: adopted the routing rule of integration \d+ .*nothing changed$/m);
     expect(emu.server.log.map((e) => e.path)).toEqual(["/route/info"]);
