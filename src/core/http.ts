@@ -109,6 +109,7 @@ export function unreadableAnswer(a: { vendor: string; method: string; path: stri
     method: a.method,
     path: a.path,
     status: a.status,
+    contentType: a.headers["content-type"],
     message:
       `the answer could not be read (${a.why}): content type ${a.headers["content-type"] ?? "none"}, body ${snippet ? `"${snippet}"` : "empty"}` +
       (write ? "; the write may have been applied" : ""),
@@ -220,6 +221,7 @@ export class VendorClient {
         ...base,
         ...err,
         status: err.status ?? res.statusCode,
+        contentType: respHeaders["content-type"],
         requestId: err.requestId ?? requestId,
         retryAfterMs: err.retryAfterMs ?? retryAfterMs,
         // A server error may come after the server committed the change (Flashduty can send

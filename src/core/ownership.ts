@@ -114,7 +114,9 @@ export function landedOne<T>(
   o: { vendor: string; what: string; carries: (x: T) => boolean; candidate: (x: T) => Candidate; committed: boolean },
 ): T | undefined {
   const ours = found.filter(o.carries);
-  const answered = cause.message.replace(new RegExp(`^${o.vendor}: `), "");
+  // What the vendor answered: status and excerpt are in the message; the content type is added where it is not.
+  const said = cause.message.replace(new RegExp(`^${o.vendor}: `), "");
+  const answered = cause.contentType && !said.includes("content type") ? `${said}, content type ${cause.contentType}` : said;
   if (ours.length === 1) {
     notice(`${o.vendor}: ${o.what}: the create's outcome was unknown (${answered}); found it by its name (${o.candidate(ours[0]).id}), carrying what was sent, and recorded it`);
     return ours[0];

@@ -140,7 +140,7 @@ function sameNameReason(team: readonly WireRule[], w: WireRule): string | undefi
   if (same.length < 2) return undefined;
   return (
     `${same.length} routing rules of this team are named "${w.name ?? ""}" (${same.map(({ x, position }) => `${x.id} at position ${position}${x.isDefault ? ", the default rule" : ""}`).join(", ")}): ` +
-    `the resource finds its rule by name, so rename all but one in Opsgenie and export again`
+    `the resource finds its rule by name, so rename all but one in Opsgenie and export again (or declare each by hand with \`adoptRuleId\` set to its id)`
   );
 }
 

@@ -42,7 +42,7 @@ const objectId = (integrationId: number) => `route:${integrationId}`;
 /** Which operation met the conflict: the advice differs (a destroy must not be told to run `pulumi up`). */
 export type Phase = "create" | "update" | "destroy";
 
-export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined, phase: Phase): VendorError {
+export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined, phase: Phase, answered?: VendorError): VendorError {
   const now = live ? `version ${live.version}` : "no rule";
   const rule = `the routing rule of integration ${integrationId}`;
   const message =
@@ -55,7 +55,9 @@ export function conflictError(integrationId: number, expected: number, live: Wir
             `or, to leave the rule as it is now, remove the resource from the stack with \`pulumi state delete <urn>\`.`
           : `Nothing was overwritten. Run \`pulumi refresh\` to take the current rule into state, then \`pulumi up\` to apply your program ` +
             `(or change the program to keep the other edit).`);
-  return new VendorError({ vendor: VENDOR, kind: "conflict", message });
+  // After an upsert whose outcome was unknown: say what Flashduty answered to it.
+  const said = answered && ` The upsert's own answer: ${answered.message.replace(/^flashduty: /, "")}${answered.contentType && !answered.message.includes("content type") ? `, content type ${answered.contentType}` : ""}.`;
+  return new VendorError({ vendor: VENDOR, kind: "conflict", message: message + (said ?? "") });
 }
 
 /**
@@ -89,11 +91,12 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
   };
   return createOnce({
     attempt,
-    lookup: async () => {
+    // The version decides (a resend of an upsert that did not land is safe: it is conditional on it).
+    lookup: async (cause) => {
       const live = await rawInfo(client, integrationId);
       const liveVersion = live?.version ?? 0;
       if (liveVersion !== version && alreadyOurs(live)) return live;
-      if (liveVersion !== version) throw conflictError(integrationId, version, live, phase);
+      if (liveVersion !== version) throw conflictError(integrationId, version, live, phase, cause);
       return undefined;
     },
   });

@@ -3,7 +3,7 @@
 // answer was lost). These pure helpers make every such lookup take exactly one rule or refuse.
 import { sameJson } from "../core/json";
 import { ambiguousNameError, type Candidate } from "../core/ownership";
-import type { VendorError } from "../core/errors";
+import { VendorError } from "../core/errors";
 import type { NormalizedArgs } from "./team-routing-rule.diff";
 import type { LiveRule } from "./wire";
 
@@ -19,7 +19,7 @@ export function ambiguousRuleName(name: string, team: string, found: readonly Ca
     `routing rules of team ${team} are named "${name}"`,
     found,
     `A TeamRoutingRule finds its rule by name (${adopting ? "to adopt it" : "to refuse a duplicate"}), and Opsgenie does not keep names unique: ` +
-      `rename all but one of them in Opsgenie (then \`alert-routing export\` can write one resource per rule), and run \`pulumi up\` again` +
+      `set \`adoptRuleId\` to the id of the one this resource stands for, or rename all but one of them in Opsgenie (then \`alert-routing export\` can write one resource per rule), and run \`pulumi up\` again` +
       (adopting ? "" : `, or give this resource another name`),
   );
 }
@@ -42,4 +42,15 @@ export function carriesCreate(rule: LiveRule, n: NormalizedArgs): boolean {
 /** How a claim names the resource that holds a rule (the engine does not tell providers resource names). */
 export function ruleOwner(n: NormalizedArgs, team: string): string {
   return `the OpsgenieTeamRoutingRule "${n.name}" of team ${team}${n.order !== undefined ? ` (order ${n.order})` : ""}`;
+}
+
+/** The rule `adoptRuleId` names; none is an error before any write (a mistyped id must not create a rule). */
+export function ruleById(rules: readonly LiveRule[], id: string, team: string): LiveRule {
+  const rule = rules.find((r) => r.id === id);
+  if (rule) return rule;
+  throw new VendorError({
+    vendor: "opsgenie",
+    kind: "not_found",
+    message: `adoptRuleId: team ${team} has no routing rule with id ${id} (its rules: ${rules.slice(0, 10).map((r, i) => `"${r.name}" ${r.id} at position ${i}`).join(", ") || "none"}${rules.length > 10 ? `, and ${rules.length - 10} more` : ""}); nothing was changed`,
+  });
 }

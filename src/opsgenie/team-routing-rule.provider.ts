@@ -20,7 +20,7 @@ import { cloudIdOf, currentTarget, LEGACY_TARGET, resolveAccount, sameTarget } f
 import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
 import { answeredOk } from "../core/http";
-import { carriesCreate, oneRuleNamed, ruleOwner } from "./adopt-one";
+import { carriesCreate, oneRuleNamed, ruleById, ruleOwner } from "./adopt-one";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
@@ -318,11 +318,11 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
     work.declared.set(id, order);
     co.place(teamId, key, id, order);
   };
-  for (const { c, key } of keyed.filter((k) => k.c.n.adoptExisting)) {
+  for (const { c, key } of keyed.filter((k) => k.c.n.adoptExisting || k.c.n.adoptRuleId !== undefined)) {
     try {
-      // Exactly one rule of that name, not taken by another resource of this run, before any write.
+      // Exactly one rule: the one named by id, or the one of that name; not taken by another resource of this run; before any write.
       const team = ref(teamId).teamId;
-      const existing = oneRuleNamed(v.rules!, c.n.name, c.replacing, team, true);
+      const existing = c.n.adoptRuleId !== undefined ? ruleById(v.rules!, c.n.adoptRuleId, team) : oneRuleNamed(v.rules!, c.n.name, c.replacing, team, true);
       if (!existing) continue;
       // Adoptions of one team run one at a time (this loop, under the team's lock): check, adopt, claim.
       refuseIfClaimed("opsgenie", existing.id, ruleOwner(c.n, team), what(existing.name, team, existing.id));

@@ -303,7 +303,7 @@ describe("unsupported objects", () => {
     const doc = await exportRouting({ opsgenie: { teams: ["Payments"], allTeams: false } });
     expect(doc.unsupported.map((u) => u.object)).toEqual([`team "Payments", routing rule "Escalate" (${p1})`, `team "Payments", routing rule "Escalate" (${p2})`]);
     for (const u of doc.unsupported)
-      expect(u.reasons).toEqual([`2 routing rules of this team are named "Escalate" (${p1} at position 2, ${p2} at position 3): the resource finds its rule by name, so rename all but one in Opsgenie and export again`]);
+      expect(u.reasons).toEqual([`2 routing rules of this team are named "Escalate" (${p1} at position 2, ${p2} at position 3): the resource finds its rule by name, so rename all but one in Opsgenie and export again (or declare each by hand with \`adoptRuleId\` set to its id)`]);
     expect(doc.resources.map((r) => r.args.name)).toEqual(["Card failures", "Everything else"]);
   });
 

@@ -178,6 +178,15 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(1);
   });
 
+  for (const kind of ["html-after", "cut-after"] as const)
+    it(`a 2xx answer to the upsert that cannot be read (${kind}): the rule read back decides, one write`, async () => {
+      emu.server.inject({ kind, path: "/route/upsert" });
+      const r = await routeDefinition.create(args());
+      expect(r.outs.version).toBe(1);
+      expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(1);
+      expect(emu.server.unfiredFaults()).toEqual([]);
+    });
+
   it("connection reset after commit on update: no second write, no false conflict", async () => {
     const c = await routeDefinition.create(args());
     emu.server.inject({ kind: "reset-after", path: "/route/upsert" });
