@@ -90,6 +90,10 @@ describe("landedOne: the object a create with an unknown outcome made", () => {
   it("refuses ones that carry something else (another writer's)", () => {
     expect(() => landedOne(cause(502), [{ id: "2", rules: "other" }], opts(false))).toThrow(/do not carry what was sent \(2\): another writer's, left alone/);
   });
+  it("a 5xx whose message lacks the content type: the failure adds it", () => {
+    const c = new VendorError({ vendor: "rootly", kind: "server", status: 502, ambiguous: true, contentType: "text/html", message: "<html>Bad gateway</html>" });
+    expect(() => landedOne(c, [{ id: "2", rules: "other" }], opts(false))).toThrow(/outcome is unknown: <html>Bad gateway<\/html> \(HTTP 502\), content type text\/html\. Objects with its name appeared/);
+  });
   it("none after a 2xx: fails, saying what the vendor answered; none after a 5xx: the caller may send again", () => {
     expect(() => landedOne(cause(200), [], opts(true))).toThrow(/alert route "A": the create's outcome is unknown: the answer could not be read \(not JSON\): content type text\/html, body "<html>" \(HTTP 200\)\. No object with its name is there/);
     expect(landedOne(cause(502), [], opts(false))).toBeUndefined();
