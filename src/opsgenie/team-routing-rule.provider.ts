@@ -325,7 +325,7 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
       const existing = c.n.adoptRuleId !== undefined ? ruleById(v.rules!, c.n.adoptRuleId, team) : oneRuleNamed(v.rules!, c.n.name, c.replacing, team, true);
       if (!existing) continue;
       // Adoptions of one team run one at a time (this loop, under the team's lock): check, adopt, claim.
-      refuseIfClaimed("opsgenie", existing.id, ruleOwner(c.n, team), what(existing.name, team, existing.id));
+      refuseIfClaimed("opsgenie", existing.id, ruleOwner(c.n, team), `routing rule "${existing.name}" (${existing.id}) of team ${team}`);
       if (await adopt(c.n, teamId, existing)) needsList = true;
       claim("opsgenie", existing.id, ruleOwner(c.n, team));
       if (!existing.isDefault && c.n.order !== undefined) {
