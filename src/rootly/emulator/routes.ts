@@ -109,6 +109,21 @@ function list(s: RootlyState, server: EmulatorServer, req: EmuRequest): EmuRespo
   });
 }
 
+/** `GET /v1/alerts`: page[number], page[size] (at most 100), sort `created_at` or `-created_at` (default). */
+function listAlerts(s: RootlyState, server: EmulatorServer, req: EmuRequest): EmuResponse {
+  const num = Math.max(1, Number(req.query.get("page[number]") ?? 1) || 1);
+  const size = Math.min(100, Math.max(1, Number(req.query.get("page[size]") ?? 20) || 20));
+  const dir = req.query.get("sort") === "created_at" ? 1 : -1;
+  const all = [...s.alerts].sort((a, b) => dir * a.attributes.created_at.localeCompare(b.attributes.created_at));
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const link = (n: number) => `${server.url}${req.path}?page[number]=${n}&page[size]=${size}`;
+  return ok(200, {
+    data: all.slice((num - 1) * size, num * size),
+    links: { self: link(num), first: link(1), next: num < pages ? link(num + 1) : null, last: link(pages) },
+    meta: { current_page: num, next_page: num < pages ? num + 1 : null, total_count: all.length, total_pages: pages },
+  });
+}
+
 /** A server with Rootly's hooks and every `/v1/alert_routes` route over the state `s`. */
 export function rootlyServer(s: RootlyState, opts: { advancedAlertRouting: boolean }): EmulatorServer {
   const server = new EmulatorServer("rootly", hooks(s, opts.advancedAlertRouting));
@@ -131,6 +146,7 @@ export function rootlyServer(s: RootlyState, opts: { advancedAlertRouting: boole
   };
 
   server.route("GET", "/v1/alert_routes", (req) => list(s, server, req));
+  server.route("GET", "/v1/alerts", (req) => listAlerts(s, server, req));
   server.route("POST", "/v1/alert_routes", (req) => {
     const parsed = attributesOf(req);
     if ("error" in parsed) return parsed.error;
