@@ -34,6 +34,8 @@ export interface VendorErrorInit {
   ambiguous?: boolean;
   method?: string;
   path?: string;
+  /** The answer's content type, kept for messages that say what the vendor answered. */
+  contentType?: string;
 }
 
 /** Every failure talking to a vendor. The message never contains a credential. */
@@ -46,6 +48,7 @@ export class VendorError extends Error {
   readonly fieldErrors: FieldError[];
   readonly retryAfterMs?: number;
   readonly ambiguous: boolean;
+  readonly contentType?: string;
 
   constructor(init: VendorErrorInit) {
     const parts = [`${init.vendor}: ${init.message}`];
@@ -65,6 +68,7 @@ export class VendorError extends Error {
     this.fieldErrors = init.fieldErrors ?? [];
     this.retryAfterMs = init.retryAfterMs;
     this.ambiguous = init.ambiguous ?? false;
+    this.contentType = init.contentType;
   }
 }
 

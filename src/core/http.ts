@@ -82,6 +82,41 @@ function networkFailure(e: unknown): { code: string; kind: ErrorKind; sent: bool
   return { code, kind, sent: !NOT_SENT.has(code) };
 }
 
+/** A short, redacted, one-line excerpt of a body for messages (redacted whole first: a cut could split a credential). */
+export function bodySnippet(body: unknown, max = 160): string {
+  const text = typeof body === "string" ? body : body === undefined ? "" : JSON.stringify(body);
+  const flat = redactSecrets(text).replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}...` : flat;
+}
+
+/** True when the vendor answered 2xx: the write was accepted, whatever the body says. */
+export function answeredOk(e: { status?: number }): boolean {
+  return e.status !== undefined && e.status >= 200 && e.status < 300;
+}
+
+/**
+ * An answer that cannot be read (not JSON, cut short, or JSON without what every such
+ * answer carries). After a write it is ambiguous: the server may have applied it, so a
+ * create looks its object up by natural key before anything else. The message says what
+ * the vendor answered: status, content type and a redacted excerpt.
+ */
+export function unreadableAnswer(a: { vendor: string; method: string; path: string; status: number; headers: Record<string, string>; body: unknown; why: string }): VendorError {
+  const snippet = bodySnippet(a.body);
+  const write = a.method !== "GET";
+  return new VendorError({
+    vendor: a.vendor,
+    kind: "server",
+    method: a.method,
+    path: a.path,
+    status: a.status,
+    contentType: a.headers["content-type"],
+    message:
+      `the answer could not be read (${a.why}): content type ${a.headers["content-type"] ?? "none"}, body ${snippet ? `"${snippet}"` : "empty"}` +
+      (write ? "; the write may have been applied" : ""),
+    ambiguous: write,
+  });
+}
+
 /** HTTP to one vendor endpoint: limits, retries, typed errors, no credential in any message. */
 export class VendorClient {
   readonly limiter: RateLimiter;
@@ -149,9 +184,17 @@ export class VendorClient {
       text = await res.body.text();
     } catch (e) {
       const f = networkFailure(e);
-      throw new VendorError({ ...base, kind: f.kind, code: f.code, status: res.statusCode, message: `response body was cut off (${f.code})`, ambiguous: true });
+      throw new VendorError({
+        ...base,
+        kind: f.kind,
+        code: f.code,
+        status: res.statusCode,
+        message: `the answer could not be read: its body was cut off (${f.code}, content type ${respHeaders["content-type"] ?? "none"})${spec.method === "GET" ? "" : "; the write may have been applied"}`,
+        ambiguous: true,
+      });
     }
     let parsed: unknown = text;
+    let readable = true;
     if (text.length) {
       try {
         parsed = JSON.parse(text);
@@ -159,8 +202,13 @@ export class VendorClient {
         // Protocols cut non-JSON bodies (proxy pages) for messages: redact the whole text first,
         // or a cut can leave a piece of a credential that no longer matches it.
         parsed = redactSecrets(text);
+        readable = false;
       }
     } else parsed = undefined;
+    // A success whose body is not JSON (a proxy's HTML page, a body cut short) says nothing
+    // about what the server did: never read it as an empty answer ("no such object", "no id").
+    if (!readable && res.statusCode >= 200 && res.statusCode < 300)
+      throw unreadableAnswer({ vendor: this.protocol.vendor, method: spec.method, path: base.path, status: res.statusCode, headers: respHeaders, body: text, why: "not JSON" });
     const requestId = this.protocol.requestId(respHeaders, parsed);
     const err = this.protocol.toError(res.statusCode, parsed, respHeaders);
     if (err) {
@@ -173,6 +221,7 @@ export class VendorClient {
         ...base,
         ...err,
         status: err.status ?? res.statusCode,
+        contentType: respHeaders["content-type"],
         requestId: err.requestId ?? requestId,
         retryAfterMs: err.retryAfterMs ?? retryAfterMs,
         // A server error may come after the server committed the change (Flashduty can send

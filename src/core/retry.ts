@@ -57,7 +57,8 @@ export function serverWaitMs(headers: Record<string, string | undefined>, now: n
  */
 export async function createOnce<T>(opts: {
   attempt: () => Promise<T>;
-  lookup: () => Promise<T | undefined>;
+  /** Gets the ambiguous failure: it may refuse to go on (throw), e.g. when the vendor answered 2xx. */
+  lookup: (cause: VendorError) => Promise<T | undefined>;
   maxAttempts?: number;
   policy?: RetryPolicy;
 }): Promise<T> {
@@ -70,7 +71,7 @@ export async function createOnce<T>(opts: {
     } catch (e) {
       last = e;
       if (!isVendorError(e) || !(e as VendorError).ambiguous) throw e;
-      const found = await opts.lookup();
+      const found = await opts.lookup(e as VendorError);
       if (found !== undefined) return found;
       await sleep(backoffDelay(i, policy));
     }

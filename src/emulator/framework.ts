@@ -37,6 +37,8 @@ export type FaultKind =
   | "reset-after" // the change is applied, then the connection is dropped
   | "slow" // answered normally after `delayMs`
   | "error-echo" // a 5xx whose message repeats the request line (query included) and its Authorization header
+  | "html-after" // the change is applied, then a 2xx HTML page (a proxy's) instead of the API's answer; `status` (default 200)
+  | "cut-after" // the change is applied, then the API's answer (status, headers) with its body cut in half, framed as complete
   | "proxy-echo"; // a 502 HTML page from a proxy in front of the API that quotes the bare credential past the first 250 characters
 
 export interface FaultSpec {
@@ -227,6 +229,9 @@ export class EmulatorServer {
         return;
       }
       if (fault?.kind === "error-after") return this.reply(er, res, entry, this.hooks.serverError(fault.status ?? 500));
+      // Answers that cannot be read although the server committed the change (a proxy's page, a body cut short).
+      if (fault?.kind === "html-after") return this.reply(er, res, entry, { status: fault.status ?? 200, headers: { "content-type": "text/html; charset=utf-8" }, body: ACCEPTED_PAGE });
+      if (fault?.kind === "cut-after") return this.reply(er, res, entry, out, (payload) => payload.slice(0, Math.floor(payload.length / 2)));
       return this.reply(er, res, entry, out);
     } catch (e) {
       process.stderr.write(`[${this.name} emulator] handler crashed: ${(e as Error).stack}\n`);
@@ -247,7 +252,7 @@ export class EmulatorServer {
     return this.hooks.notFound(er);
   }
 
-  private reply(er: EmuRequest, res: ServerResponse, entry: LogEntry, out: EmuResponse): void {
+  private reply(er: EmuRequest, res: ServerResponse, entry: LogEntry, out: EmuResponse, cut?: (payload: string) => string): void {
     this.hooks.decorate?.(er, out);
     entry.status = out.status;
     const headers: Record<string, string> = { ...(out.headers ?? {}) };
@@ -256,6 +261,7 @@ export class EmulatorServer {
       payload = typeof out.body === "string" ? out.body : JSON.stringify(out.body);
       headers["content-type"] ??= "application/json";
     }
+    if (cut) payload = cut(payload);
     res.writeHead(out.status, headers);
     res.end(payload);
   }
@@ -282,6 +288,10 @@ export class EmulatorServer {
     return send(404, { error: "unknown control endpoint" });
   }
 }
+
+/** A gateway's page in place of the API's answer: 2xx, HTML, no envelope. */
+const ACCEPTED_PAGE =
+  "<!DOCTYPE html><html><head><title>Request accepted</title></head><body><h1>Request accepted</h1><p>Your request is being processed by the upstream service.</p></body></html>";
 
 /** What a misbehaving gateway might send: HTML, no envelope, the credential without its scheme or parameter name. */
 function proxyPage(er: EmuRequest): EmuResponse {

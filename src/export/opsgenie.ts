@@ -129,6 +129,21 @@ async function accountSource(account: string): Promise<Source> {
   };
 }
 
+/**
+ * Opsgenie does not keep rule names unique within a team, but a TeamRoutingRule finds its
+ * rule by name: several resources for one name would all adopt the same rule (rewriting it
+ * to each one's criteria in turn) and leave the others unmanaged. Such rules are listed as
+ * unsupported until all but one are renamed.
+ */
+function sameNameReason(team: readonly WireRule[], w: WireRule): string | undefined {
+  const same = team.map((x, position) => ({ x, position })).filter(({ x }) => x.name === w.name);
+  if (same.length < 2) return undefined;
+  return (
+    `${same.length} routing rules of this team are named "${w.name ?? ""}" (${same.map(({ x, position }) => `${x.id} at position ${position}${x.isDefault ? ", the default rule" : ""}`).join(", ")}): ` +
+    `the resource finds its rule by name, so rename all but one in Opsgenie and export again (or declare each by hand with \`adoptRuleId\` set to its id)`
+  );
+}
+
 export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): Promise<ReadResult> {
   const src = sel.account === undefined ? defaultSource() : await accountSource(sel.account);
   const out: ReadResult = { resources: [], unsupported: [] };
@@ -150,6 +165,8 @@ export async function readOpsgenie(sel: OpsgenieSelection, progress: Progress): 
       const { args, comments } = ruleArgs(t, { ...w, order: i }, sel.account);
       const object = `team "${t.name}", routing rule "${w.name ?? ""}" (${w.id})`;
       const why = problems(w, args);
+      const twins = sameNameReason(rules.map((x) => x.w), w);
+      if (twins) why.push(twins);
       if (why.length) {
         out.unsupported.push({ vendor: "opsgenie", object, reasons: why });
         continue;

@@ -3,7 +3,7 @@ import { sameJson } from "../core/json";
 import { VendorError, isVendorError } from "../core/errors";
 import { keyedLock, onceCache, readConfirmed } from "../core/idioms";
 import { adoptConflictMessage, adoptedNotice } from "../core/ownership";
-import type { VendorClient } from "../core/http";
+import { bodySnippet, type VendorClient } from "../core/http";
 import type { CheckFailure, ResourceDefinition } from "../core/kit";
 import {
   DELETE_BATCH,
@@ -92,7 +92,15 @@ async function upsertRows(client: VendorClient, schemaId: string, rows: Row[], l
       const bySource = new Map((await listAll(client, schemaId, labels)).map((l) => [sourceKey(l.row, labels.sourceLabels), l.key]));
       for (const r of batch) {
         const k = bySource.get(sourceKey(r, labels.sourceLabels));
-        if (k === undefined) throw new VendorError({ vendor: VENDOR, kind: "server", message: `row ${sourceKey(r, labels.sourceLabels)} was upserted but is not in schema ${schemaId}` });
+        if (k === undefined)
+          throw new VendorError({
+            vendor: VENDOR,
+            kind: "server",
+            ambiguous: true,
+            message:
+              `the answer to the upsert of ${batch.length} row(s) of mapping schema ${schemaId} could not be read (it gave ${got.length} key(s): ${bodySnippet(d)}), ` +
+              `and row ${sourceKey(r, labels.sourceLabels)} is not in the schema now: whether Flashduty applied the upsert is unknown; run \`pulumi up\` again`,
+          });
         keys.push(k);
         written.push({ key: k, row: r });
       }

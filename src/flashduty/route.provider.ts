@@ -5,7 +5,7 @@ import type { VendorClient } from "../core/http";
 import { createOnce } from "../core/retry";
 import { warn } from "../core/log";
 import { readConfirmed, ignoreNotFound } from "../core/idioms";
-import { adoptConflictMessage, adoptedNotice, claim, letGoIfClaimed } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice, claim, claimForAdoption, letGoIfClaimed } from "../core/ownership";
 import { ROUTE_IDENTITY, routeSchema, type RouteArgs } from "./route.schema";
 import { changedRouteFields, diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
@@ -43,7 +43,7 @@ const objectId = (integrationId: number) => `route:${integrationId}`;
 /** Which operation met the conflict: the advice differs (a destroy must not be told to run `pulumi up`). */
 export type Phase = "create" | "update" | "destroy";
 
-export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined, phase: Phase): VendorError {
+export function conflictError(integrationId: number, expected: number, live: WireRouteItem | undefined, phase: Phase, answered?: VendorError): VendorError {
   const now = live ? `version ${live.version}` : "no rule";
   const rule = `the routing rule of integration ${integrationId}`;
   const message =
@@ -56,7 +56,9 @@ export function conflictError(integrationId: number, expected: number, live: Wir
             `or, to leave the rule as it is now, remove the resource from the stack with \`pulumi state delete <urn>\`.`
           : `Nothing was overwritten. Run \`pulumi refresh\` to take the current rule into state, then \`pulumi up\` to apply your program ` +
             `(or change the program to keep the other edit).`);
-  return new VendorError({ vendor: VENDOR, kind: "conflict", message });
+  // After an upsert whose outcome was unknown: say what Flashduty answered to it.
+  const said = answered && ` The upsert's own answer: ${answered.message.replace(/^flashduty: /, "")}${answered.contentType && !answered.message.includes("content type") ? `, content type ${answered.contentType}` : ""}.`;
+  return new VendorError({ vendor: VENDOR, kind: "conflict", message: message + (said ?? "") });
 }
 
 /**
@@ -90,11 +92,12 @@ async function upsertChecked(client: VendorClient, integrationId: number, conten
   };
   return createOnce({
     attempt,
-    lookup: async () => {
+    // The version decides (a resend of an upsert that did not land is safe: it is conditional on it).
+    lookup: async (cause) => {
       const live = await rawInfo(client, integrationId);
       const liveVersion = live?.version ?? 0;
       if (liveVersion !== version && alreadyOurs(live)) return live;
-      if (liveVersion !== version) throw conflictError(integrationId, version, live, phase);
+      if (liveVersion !== version) throw conflictError(integrationId, version, live, phase, cause);
       return undefined;
     },
   });
@@ -126,8 +129,11 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
       });
     }
     // From here this resource owns the rule: a delete of another resource of this run (the old name in a rename) lets go of it.
+    // Claimed before any write: a second FlashdutyRoute of this run on the same integration is refused, not written over the first.
+    const owner = `FlashdutyRoute of integration ${integrationId}`;
+    claimForAdoption(VENDOR, objectId(integrationId), owner, `the routing rule of integration ${integrationId}`);
     const taken = (live: WireRouteItem) => {
-      claim(VENDOR, objectId(integrationId), `FlashdutyRoute of integration ${integrationId}`);
+      claim(VENDOR, objectId(integrationId), owner);
       return { id: String(integrationId), outs: toRouteOutputs(args, routeFromWire(live)) };
     };
     // An existing rule with content is taken over (adoptExisting): say so, and what this update changes.

@@ -39,12 +39,14 @@ export interface NormalizedArgs {
   timeRestriction?: NTimeRestriction;
   notify: NNotify;
   adoptExisting: boolean;
+  /** The one live rule to adopt, by id: the way to choose among same-named rules. Create-time only, not kept in state. */
+  adoptRuleId?: string;
   /** The account (a key of `opsgenie:accounts`); undefined = "default". */
   account?: string;
 }
 
 /** What state holds: normalized inputs plus server fields. */
-export interface TeamRoutingRuleOutputs extends Omit<NormalizedArgs, "teamId"> {
+export interface TeamRoutingRuleOutputs extends Omit<NormalizedArgs, "teamId" | "adoptRuleId"> {
   /** Always the resolved team id (also when the team was given by name). */
   teamId: string;
   /** Declared order when managed, else the live index. */
@@ -92,6 +94,7 @@ export function normalize(a: ParsedArgs): NormalizedArgs {
     notify: a.notify.type === "none" ? { type: "none" } : a.notify.id !== undefined ? { type: a.notify.type, id: a.notify.id } : { type: a.notify.type, name: a.notify.name },
     adoptExisting: a.adoptExisting ?? false,
   };
+  if (a.adoptRuleId !== undefined) n.adoptRuleId = a.adoptRuleId;
   if (a.teamId !== undefined) n.teamId = a.teamId;
   if (a.teamName !== undefined) n.teamName = a.teamName;
   if (a.order !== undefined) n.order = a.order;

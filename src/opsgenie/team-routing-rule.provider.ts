@@ -6,9 +6,11 @@ import {
   createOnce,
   ignoreNotFound,
   isVendorError,
+  landedOne,
   letGoIfClaimed,
   processGlobal,
   readConfirmed,
+  refuseIfClaimed,
   VendorError,
   type ResourceDefinition,
 } from "../core";
@@ -17,6 +19,8 @@ import { notice, warn } from "../core/log";
 import { cloudIdOf, currentTarget, LEGACY_TARGET, resolveAccount, sameTarget } from "./accounts";
 import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
+import { answeredOk } from "../core/http";
+import { carriesCreate, oneRuleNamed, ruleById, ruleOwner } from "./adopt-one";
 import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
@@ -315,12 +319,16 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
     work.declared.set(id, order);
     co.place(teamId, key, id, order);
   };
-  for (const { c, key } of keyed.filter((k) => k.c.n.adoptExisting)) {
+  for (const { c, key } of keyed.filter((k) => k.c.n.adoptExisting || k.c.n.adoptRuleId !== undefined)) {
     try {
-      const existing = v.rules!.find((r) => r.name === c.n.name && r.id !== c.replacing);
+      // Exactly one rule: the one named by id, or the one of that name; not taken by another resource of this run; before any write.
+      const team = ref(teamId).teamId;
+      const existing = c.n.adoptRuleId !== undefined ? ruleById(v.rules!, c.n.adoptRuleId, team) : oneRuleNamed(v.rules!, c.n.name, c.replacing, team, true);
       if (!existing) continue;
+      // Adoptions of one team run one at a time (this loop, under the team's lock): check, adopt, claim.
+      refuseIfClaimed("opsgenie", existing.id, ruleOwner(c.n, team), `routing rule "${existing.name}" (${existing.id}) of team ${team}`);
       if (await adopt(c.n, teamId, existing)) needsList = true;
-      claim("opsgenie", existing.id, "the resource that adopted it");
+      claim("opsgenie", existing.id, ruleOwner(c.n, team));
       if (!existing.isDefault && c.n.order !== undefined) {
         place(key, existing.id, c.n.order);
         v.version = -1;
@@ -343,7 +351,7 @@ async function createAll(teamId: string, v: TeamView, work: Work<PendingCreate>,
       if (c.n.timezone === undefined) learned(teamId).noTimezone.add(id);
       v.posted.set(id, c.n.name);
       posted.add(id);
-      claim("opsgenie", id, "the resource that created it");
+      claim("opsgenie", id, ruleOwner(c.n, ref(teamId).teamId));
       place(key, id, c.n.order);
       c.resolve({ ruleId: id, posted: true, adoptedDefault: false });
     } catch (e) {
@@ -445,7 +453,7 @@ function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, 
       body ??= await platform.prepare(team, toCreateBody(n));
       const sent = body;
       const returned = await platform.create(team, sent, async () => {
-        const existing = (v.rules ?? []).find(sameName);
+        const existing = oneRuleNamed(v.rules ?? [], n.name, replacing, team, false);
         if (existing) throw conflict(n.name, team, existing);
         const p = plan();
         // A replacement goes right above the rule it replaces: alerts match one of the two at every moment.
@@ -465,9 +473,17 @@ function post(n: NormalizedArgs, teamId: string, replacing: string | undefined, 
       return id;
     },
     // The POST may have landed (reset, timeout, 5xx after send): find it by name before sending again.
-    lookup: async () => {
+    lookup: async (cause) => {
+      const before = new Set((v.rules ?? []).map((r) => r.id));
       const list = await listRules(teamId);
-      const found = list.find(sameName);
+      // The POST went out only when the view had no rule of the name: a new one that carries what was sent is ours.
+      const found = landedOne(cause, list.filter((r) => sameName(r) && !before.has(r.id) && claimedBy("opsgenie", r.id) === undefined), {
+        vendor: "opsgenie",
+        what: `routing rule "${n.name}" of team ${team}`,
+        carries: (r) => carriesCreate(r, n),
+        candidate: (r) => ({ id: r.id, position: list.indexOf(r) }),
+        committed: answeredOk(cause),
+      });
       if (found) plan().landed(key, found.id);
       listed(v, list);
       known = true;

@@ -158,6 +158,11 @@ const inputShape = {
   timeRestriction: timeRestrictionSchema.optional(),
   notify: notifySchema,
   adoptExisting: z.boolean().optional(),
+  // Goes into no path (compared with the team's list), but kept to the shape rule ids have.
+  adoptRuleId: z
+    .string({ error: "must be the id of one of the team's routing rules (a string)" })
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "must be the id of one of the team's routing rules, e.g. 3f1c2b4a-9d8e-4f7a-a6b5-1c2d3e4f5a6b")
+    .optional(),
   account: z
     .string({ error: "must be an account name (a key of opsgenie:accounts), e.g. \"default\"" })
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "must be an account name: letters, digits, '_' and '-' (a key of opsgenie:accounts)")

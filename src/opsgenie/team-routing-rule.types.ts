@@ -134,6 +134,12 @@ export interface OpsgenieTeamRoutingRuleArgs {
   /** Take over a rule of the team with the same name instead of failing. Default `false`. */
   adoptExisting?: boolean;
   /**
+   * Take over this rule of the team (its `id`) when the resource is created, whatever its name: the way to
+   * choose among rules that share a name (adoption by name refuses to guess). The rule is then changed to
+   * what the resource declares (nothing is sent when it already matches). Used only by create; not kept in state.
+   */
+  adoptRuleId?: string;
+  /**
    * Which account the rule lives in: a key of the `opsgenie:accounts` stack config (Opsgenie, JSM
    * Operations or Compass Operations). Default `"default"` (`opsgenie:apiKey` / `opsgenie:apiUrl` unless
    * `opsgenie:accounts` has a `default` entry). Credentials are never inputs.

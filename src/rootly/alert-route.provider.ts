@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { resolveEndpoint, setting } from "../core/config";
 import { isVendorError, VendorError } from "../core/errors";
-import { VendorClient } from "../core/http";
+import { answeredOk, unreadableAnswer, VendorClient, type VendorResponse } from "../core/http";
 import type { ResourceDefinition } from "../core/kit";
 import { debug, notice, visibleWaitMs, warn } from "../core/log";
 import { createOnce } from "../core/retry";
 import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms";
-import { adoptConflictMessage, adoptedNotice, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
+import { adoptConflictMessage, adoptedNotice, ambiguousNameError, claim, claimForAdoption, claimedBy, landedOne, letGoIfClaimed } from "../core/ownership";
 import { alertRouteSchema, IDENTITY, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
 import { changedKeys, diff, normalizeRoute, toOutputs } from "./alert-route.diff";
@@ -108,6 +108,16 @@ async function settle(c: VendorClient, doc: WireResource, desired: NormalRoute, 
   }
 }
 
+/**
+ * The route a write answered with. A 2xx that is JSON but not a JSON:API document of a
+ * route (a proxy's `{}`, another API's envelope) is as unreadable as an HTML page.
+ */
+function answeredRoute(r: VendorResponse<WireDocument>, method: string, path: string): WireResource {
+  const data = (r.body as Partial<WireDocument> | undefined)?.data;
+  if (data && typeof data === "object" && typeof data.id === "string" && data.id !== "" && data.attributes && typeof data.attributes === "object") return data;
+  throw unreadableAnswer({ vendor: "rootly", method, path, status: r.status, headers: r.headers, body: r.body, why: "not a JSON:API document of an alert route" });
+}
+
 /** Route ids come from Rootly; still, nothing that could change the request path is sent. */
 function routePath(id: string): string {
   if (id.trim() === "" || id === "." || id === "..")
@@ -117,7 +127,7 @@ function routePath(id: string): string {
 
 async function put(c: VendorClient, id: string, desired: NormalRoute, requestId: string): Promise<WireResource> {
   try {
-    return (await c.call<WireDocument>({ method: "PUT", path: routePath(id), body: routeToWire(desired, id, requestId) })).body.data;
+    return answeredRoute(await c.call<WireDocument>({ method: "PUT", path: routePath(id), body: routeToWire(desired, id, requestId) }), "PUT", BASE);
   } catch (e) {
     if (isVendorError(e, "not_found"))
       throw new VendorError({
@@ -164,14 +174,23 @@ async function create(args: AlertRouteArgs): Promise<{ id: string; outs: AlertRo
             if (existing.length) throw new NameTaken();
           },
         };
-        return (await c.call<WireDocument>(spec)).body.data;
+        return answeredRoute(await c.call<WireDocument>(spec), "POST", BASE);
       } catch (e) {
         if (e instanceof NameTaken) return undefined;
         throw e;
       }
     },
-    // The POST may have landed although we saw a failure: look for it before sending again.
-    lookup: async () => (await findByName(c, desired.name))[0],
+    // The POST may have landed although its answer was a failure or unreadable: look for it
+    // (the POST went out only when no route had the name) before sending again.
+    lookup: async (cause) =>
+      landedOne(cause, (await findByName(c, desired.name)).filter((d) => claimedBy("rootly", d.id) === undefined), {
+        vendor: "rootly",
+        what: `alert route "${desired.name}"`,
+        // Rules may still be in Rootly's asynchronous processing: settle waits for them.
+        carries: (d) => changedKeys(normalizeRoute(routeFromWire(d)), desired).every((k) => k === "rules"),
+        candidate: (d) => ({ id: d.id }),
+        committed: answeredOk(cause),
+      }),
   });
   if (!created) return adoptRoute(c, existing, desired, adopt, owner);
   claim("rootly", created.id, owner);
@@ -181,14 +200,18 @@ async function create(args: AlertRouteArgs): Promise<{ id: string; outs: AlertRo
 
 /** The name is taken: take the one route of that name over (adoptExisting), or say why not. */
 async function adoptRoute(c: VendorClient, existing: WireResource[], desired: NormalRoute, adopt: boolean, owner: string): Promise<{ id: string; outs: AlertRouteOutputs }> {
-  const ids = existing.map((e) => e.id).join(", ");
-  const conflict = (message: string) => new VendorError({ vendor: "rootly", kind: "conflict", message });
-  if (!adopt) throw conflict(adoptConflictMessage(`an alert route named "${desired.name}"`, `id ${ids}`));
-  if (existing.length > 1) throw conflict(`adoptExisting: ${existing.length} alert routes are named "${desired.name}" (ids ${ids}); rename all but one`);
+  // Rootly does not keep names unique: with several, none is picked (not even to name the conflict).
+  if (existing.length > 1)
+    throw ambiguousNameError(
+      "rootly",
+      `alert routes are named "${desired.name}"`,
+      existing.map((e) => ({ id: e.id })),
+      `This resource finds its route by name (to adopt it, or to refuse a duplicate), so the name must be unique: rename or delete all but one of them in Rootly, then run \`pulumi up\` again` +
+        (adopt ? "" : `, or give this resource another name`),
+    );
+  if (!adopt) throw new VendorError({ vendor: "rootly", kind: "conflict", message: adoptConflictMessage(`an alert route named "${desired.name}"`, `id ${existing[0].id}`) });
   const current = existing[0];
-  const by = claimedBy("rootly", current.id);
-  if (by !== undefined) throw conflict(`adoptExisting: ${describe(desired.name, current.id)} is already managed by ${by} in this update; two resources cannot manage one route`);
-  claim("rootly", current.id, owner);
+  claimForAdoption("rootly", current.id, owner, describe(desired.name, current.id));
   const changed = changedKeys(normalizeRoute(routeFromWire(current)), desired);
   const adopted = () => adoptedNotice("rootly", describe(desired.name, current.id), changed);
   // Already as desired: adopting costs no write.

@@ -42,6 +42,11 @@ export interface OpsgenieState {
   seedTeam(name: string, opts?: { id?: string; defaultNotify?: { type: string; id?: string } }): EmuTeam;
   seedSchedule(name: string, id?: string): EmuEntity;
   seedEscalation(name: string, id?: string): EmuEntity;
+  /**
+   * A rule as if made in Opsgenie's UI, at index `at` (default: just above the default rule).
+   * Names need not be unique: Opsgenie does not enforce unique rule names within a team.
+   */
+  seedRule(team: string, rule: Pick<EmuRule, "name" | "criteria" | "notify"> & Partial<Pick<EmuRule, "timezone" | "timeRestriction">>, at?: number): EmuRule;
   /** A team by id or name. */
   team(identifier: string): EmuTeam | undefined;
   /** A rule as the API renders it (with order and resolved notify). */
@@ -91,6 +96,14 @@ export function createState(accountTimezone: string): OpsgenieState {
       const team: EmuTeam = { id, name, rules: [defaultRule(state.accountTimezone, notify)] };
       state.teams.set(id, team);
       return team;
+    },
+    seedRule(teamIdent, rule, at) {
+      const t = state.team(teamIdent);
+      if (!t) throw new Error(`no team ${teamIdent}`);
+      const r: EmuRule = { id: randomUUID(), isDefault: false, timezone: state.accountTimezone, ...rule };
+      const n = t.rules.length - 1;
+      t.rules.splice(at === undefined ? n : Math.max(0, Math.min(at, n)), 0, r);
+      return r;
     },
     team: (identifier) => state.teams.get(identifier) ?? [...state.teams.values()].find((t) => t.name === identifier),
     render(team, rule) {

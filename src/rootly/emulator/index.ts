@@ -1,6 +1,6 @@
 import type { EmulatorServer, VendorEmulator } from "../../emulator/framework";
 import { rootlyServer } from "./routes";
-import { applyPending, createState, seed, seedDemo, type CatalogKind, type EmuAlert, type StoredRoute } from "./state";
+import { applyPending, createState, newRoute, seed, seedDemo, type CatalogKind, type EmuAlert, type StoredRoute } from "./state";
 
 // An in-memory Rootly `/v1/alert_routes` API written from Rootly's published docs:
 // JSON:API bodies and media type, Bearer auth, `errors[]` envelopes, 404 for routes of
@@ -35,6 +35,11 @@ export interface RootlyEmulator extends VendorEmulator {
   seeded(): Record<string, string>;
   readonly routes: Map<string, StoredRoute>;
   readonly catalog: Map<CatalogKind, Map<string, string>>;
+  /**
+   * A route as if made in Rootly's UI; returns its id. Names need not be unique: Rootly does not
+   * enforce unique alert route names.
+   */
+  seedRoute(route: Partial<Omit<StoredRoute, "id">> & { name: string }): string;
   /** Adds a catalog object (alert source, service, team...) and returns its id (stable for a kind and name). */
   seed(kind: CatalogKind, name: string): string;
   /** Another API key, optionally limited to some teams (routes of other teams answer 404). */
@@ -87,6 +92,11 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
         return full;
       }),
     seed: (kind, name) => seed(s, kind, name),
+    seedRoute: (route) => {
+      const r = { ...newRoute(), ...route };
+      s.routes.set(r.id, r);
+      return r.id;
+    },
     addToken: (t, o = {}) => void s.tokens.set(t, o),
     revokeToken: (t) => void s.tokens.delete(t),
     setAsyncRules: (d) => void (s.asyncDelay = d),

@@ -289,6 +289,24 @@ describe("unsupported objects", () => {
     }
   });
 
+  it("Opsgenie rules that share a name in a team: each listed with every id and position, none exported (each would adopt the first)", async () => {
+    const p1 = opsgenieRule(og, "Payments", {
+      name: "Escalate",
+      criteria: { type: "match-all-conditions", conditions: [{ field: "priority", not: false, operation: "equals", expectedValue: "P1", order: 0 }] },
+      notify: { type: "none" },
+    });
+    const p2 = opsgenieRule(og, "Payments", {
+      name: "Escalate",
+      criteria: { type: "match-all-conditions", conditions: [{ field: "priority", not: false, operation: "equals", expectedValue: "P2", order: 0 }] },
+      notify: { type: "none" },
+    });
+    const doc = await exportRouting({ opsgenie: { teams: ["Payments"], allTeams: false } });
+    expect(doc.unsupported.map((u) => u.object)).toEqual([`team "Payments", routing rule "Escalate" (${p1})`, `team "Payments", routing rule "Escalate" (${p2})`]);
+    for (const u of doc.unsupported)
+      expect(u.reasons).toEqual([`2 routing rules of this team are named "Escalate" (${p1} at position 2, ${p2} at position 3): the resource finds its rule by name, so rename all but one in Opsgenie and export again (or declare each by hand with \`adoptRuleId\` set to its id)`]);
+    expect(doc.resources.map((r) => r.args.name)).toEqual(["Card failures", "Everything else"]);
+  });
+
   it("refuses bad usage with exit 2", async () => {
     const r = await captureStderr(() => exportCommand.run(["--format", "yaml", "--rootly-all"]));
     expect(r.result).toBe(2);

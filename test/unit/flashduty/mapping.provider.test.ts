@@ -207,6 +207,20 @@ describe("FlashdutyMappingData provider against the emulator", () => {
     expect(emu.rows(SID)).toHaveLength(0);
   });
 
+  it("an upsert answer cut short: sent again (idempotent by key); when every answer is cut, the error says the answer could not be read", async () => {
+    emu.server.inject({ kind: "cut-after", path: "/enrichment/mapping/data/upsert" });
+    const c = await def.create({ schemaId: SID, rows: rows(3) });
+    expect(count("upsert")).toBe(2);
+    expect(c.outs.keys).toEqual(["host-0", "host-1", "host-2"]);
+    resetProcessGlobals();
+    emu.server.resetLog();
+    emu.server.inject({ kind: "cut-after", path: "/enrichment/mapping/data/upsert", times: 20 });
+    const e = (await def.create({ schemaId: MULTI, rows: [{ cluster: "c", ns: "n", owner: "o" }] }).catch((x: unknown) => x)) as Error;
+    expect(e.message).toMatch(/flashduty: the answer could not be read \(not JSON\): content type application\/json, body "\{/);
+    expect(e.message).not.toMatch(/was upserted but is not in schema/);
+    emu.server.clearFaults();
+  });
+
   it("the emulator enforces the documented limits", async () => {
     const post = (path: string, body: unknown) =>
       fetch(`${emu.server.url}/enrichment/mapping/data/${path}?app_key=${APP_KEY}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(

@@ -68,7 +68,7 @@ describe("FlashdutyRoute provider against the emulator", () => {
 
   it("adopting a rule that already matches makes no write (1 call)", async () => {
     await routeDefinition.create(args());
-    emu.server.resetLog();
+    resetBetweenTests(emu); // a later `pulumi up` (in this one, the rule is the first resource's)
     const { result: r, stderr } = await captureStderr(() => routeDefinition.create(args({ adoptExisting: true })));
     expect(stderr).toMatch(/^flashduty: adopted the routing rule of integration \d+ .*nothing changed$/m);
     expect(emu.server.log.map((e) => e.path)).toEqual(["/route/info"]);
@@ -177,6 +177,15 @@ describe("FlashdutyRoute provider against the emulator", () => {
     expect(r.outs.version).toBe(1);
     expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(1);
   });
+
+  for (const kind of ["html-after", "cut-after"] as const)
+    it(`a 2xx answer to the upsert that cannot be read (${kind}): the rule read back decides, one write`, async () => {
+      emu.server.inject({ kind, path: "/route/upsert" });
+      const r = await routeDefinition.create(args());
+      expect(r.outs.version).toBe(1);
+      expect(emu.server.calls({ path: "/route/upsert" })).toHaveLength(1);
+      expect(emu.server.unfiredFaults()).toEqual([]);
+    });
 
   it("connection reset after commit on update: no second write, no false conflict", async () => {
     const c = await routeDefinition.create(args());

@@ -32,6 +32,10 @@ export const cases: Case[] = [
   at("teamName whitespace only", ["teamName"], " \t ", "teamName"),
   at("teamName over 255 characters", ["teamName"], "t".repeat(256), "teamName"),
   at("notify id not a UUID", ["notify"], { type: "schedule", id: "../schedules/1" }, "notify.id"),
+  // adoptRuleId: the id of one of the team's rules.
+  at("adoptRuleId with a slash", ["adoptRuleId"], "../routing-rules", "adoptRuleId"),
+  at("adoptRuleId blank", ["adoptRuleId"], "", "adoptRuleId"),
+  at("adoptRuleId not a string", ["adoptRuleId"], 7, "adoptRuleId"),
   // The account: a key of opsgenie:accounts (also part of env var names).
   at("account blank", ["account"], "", "account"),
   at("account with a dot", ["account"], "eu.prod", "account"),

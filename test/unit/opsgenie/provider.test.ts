@@ -317,6 +317,7 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     // Inside a stack this is usually a rename (aliases); from outside, adoptExisting.
     await expect(def.create(args("r"))).rejects.toThrow(/routing rule "r" already exists \(id [0-9a-f-]{36}\)[\s\S]*aliases: \[\{ name: [\s\S]*adoptExisting: true/);
     expect(count("POST")).toBe(0);
+    resetProcessGlobals(); // the next `pulumi up` (in this one, the rule is the first resource's)
     const { result: adopted, stderr } = await captureStderr(() => def.create(args("r", { adoptExisting: true, notify: { type: "none" } })));
     expect(stderr).toMatch(/^opsgenie: adopted routing rule "r" \([0-9a-f-]{36}\) of team [0-9a-f-]{36}; this update changes notify$/m);
     expect(team.rules).toHaveLength(2);
@@ -372,8 +373,49 @@ describe("opsgenie TeamRoutingRule provider against the emulator", () => {
     await expect(def.create({ teamName: "Nope", name: "a", notify: { type: "none" } } as never)).rejects.toThrow(/team "Nope"/);
   });
 
+  describe("same-named rules (Opsgenie does not keep names unique)", () => {
+    const p = (v: string) => ({ type: "match-all-conditions", conditions: [{ field: "priority", not: false, operation: "equals", expectedValue: v, order: 0 }] });
+    const seedTwo = () => [emu.seedRule("Ops", { name: "Escalate", criteria: p("P1") as never, notify: { type: "none" } }, 0), emu.seedRule("Ops", { name: "Escalate", criteria: p("P2") as never, notify: { type: "none" } }, 1)];
+
+    it("adoptExisting with two rules of the name: fails before any write, naming both ids and positions and how to choose", async () => {
+      const [p1, p2] = seedTwo();
+      emu.server.resetLog();
+      await expect(def.create(args("Escalate", { adoptExisting: true, criteria: p("P2"), notify: { type: "none" } }))).rejects.toThrow(
+        new RegExp(`2 routing rules of team ${team.id} are named "Escalate" \\(${p1.id} at position 0, ${p2.id} at position 1\\); nothing was changed.*set \`adoptRuleId\``),
+      );
+      expect(emu.server.log.filter((e) => e.method !== "GET")).toEqual([]);
+      expect(team.rules.map((r) => r.criteria)).toEqual([p("P1"), p("P2"), { type: "match-all" }]);
+    });
+
+    it("adoptRuleId takes that rule, with no write when it already matches; a mistyped id fails before any write", async () => {
+      const [, p2] = seedTwo();
+      emu.server.resetLog();
+      const { result } = await captureStderr(() => def.create(args("Escalate", { adoptRuleId: p2.id, criteria: p("P2"), notify: { type: "none" } })));
+      expect(result.outs.ruleId).toBe(p2.id);
+      expect(result.outs).not.toHaveProperty("adoptRuleId");
+      expect(emu.server.log.filter((e) => e.method !== "GET")).toEqual([]);
+      resetProcessGlobals();
+      await expect(def.create(args("Escalate", { adoptRuleId: "00000000-0000-4000-8000-000000000000", notify: { type: "none" } }))).rejects.toThrow(
+        /adoptRuleId: team [0-9a-f-]{36} has no routing rule with id 00000000-0000-4000-8000-000000000000 \(its rules: "Escalate" [0-9a-f-]{36} at position 0/,
+      );
+      expect(emu.server.log.filter((e) => e.method !== "GET")).toEqual([]);
+    });
+
+    it("two resources of one run adopting one rule: the second fails naming the first, no write", async () => {
+      const r = emu.seedRule("Ops", { name: "Solo", criteria: p("P1") as never, notify: { type: "none" } }, 0);
+      emu.server.resetLog();
+      const [a, b] = await Promise.allSettled([
+        def.create(args("Solo", { adoptExisting: true, criteria: p("P1"), notify: { type: "none" }, order: 0 })),
+        def.create(args("Solo", { adoptRuleId: r.id, criteria: p("P1"), notify: { type: "none" } })),
+      ]);
+      expect(a.status).toBe("fulfilled");
+      expect(b.status === "rejected" && String(b.reason)).toMatch(new RegExp(`routing rule "Solo" \\(${r.id}\\) of team .* is already managed by the OpsgenieTeamRoutingRule "Solo" of team .* \\(order 0\\) in this update`));
+      expect(emu.server.log.filter((e) => e.method !== "GET")).toEqual([]);
+    });
+  });
+
   describe("faults", () => {
-    for (const kind of ["reset-after", "error-after", "error-before", "reset-before"] as const) {
+    for (const kind of ["reset-after", "error-after", "error-before", "reset-before", "html-after", "cut-after"] as const) {
       it(`${kind} on create: exactly one rule`, async () => {
         emu.server.inject({ kind, method: "POST", path: rulesRe, times: 1 });
         const { outs } = await def.create(args("once", { order: 0 }));

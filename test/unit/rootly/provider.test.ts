@@ -145,6 +145,17 @@ describe("RootlyAlertRoute provider against the emulator", () => {
       expect(calls()).toEqual(["GET /v1/alert_routes", `POST /v1/alert_routes (${kind})`, "GET /v1/alert_routes"]);
     });
 
+  for (const kind of ["html-after", "cut-after"] as const)
+    it(`create whose 2xx answer cannot be read (${kind}): found by name, carrying what was sent, recorded; no second POST`, async () => {
+      emu.server.inject({ kind, method: "POST", path: "/v1/alert_routes" });
+      const { result, stderr } = await captureStderr(() => def.create(args()));
+      expect([...emu.routes.keys()]).toEqual([result.id]);
+      expect(result.outs.name).toBe("payments");
+      expect(calls()).toEqual(["GET /v1/alert_routes", `POST /v1/alert_routes (${kind})`, "GET /v1/alert_routes"]);
+      expect(stderr).toMatch(/rootly: alert route "payments": the create's outcome was unknown \(the answer could not be read \(not JSON\): content type (text\/html|application\/vnd\.api\+json).*; the write may have been applied \(POST \/v1\/alert_routes, HTTP 20\d\)\); found it by its name/);
+      expect(emu.server.unfiredFaults()).toEqual([]);
+    });
+
   it("create after 503 / reset before commit: sent again once", async () => {
     emu.server.inject({ kind: "error-before", method: "POST", status: 503 });
     emu.server.inject({ kind: "reset-before", method: "POST", skip: 1 });
