@@ -1,6 +1,7 @@
 import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
-import { valueMatches } from "./flashduty-values";
-import type { Check, Declared, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
+import { valueMatches, valueUnevaluable } from "./flashduty-values";
+import { and3, not3, triText, type Tri } from "./tri";
+import type { Check, Declared, FastUnit, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
 
 type Case = NonNullable<RouteArgs["cases"]>[number];
 type Condition = Case["if"][number];
@@ -25,13 +26,28 @@ export function fieldOf(alert: FlashdutyAlert, key: string): string | undefined 
   return undefined;
 }
 
+/** IN: some value matches (unknown when none does and a pattern cannot be evaluated); NOTIN: the negation. */
+function conditionResult(alert: FlashdutyAlert, c: Condition): { held: Tri; hits: string[] } {
+  const value = fieldOf(alert, c.key);
+  const hits: string[] = [];
+  let unknown = false;
+  if (value !== undefined)
+    for (const v of c.vals) {
+      const m = valueMatches(v, value);
+      if (m === true) hits.push(v);
+      else if (m === undefined) unknown = true;
+    }
+  const inResult: Tri = hits.length > 0 ? true : unknown ? undefined : false;
+  return { held: c.oper === "IN" ? inResult : not3(inResult), hits };
+}
+
 export function checkFlashdutyCondition(alert: FlashdutyAlert, c: Condition): Check {
   const value = fieldOf(alert, c.key);
-  const hits = value === undefined ? [] : c.vals.filter((v) => valueMatches(v, value));
-  const held = c.oper === "IN" ? hits.length > 0 : hits.length === 0;
-  const why = hits.length ? `matched by ${hits.map((h) => JSON.stringify(h)).join(", ")}` : "no value matches";
+  const { held, hits } = conditionResult(alert, c);
+  const bad = c.vals.map(valueUnevaluable).filter((x): x is string => x !== undefined);
+  const why = hits.length ? `matched by ${hits.map((h) => JSON.stringify(h)).join(", ")}` : held === undefined ? `cannot evaluate pattern ${bad.join("; ")}` : "no value matches";
   const shown = value === undefined ? "(absent)" : JSON.stringify(value);
-  return { held, text: `${c.key} ${c.oper} ${JSON.stringify(c.vals)} -> ${held ? "holds" : "fails"} (alert has ${shown}; ${why})` };
+  return { held: held === true, unknown: held === undefined || undefined, text: `${c.key} ${c.oper} ${JSON.stringify(c.vals)} -> ${triText(held)} (alert has ${shown}; ${why})` };
 }
 
 /** The channels a matched case yields, or a reason it yields none. */
@@ -48,9 +64,52 @@ function caseTargets(alert: FlashdutyAlert, c: Case, opts: FlashdutyOptions): { 
   return { ids: [`name:${name}`], text: [`the channel named ${JSON.stringify(name)} (from ${label}; resolved by Flashduty, assumed to exist)`] };
 }
 
+const unevaluables = (c: Case) => c.if.flatMap((cond) => cond.vals.map(valueUnevaluable).filter((x): x is string => x !== undefined).map((x) => `pattern ${x}`));
+
+/** Flashduty's routing compiled once (patterns are compiled on first use and cached). */
+export class FlashdutyEvaluator {
+  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number }[];
+
+  constructor(
+    routes: Declared<RouteArgs>[],
+    private readonly opts: FlashdutyOptions = {},
+  ) {
+    this.routes = routes.map((route) => ({ route, unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`, id: Number(route.args.integrationId) }));
+    // Compile every pattern now, so simulate() does no compiling.
+    for (const r of routes) for (const c of r.args.cases ?? []) for (const cond of c.if) for (const v of cond.vals) valueUnevaluable(v);
+  }
+
+  private selected(alert: FlashdutyAlert) {
+    return alert.integrationId === undefined ? this.routes : this.routes.filter((r) => r.id === Number(alert.integrationId));
+  }
+
+  fast(alert: FlashdutyAlert): FastUnit[] {
+    return this.selected(alert).map(({ route, unit }): FastUnit => {
+      const a = route.args;
+      const matched: string[] = [];
+      const ids: string[] = [];
+      for (const [i, c] of (a.cases ?? []).entries()) {
+        const ok = and3(c.if.map((cond) => conditionResult(alert, cond).held));
+        if (ok === undefined) return { vendor: "flashduty", unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(c) };
+        if (!ok) continue;
+        matched.push(String(i));
+        for (const id of caseTargets(alert, c, this.opts).ids) if (!ids.includes(id)) ids.push(id);
+        if (!c.fallthrough) break;
+      }
+      if (ids.length > 0) return { vendor: "flashduty", unit, outcome: "rule", matched, targetIds: ids };
+      const def = a.default?.channelIds ?? [];
+      return { vendor: "flashduty", unit, outcome: def.length > 0 ? "default" : "none", matched, targetIds: def.map(String) };
+    });
+  }
+
+  explain(alert: FlashdutyAlert): UnitResult[] {
+    return this.selected(alert).map((r) => evaluateRoute(r.route, alert, this.opts));
+  }
+}
+
 /** Evaluates each integration's route: cases top to bottom, fallthrough continues, the default when nothing yields a channel. */
 export function evaluateFlashduty(routes: Declared<RouteArgs>[], alert: FlashdutyAlert, opts: FlashdutyOptions = {}): UnitResult[] {
-  return routes.filter((r) => alert.integrationId === undefined || Number(r.args.integrationId) === Number(alert.integrationId)).map((r) => evaluateRoute(r, alert, opts));
+  return new FlashdutyEvaluator(routes, opts).explain(alert);
 }
 
 function evaluateRoute(route: Declared<RouteArgs>, alert: FlashdutyAlert, opts: FlashdutyOptions): UnitResult {
@@ -61,10 +120,17 @@ function evaluateRoute(route: Declared<RouteArgs>, alert: FlashdutyAlert, opts: 
   const ids: string[] = [];
   const text: string[] = [];
   const cases = a.cases ?? [];
+  const base = { vendor: "flashduty" as const, unit, trace, matched, assumptions: FLASHDUTY_ASSUMPTIONS };
   for (const [i, c] of cases.entries()) {
     const checks = c.if.map((cond) => checkFlashdutyCondition(alert, cond));
-    const ok = checks.every((ch) => ch.held);
-    let reason = ok ? "matched: every condition holds" : "skipped: a condition fails";
+    const tri = and3(checks.map((ch) => (ch.unknown ? undefined : ch.held)));
+    const ok = tri === true;
+    let reason = ok ? "matched: every condition holds" : tri === undefined ? "cannot evaluate: a condition depends on a pattern the simulator cannot evaluate" : "skipped: a condition fails";
+    if (tri === undefined) {
+      trace.push({ label: `case ${i}`, name: String(i), matched: false, reason, checks });
+      const why = unevaluables(c);
+      return { ...base, matched: [], outcome: "cannot-evaluate", targets: [`cannot evaluate: ${why.join("; ")}`], targetIds: [], cannotEvaluate: why };
+    }
     if (ok) {
       const t = caseTargets(alert, c, opts);
       matched.push(String(i));
@@ -80,7 +146,6 @@ function evaluateRoute(route: Declared<RouteArgs>, alert: FlashdutyAlert, opts: 
     trace.push({ label: `case ${i}`, name: String(i), matched: ok, reason, checks });
     if (ok && !c.fallthrough) break;
   }
-  const base = { vendor: "flashduty" as const, unit, trace, matched, assumptions: FLASHDUTY_ASSUMPTIONS };
   if (ids.length > 0) return { ...base, outcome: "rule", targets: text, targetIds: ids };
   const def = a.default?.channelIds ?? [];
   if (def.length > 0) return { ...base, outcome: "default", targets: def.map((id) => `default channel ${id}`), targetIds: def.map(String) };
