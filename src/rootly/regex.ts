@@ -74,7 +74,7 @@ export function rubyToRegExp(pattern: string): RegExp | { invalid: boolean; mess
       return { invalid: false, message: `${(strictError as Error).message} (cannot be evaluated exactly)` };
     } catch (e) {
       const message = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-      return { invalid: !/^Unsupported|requires/.test(message), message };
+      return { invalid: !/^Unsupported|requires (?:non-strict|min target|target)/.test(message), message };
     }
   }
 }
