@@ -12,8 +12,8 @@ type FieldValue = { kind: "string"; value: string | undefined } | { kind: "list"
 export function opsgenieAssumptions(caseSensitive: boolean): string[] {
   return [
     caseSensitive
-      ? "string comparisons are case-sensitive (opsgenieCaseSensitive: true; the docs are silent)"
-      : "string comparisons (contains, equals, starts-with, ends-with, equals-ignore-whitespace, list and map operations) are case-insensitive (docs silent; opsgenieCaseSensitive: true flips it)",
+      ? "string comparisons are case-sensitive (as asked: --opsgenie-case-sensitive / opsgenieCaseSensitive: true; the docs are silent)"
+      : "string comparisons (contains, equals, starts-with, ends-with, equals-ignore-whitespace, list and map operations) are case-insensitive (docs silent; --opsgenie-case-sensitive or opsgenieCaseSensitive: true flips it)",
     "`matches` is Java's String.matches: the whole value, Java regex syntax, case-sensitive unless the pattern says (?i)",
     "priority compares by its number (P1 < P5), an alert without priority is P3",
     "a time window includes its start minute and excludes its end minute; start = end means always",
