@@ -18,7 +18,7 @@ export function valueKind(v: string): ValueKind {
 const wildcards = new Map<string, RegExp>();
 
 /** `*` any run of characters, `?` one character, the whole value. */
-function wildcardMatch(pattern: string, value: string): boolean {
+export function wildcardMatch(pattern: string, value: string): boolean {
   let re = wildcards.get(pattern);
   if (!re) {
     const src = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");

@@ -1,5 +1,7 @@
 import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
-import { valueMatches, valueUnevaluable } from "./flashduty-values";
+import { valueKind, valueMatches, valueUnevaluable } from "./flashduty-values";
+import { GuardIndex, pickGuard } from "./guard";
+import { vendorRegex } from "./regex";
 import { and3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
 
@@ -66,15 +68,90 @@ function caseTargets(alert: FlashdutyAlert, c: Case, opts: FlashdutyOptions): { 
 
 const unevaluables = (c: Case) => c.if.flatMap((cond) => cond.vals.map(valueUnevaluable).filter((x): x is string => x !== undefined).map((x) => `pattern ${x}`));
 
+/** The field a condition reads, as a function of the alert (resolved once, not per alert). */
+function getterOf(key: string): (a: FlashdutyAlert) => string | undefined {
+  if (key === "severity" || key === "alert_severity") return (a) => a.severity;
+  if (key === "title") return (a) => a.title;
+  if (key === "description") return (a) => a.description;
+  if (key === "data_source_id") return (a) => (a.data_source_id === undefined ? undefined : String(a.data_source_id));
+  if (key.startsWith("labels.")) {
+    const label = key.slice("labels.".length);
+    return (a) => a.labels?.[label];
+  }
+  return () => undefined;
+}
+
+/** One non-exact `vals` entry as a matcher: the pattern compiled once (valueMatches decides the same). */
+function compileValue(v: string): (value: string) => Tri {
+  if (valueKind(v) === "regex") {
+    const re = vendorRegex("flashduty", v.slice(1, -1));
+    return re.ok ? re.test : () => undefined;
+  }
+  return (value) => valueMatches(v, value);
+}
+
+/** A condition compiled once: exact values in a set, the other kinds as matchers; same decision as conditionResult. */
+function compileFlashdutyCondition(c: Condition): (a: FlashdutyAlert) => Tri {
+  const get = getterOf(c.key);
+  const exact = new Set(c.vals.filter((v) => valueKind(v) === "exact"));
+  const others = c.vals.filter((v) => valueKind(v) !== "exact").map(compileValue);
+  const isIn = c.oper === "IN";
+  return (a) => {
+    const value = get(a);
+    let res: Tri = false;
+    if (value !== undefined) {
+      if (exact.has(value)) res = true;
+      else
+        for (const v of others) {
+          const m = v(value);
+          if (m === true) {
+            res = true;
+            break;
+          }
+          if (m === undefined) res = undefined;
+        }
+    }
+    return isIn ? res : not3(res);
+  };
+}
+
+interface CompiledCase {
+  c: Case;
+  conds: ((a: FlashdutyAlert) => Tri)[];
+  /** Set when an exact `IN` condition guards the case (see guard.ts). */
+  guard?: number;
+}
+
+const exactIn = (cond: Condition) => cond.oper === "IN" && cond.vals.length > 0 && cond.vals.every((v) => valueKind(v) === "exact");
+
 /** Flashduty's routing compiled once (patterns are compiled on first use and cached). */
 export class FlashdutyEvaluator {
-  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number }[];
+  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number; cases: CompiledCase[] }[];
+  private readonly index = new GuardIndex();
+  private readonly guarded: [string, (a: FlashdutyAlert) => string | undefined][];
 
   constructor(
     routes: Declared<RouteArgs>[],
     private readonly opts: FlashdutyOptions = {},
   ) {
-    this.routes = routes.map((route) => ({ route, unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`, id: Number(route.args.integrationId) }));
+    this.routes = routes.map((route) => ({
+      route,
+      unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`,
+      id: Number(route.args.integrationId),
+      cases: (route.args.cases ?? []).map((c) => ({ c, conds: c.if.map(compileFlashdutyCondition) })),
+    }));
+    // Guards: per case, its exact IN condition on the most selective field.
+    const values = new Map<string, Set<string>>();
+    for (const r of this.routes) for (const { c } of r.cases) for (const cond of c.if.filter(exactIn)) for (const v of cond.vals) (values.get(cond.key) ?? values.set(cond.key, new Set()).get(cond.key)!).add(v);
+    const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
+    for (const r of this.routes)
+      for (const cc of r.cases) {
+        const g = pickGuard(cc.c.if.filter(exactIn).map((cond) => ({ field: cond.key, vals: cond.vals })), distinct);
+        if (!g) continue;
+        cc.guard = this.index.id();
+        this.index.guard(cc.guard, g.field, g.vals);
+      }
+    this.guarded = this.index.fields().map((f) => [f, getterOf(f)]);
     // Compile every pattern now, so simulate() does no compiling.
     for (const r of routes) for (const c of r.args.cases ?? []) for (const cond of c.if) for (const v of cond.vals) valueUnevaluable(v);
   }
@@ -84,12 +161,29 @@ export class FlashdutyEvaluator {
   }
 
   fast(alert: FlashdutyAlert): FastUnit[] {
-    return this.selected(alert).map(({ route, unit }): FastUnit => {
+    const index = this.index;
+    index.begin();
+    for (const [field, get] of this.guarded) {
+      const v = get(alert);
+      if (v !== undefined) index.mark(field, v);
+    }
+    return this.selected(alert).map(({ route, unit, cases }): FastUnit => {
       const a = route.args;
       const matched: string[] = [];
       const ids: string[] = [];
-      for (const [i, c] of (a.cases ?? []).entries()) {
-        const ok = and3(c.if.map((cond) => conditionResult(alert, cond).held));
+      for (let i = 0; i < cases.length; i++) {
+        const { c, conds, guard } = cases[i];
+        // Its guard condition is false: the case cannot match.
+        if (guard !== undefined && !index.possible(guard)) continue;
+        let ok: Tri = true;
+        for (const cond of conds) {
+          const t = cond(alert);
+          if (t === false) {
+            ok = false;
+            break;
+          }
+          if (t === undefined) ok = undefined;
+        }
         if (ok === undefined) return { vendor: "flashduty", unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(c) };
         if (!ok) continue;
         matched.push(String(i));

@@ -1,6 +1,7 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
-import { checkTimeRestriction } from "./opsgenie-time";
+import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
+import { GuardIndex, pickGuard } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, or3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
@@ -29,6 +30,81 @@ const q = (s: string | undefined) => (s === undefined ? "(absent)" : JSON.string
 interface Ctx {
   alert: OpsgenieAlert;
   details: Record<string, string>;
+  /** Normalized (case-folded unless case-sensitive) field values, computed once per alert: strings, and lists as sets. */
+  norm: Map<string, string | Set<string>>;
+  /** The priority's number, once per alert. */
+  priority?: number;
+}
+
+const STRING_FIELDS = new Set(["message", "alias", "description", "source", "entity"]);
+const LIST_FIELDS = new Set(["tags", "actions", "recipients", "teams", "responders"]);
+
+/**
+ * The many-alerts form of the common conditions (string and list operations),
+ * on values normalized once per alert; undefined for the others, which go
+ * through the general form. Same decisions as `raw` (the tables test both).
+ */
+function fastTest(c: Condition, norm: (s: string) => string, regexTest: ((v: string) => Tri) | undefined): ((ctx: Ctx) => Tri) | undefined {
+  const op = c.operation;
+  if (c.field === "priority" && (op === "equals" || op === "greater-than" || op === "less-than")) {
+    const eNum = priorityNumber(c.expectedValue ?? "");
+    const not = c.not === true;
+    return (ctx) => {
+      let a = ctx.priority;
+      if (a === undefined) a = ctx.priority = priorityNumber(ctx.alert.priority ?? "P3");
+      return (op === "equals" ? a === eNum : op === "greater-than" ? a > eNum : a < eNum) !== not;
+    };
+  }
+  if (op === "matches" && regexTest && (STRING_FIELDS.has(c.field) || ((c.field === "details" || c.field === "extra-properties") && c.key !== undefined))) {
+    const field = c.field as "message";
+    const key = c.key;
+    return (ctx) => {
+      const raw = key !== undefined ? ctx.details[key] : ctx.alert[field];
+      if (raw === undefined) return c.not === true;
+      return c.not ? not3(regexTest(raw)) : regexTest(raw);
+    };
+  }
+  const e = norm(c.expectedValue ?? "");
+  const not = c.not === true;
+  const isDetail = (c.field === "details" || c.field === "extra-properties") && c.key !== undefined;
+  if (STRING_FIELDS.has(c.field) || isDetail) {
+    const cmp =
+      op === "contains"
+        ? (v: string) => v.includes(e)
+        : op === "equals"
+          ? (v: string) => v === e
+          : op === "starts-with"
+            ? (v: string) => v.startsWith(e)
+            : op === "ends-with"
+              ? (v: string) => v.endsWith(e)
+              : undefined;
+    if (!cmp) return undefined;
+    const slot = isDetail ? `details\u0000${c.key}` : c.field;
+    const field = c.field as "message";
+    const key = c.key ?? "";
+    return (ctx) => {
+      const raw = isDetail ? ctx.details[key] : ctx.alert[field];
+      if (raw === undefined) return not;
+      let v = ctx.norm.get(slot) as string | undefined;
+      if (v === undefined) {
+        v = norm(raw);
+        ctx.norm.set(slot, v);
+      }
+      return cmp(v) !== not;
+    };
+  }
+  if (LIST_FIELDS.has(c.field) && op === "contains") {
+    const field = c.field as "tags";
+    return (ctx) => {
+      let set = ctx.norm.get(field) as Set<string> | undefined;
+      if (set === undefined) {
+        set = new Set((ctx.alert[field] ?? []).map(norm));
+        ctx.norm.set(field, set);
+      }
+      return set.has(e) !== not;
+    };
+  }
+  return undefined;
 }
 
 function fieldValue(ctx: Ctx, c: Condition): FieldValue {
@@ -61,6 +137,8 @@ const noSpace = (s: string) => s.replace(/\s+/g, "");
 /** A condition compiled once: the operation's raw result (before `not`), undefined = cannot evaluate, null = not valid for the field. */
 interface Compiled {
   raw(fv: FieldValue): Tri | null;
+  /** The compiled pattern of a `matches` condition. */
+  regexTest?: (v: string) => Tri;
   /** Set when the pattern cannot be evaluated exactly. */
   unevaluable?: string;
 }
@@ -103,6 +181,7 @@ function compileOperation(c: Condition, caseSensitive: boolean): Compiled {
   const eNum = priorityNumber(expected);
   return {
     unevaluable,
+    regexTest,
     raw(fv) {
       switch (fv.kind) {
         case "string":
@@ -133,6 +212,41 @@ function compileOperation(c: Condition, caseSensitive: boolean): Compiled {
   };
 }
 
+/** The exact test a condition makes, as a guard (see guard.ts): the field it reads and the one normalized value that makes it hold. */
+function guardOf(c: Condition, norm: (s: string) => string): { field: string; vals: string[] } | undefined {
+  if (c.not) return undefined;
+  const e = c.expectedValue ?? "";
+  if (c.field === "priority" && c.operation === "equals") return { field: "priority", vals: [String(priorityNumber(e))] };
+  if (LIST_FIELDS.has(c.field) && c.operation === "contains") return { field: c.field, vals: [norm(e)] };
+  if (c.operation !== "equals") return undefined;
+  if (STRING_FIELDS.has(c.field)) return { field: c.field, vals: [norm(e)] };
+  if ((c.field === "details" || c.field === "extra-properties") && c.key !== undefined) return { field: `details\u0000${c.key}`, vals: [norm(e)] };
+  return undefined;
+}
+
+/** Marks, for one alert, the rules whose guard on `field` holds (the same values guardOf expects). */
+function guardMarker(field: string, norm: (s: string) => string, index: GuardIndex): (ctx: Ctx) => void {
+  if (field === "priority") return (ctx) => index.mark(field, String(priorityNumber(ctx.alert.priority ?? "P3")));
+  if (LIST_FIELDS.has(field)) {
+    const f = field as "tags";
+    return (ctx) => {
+      for (const x of ctx.alert[f] ?? []) index.mark(field, norm(x));
+    };
+  }
+  if (field.startsWith("details\u0000")) {
+    const key = field.slice("details\u0000".length);
+    return (ctx) => {
+      const v = ctx.details[key];
+      if (v !== undefined) index.mark(field, norm(v));
+    };
+  }
+  const f = field as "message";
+  return (ctx) => {
+    const v = ctx.alert[f];
+    if (v !== undefined) index.mark(field, norm(v));
+  };
+}
+
 function show(fv: FieldValue): string {
   if (fv.kind === "list") return `[${fv.value.map((x) => JSON.stringify(x)).join(", ")}]`;
   if (fv.kind === "map") return JSON.stringify(fv.value);
@@ -147,11 +261,13 @@ interface CompiledCondition {
 
 function compileCondition(c: Condition, caseSensitive: boolean): CompiledCondition {
   const op = compileOperation(c, caseSensitive);
-  const test = (ctx: Ctx): Tri => {
-    const raw = op.raw(fieldValue(ctx, c));
-    if (raw === null) return false;
-    return c.not ? not3(raw) : raw;
-  };
+  const test =
+    fastTest(c, caseSensitive ? (s) => s : lc, op.regexTest) ??
+    ((ctx: Ctx): Tri => {
+      const raw = op.raw(fieldValue(ctx, c));
+      if (raw === null) return false;
+      return c.not ? not3(raw) : raw;
+    });
   return {
     test,
     unevaluable: op.unevaluable,
@@ -207,6 +323,10 @@ interface CompiledRule {
   type: "match-all" | "match-any-condition" | "match-all-conditions";
   conds: CompiledCondition[];
   tz?: string;
+  /** Set when an exact condition guards the rule (see guard.ts). */
+  guard?: number;
+  /** The time restriction, compiled (undefined: none). */
+  inTime?: (now: WallTime) => boolean;
   notify: { text: string; id: string };
 }
 
@@ -218,7 +338,7 @@ interface CompiledTeam {
 
 function contextOf(alert: OpsgenieAlert): Ctx {
   const details = alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {});
-  return { alert, details };
+  return { alert, details, norm: new Map() };
 }
 
 /** Opsgenie's routing compiled once: each team's rules in order, conditions as closures, patterns compiled. */
@@ -226,6 +346,8 @@ export class OpsgenieEvaluator {
   private readonly teams: CompiledTeam[] = [];
   private readonly accountTz: string;
   private readonly assumptions: string[];
+  private readonly index = new GuardIndex();
+  private readonly markers: ((ctx: Ctx) => void)[];
 
   constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
     const cs = opts.opsgenieCaseSensitive === true;
@@ -242,10 +364,31 @@ export class OpsgenieEvaluator {
         const a = r.args;
         const type = a.criteria?.type ?? "match-all";
         const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs));
-        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, notify: notifyText(a.notify) };
+        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
       });
       this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
     }
+    // Guards: a rule whose conditions are ANDed, by its exact condition on the most selective field.
+    const norm = cs ? (x: string) => x : lc;
+    const candidates = new Map<CompiledRule, { field: string; vals: string[] }[]>();
+    const values = new Map<string, Set<string>>();
+    for (const team of this.teams)
+      for (const r of team.rules) {
+        const conds = r.decl.args.criteria?.conditions ?? [];
+        const anded = r.type === "match-all-conditions" || (r.type === "match-any-condition" && conds.length === 1);
+        if (!anded) continue;
+        const gs = conds.map((c) => guardOf(c, norm)).filter((g) => g !== undefined);
+        candidates.set(r, gs);
+        for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
+      }
+    const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
+    for (const [r, gs] of candidates) {
+      const g = pickGuard(gs, distinct);
+      if (!g) continue;
+      r.guard = this.index.id();
+      this.index.guard(r.guard, g.field, g.vals);
+    }
+    this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
   }
 
   private selected(alert: OpsgenieAlert): CompiledTeam[] {
@@ -257,11 +400,15 @@ export class OpsgenieEvaluator {
   /** Which rules decide, without explanation text. */
   fast(alert: OpsgenieAlert, at: Date): FastUnit[] {
     const ctx = contextOf(alert);
+    this.index.begin();
+    for (const mark of this.markers) mark(ctx);
     const times = new Map<string, WallTime>();
     const out: FastUnit[] = [];
     for (const team of this.selected(alert)) {
       let result: FastUnit | undefined;
       for (const r of team.rules) {
+        // Its guard condition is false: the rule cannot match.
+        if (r.guard !== undefined && !this.index.possible(r.guard)) continue;
         const m = this.ruleResult(r, ctx, at, times);
         if (m === false) continue;
         result =
@@ -285,8 +432,7 @@ export class OpsgenieEvaluator {
   }
 
   private ruleResult(r: CompiledRule, ctx: Ctx, at: Date, times: Map<string, WallTime>): Tri {
-    const tr = r.decl.args.timeRestriction;
-    if (tr && r.tz && !checkTimeRestriction(tr, this.time(r.tz, at, times)).held) return false;
+    if (r.inTime && r.tz && !r.inTime(this.time(r.tz, at, times))) return false;
     if (r.type === "match-all") return true;
     if (r.type === "match-any-condition") {
       let unknown = false;

@@ -28,10 +28,35 @@ export function vendorRegex(vendor: Vendor, pattern: string): VendorRegex {
   const cache = caches[vendor];
   let r = cache.get(pattern);
   if (!r) {
-    r = vendor === "opsgenie" ? java(pattern) : vendor === "rootly" ? ruby(pattern) : re2(pattern);
+    r = memoized(vendor === "opsgenie" ? java(pattern) : vendor === "rootly" ? ruby(pattern) : re2(pattern));
     cache.set(pattern, r);
   }
   return r;
+}
+
+const MEMO_SIZE = 4096;
+
+/**
+ * A match is a pure function of the value, and alerts repeat their values (the
+ * same message, service, host): results are remembered per pattern, in a
+ * bounded table, so a replay of many alerts runs each engine once per value.
+ */
+function memoized(r: VendorRegex): VendorRegex {
+  if (!r.ok) return r;
+  const test = r.test;
+  let memo = new Map<string, boolean>();
+  return {
+    ok: true,
+    test(v) {
+      let hit = memo.get(v);
+      if (hit === undefined) {
+        hit = test(v);
+        if (memo.size >= MEMO_SIZE) memo = new Map();
+        memo.set(v, hit);
+      }
+      return hit;
+    },
+  };
 }
 
 function java(pattern: string): VendorRegex {

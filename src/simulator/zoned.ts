@@ -35,8 +35,21 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock time at `at` in `timeZone`; throws a readable error for an unknown zone. */
+let wallTimes = new Map<string, WallTime>();
+
+/** The wall-clock time at `at` in `timeZone` (remembered per zone and minute: Intl is slow); throws a readable error for an unknown zone. */
 export function wallTime(at: Date, timeZone: string): WallTime {
+  const key = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`;
+  let wt = wallTimes.get(key);
+  if (!wt) {
+    wt = computeWallTime(at, timeZone);
+    if (wallTimes.size >= 10_000) wallTimes = new Map();
+    wallTimes.set(key, wt);
+  }
+  return wt;
+}
+
+function computeWallTime(at: Date, timeZone: string): WallTime {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = formatter(timeZone).formatToParts(at);

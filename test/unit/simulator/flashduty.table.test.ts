@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RouteArgs } from "../../../src/flashduty/route.schema";
-import { routingFromArgs, simulate } from "../../../src/simulator";
+import { routingFromArgs } from "../../../src/simulator";
+import { simulate } from "./both-paths";
 import type { FlashdutyAlert } from "../../../src/simulator/types";
 
 // Hand-written cases from the Flashduty docs. F = flashduty-facts.md, U = flashduty-route-upsert.md,
