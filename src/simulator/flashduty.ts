@@ -1,6 +1,6 @@
 import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
 import { valueKind, valueMatches, valueUnevaluable } from "./flashduty-values";
-import { GuardIndex, pickGuard } from "./guard";
+import { GuardIndex, pickGuard, ValueMemo } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
@@ -90,8 +90,27 @@ function compileValue(v: string): (value: string) => Tri {
   return (value) => valueMatches(v, value);
 }
 
-/** A condition compiled once: exact values in a set, the other kinds as matchers; same decision as conditionResult. */
-function compileFlashdutyCondition(c: Condition): (a: FlashdutyAlert) => Tri {
+type CompiledCondition = (a: FlashdutyAlert, vecs: (Int8Array | undefined)[]) => Tri;
+
+/** A condition compiled once: exact values in a set, the other kinds as matchers; same decision as conditionResult. Results are remembered per field value (ValueMemo). */
+function compileFlashdutyCondition(c: Condition, memo: ValueMemo): CompiledCondition {
+  const [sid, idx] = memo.add(c.key);
+  const test = compileUnmemoized(c);
+  const get = getterOf(c.key);
+  return (a, vecs) => {
+    const value = get(a);
+    if (value === undefined) return test(a);
+    let vec = vecs[sid];
+    if (vec === undefined) vec = vecs[sid] = memo.vector(sid, value);
+    const code = vec[idx];
+    if (code !== 0) return code === 1 ? false : code === 2 ? true : undefined;
+    const t = test(a);
+    vec[idx] = t === false ? 1 : t === true ? 2 : 3;
+    return t;
+  };
+}
+
+function compileUnmemoized(c: Condition): (a: FlashdutyAlert) => Tri {
   const get = getterOf(c.key);
   const exact = new Set(c.vals.filter((v) => valueKind(v) === "exact"));
   const others = c.vals.filter((v) => valueKind(v) !== "exact").map(compileValue);
@@ -117,7 +136,7 @@ function compileFlashdutyCondition(c: Condition): (a: FlashdutyAlert) => Tri {
 
 interface CompiledCase {
   c: Case;
-  conds: ((a: FlashdutyAlert) => Tri)[];
+  conds: CompiledCondition[];
   /** Set when an exact `IN` condition guards the case (see guard.ts). */
   guard?: number;
 }
@@ -128,6 +147,7 @@ const exactIn = (cond: Condition) => cond.oper === "IN" && cond.vals.length > 0 
 export class FlashdutyEvaluator {
   private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number; cases: CompiledCase[] }[];
   private readonly index = new GuardIndex();
+  private readonly memo = new ValueMemo();
   private readonly guarded: [string, (a: FlashdutyAlert) => string | undefined][];
 
   constructor(
@@ -138,7 +158,7 @@ export class FlashdutyEvaluator {
       route,
       unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`,
       id: Number(route.args.integrationId),
-      cases: (route.args.cases ?? []).map((c) => ({ c, conds: c.if.map(compileFlashdutyCondition) })),
+      cases: (route.args.cases ?? []).map((c) => ({ c, conds: c.if.map((cond) => compileFlashdutyCondition(cond, this.memo)) })),
     }));
     // Guards: per case, its exact IN condition on the most selective field.
     const values = new Map<string, Set<string>>();
@@ -167,6 +187,7 @@ export class FlashdutyEvaluator {
       const v = get(alert);
       if (v !== undefined) index.mark(field, v);
     }
+    const vecs: (Int8Array | undefined)[] = [];
     return this.selected(alert).map(({ route, unit, cases }): FastUnit => {
       const a = route.args;
       const matched: string[] = [];
@@ -177,7 +198,7 @@ export class FlashdutyEvaluator {
         if (guard !== undefined && !index.possible(guard)) continue;
         let ok: Tri = true;
         for (const cond of conds) {
-          const t = cond(alert);
+          const t = cond(alert, vecs);
           if (t === false) {
             ok = false;
             break;

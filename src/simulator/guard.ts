@@ -60,3 +60,39 @@ export function pickGuard<G extends { field: string }>(candidates: G[], distinct
   for (const g of candidates) if (!best || (distinct.get(g.field) ?? 0) > (distinct.get(best.field) ?? 0)) best = g;
   return best;
 }
+
+/**
+ * Results of conditions per field value: alerts repeat their values
+ * (the same message, source, title, labels), so a value seen before answers every
+ * condition on its field from one table lookup. Bounded: a table is dropped
+ * when it holds too many values.
+ */
+export class ValueMemo {
+  private readonly slots = new Map<string, number>();
+  private readonly counts: number[] = [];
+  private tables: Map<string, Int8Array>[] = [];
+
+  /** A place for one condition on `slot` (a field, or details + key): [slot id, index]. */
+  add(slot: string): [number, number] {
+    let id = this.slots.get(slot);
+    if (id === undefined) {
+      id = this.counts.length;
+      this.slots.set(slot, id);
+      this.counts.push(0);
+      this.tables.push(new Map());
+    }
+    return [id, this.counts[id]++];
+  }
+
+  /** The results of slot `id`'s conditions for `value` (0 = not computed yet). */
+  vector(id: number, value: string): Int8Array {
+    let table = this.tables[id];
+    let vec = table.get(value);
+    if (vec === undefined || vec.length !== this.counts[id]) {
+      if (table.size >= 10_000) table = this.tables[id] = new Map();
+      vec = new Int8Array(this.counts[id]);
+      table.set(value, vec);
+    }
+    return vec;
+  }
+}

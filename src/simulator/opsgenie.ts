@@ -1,7 +1,7 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
 import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
-import { GuardIndex, pickGuard } from "./guard";
+import { GuardIndex, pickGuard, ValueMemo } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, or3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
@@ -34,6 +34,8 @@ interface Ctx {
   norm: Map<string, string | Set<string>>;
   /** The priority's number, once per alert. */
   priority?: number;
+  /** Per string slot, the condition results for this alert's value (ValueMemo). */
+  vecs: (Int8Array | undefined)[];
 }
 
 const STRING_FIELDS = new Set(["message", "alias", "description", "source", "entity"]);
@@ -44,6 +46,30 @@ const LIST_FIELDS = new Set(["tags", "actions", "recipients", "teams", "responde
  * on values normalized once per alert; undefined for the others, which go
  * through the general form. Same decisions as `raw` (the tables test both).
  */
+const slotOf = (c: Condition): string | undefined =>
+  STRING_FIELDS.has(c.field) ? c.field : (c.field === "details" || c.field === "extra-properties") && c.key !== undefined ? `details\u0000${c.key}` : undefined;
+
+/** `test` answered from the per-value table when the condition reads one string value. */
+function memoizedTest(c: Condition, test: (ctx: Ctx) => Tri, memo: ValueMemo | undefined): (ctx: Ctx) => Tri {
+  const slot = slotOf(c);
+  if (!memo || slot === undefined || c.operation === "is-empty") return test;
+  const [sid, idx] = memo.add(slot);
+  const key = c.key;
+  const field = c.field as "message";
+  const isDetail = slot.startsWith("details\u0000");
+  return (ctx) => {
+    const raw = isDetail ? ctx.details[key!] : ctx.alert[field];
+    if (raw === undefined) return test(ctx);
+    let vec = ctx.vecs[sid];
+    if (vec === undefined) vec = ctx.vecs[sid] = memo.vector(sid, raw);
+    const code = vec[idx];
+    if (code !== 0) return code === 1 ? false : code === 2 ? true : undefined;
+    const t = test(ctx);
+    vec[idx] = t === false ? 1 : t === true ? 2 : 3;
+    return t;
+  };
+}
+
 function fastTest(c: Condition, norm: (s: string) => string, regexTest: ((v: string) => Tri) | undefined): ((ctx: Ctx) => Tri) | undefined {
   const op = c.operation;
   if (c.field === "priority" && (op === "equals" || op === "greater-than" || op === "less-than")) {
@@ -259,15 +285,18 @@ interface CompiledCondition {
   unevaluable?: string;
 }
 
-function compileCondition(c: Condition, caseSensitive: boolean): CompiledCondition {
+function compileCondition(c: Condition, caseSensitive: boolean, memo?: ValueMemo): CompiledCondition {
   const op = compileOperation(c, caseSensitive);
-  const test =
+  const test = memoizedTest(
+    c,
     fastTest(c, caseSensitive ? (s) => s : lc, op.regexTest) ??
-    ((ctx: Ctx): Tri => {
-      const raw = op.raw(fieldValue(ctx, c));
-      if (raw === null) return false;
-      return c.not ? not3(raw) : raw;
-    });
+      ((ctx: Ctx): Tri => {
+        const raw = op.raw(fieldValue(ctx, c));
+        if (raw === null) return false;
+        return c.not ? not3(raw) : raw;
+      }),
+    memo,
+  );
   return {
     test,
     unevaluable: op.unevaluable,
@@ -338,7 +367,7 @@ interface CompiledTeam {
 
 function contextOf(alert: OpsgenieAlert): Ctx {
   const details = alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {});
-  return { alert, details, norm: new Map() };
+  return { alert, details, norm: new Map(), vecs: [] };
 }
 
 /** Opsgenie's routing compiled once: each team's rules in order, conditions as closures, patterns compiled. */
@@ -348,6 +377,7 @@ export class OpsgenieEvaluator {
   private readonly assumptions: string[];
   private readonly index = new GuardIndex();
   private readonly markers: ((ctx: Ctx) => void)[];
+  private readonly memo = new ValueMemo();
 
   constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
     const cs = opts.opsgenieCaseSensitive === true;
@@ -363,7 +393,7 @@ export class OpsgenieEvaluator {
       const compiled = sortRules(teamRules).map((r, i): CompiledRule => {
         const a = r.args;
         const type = a.criteria?.type ?? "match-all";
-        const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs));
+        const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs, this.memo));
         return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
       });
       this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
