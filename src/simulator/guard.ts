@@ -6,6 +6,16 @@
 // even beside a pattern that cannot be evaluated). Guarded rules are skipped
 // unless the alert marked them; every other rule is evaluated as before.
 
+import type { FastUnit } from "./types";
+
+/** A fast result shared by every alert it applies to (many alerts allocate nothing per decision); frozen, so no caller can change it for the others. */
+export function frozenUnit(u: FastUnit): FastUnit {
+  Object.freeze(u.matched);
+  Object.freeze(u.targetIds);
+  if (u.cannotEvaluate) Object.freeze(u.cannotEvaluate);
+  return Object.freeze(u);
+}
+
 export class GuardIndex {
   private readonly byField = new Map<string, Map<string, number[]>>();
   private stamps = new Uint32Array(0);

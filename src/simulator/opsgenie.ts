@@ -1,7 +1,7 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
 import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
-import { GuardIndex, pickGuard, ValueMemo } from "./guard";
+import { frozenUnit, GuardIndex, pickGuard, ValueMemo } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, or3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
@@ -354,12 +354,16 @@ interface CompiledRule {
   tz?: string;
   /** Set when an exact condition guards the rule (see guard.ts). */
   guard?: number;
+  /** The fast results this rule decides, built once (frozen: shared by every alert). */
+  matchedUnit?: FastUnit;
+  unevaluableUnit?: FastUnit;
   /** The time restriction, compiled (undefined: none). */
   inTime?: (now: WallTime) => boolean;
   notify: { text: string; id: string };
 }
 
 interface CompiledTeam {
+  defaultUnit?: FastUnit;
   unit: string;
   nameLc: string;
   rules: CompiledRule[];
@@ -441,13 +445,10 @@ export class OpsgenieEvaluator {
         if (r.guard !== undefined && !this.index.possible(r.guard)) continue;
         const m = this.ruleResult(r, ctx, at, times);
         if (m === false) continue;
-        result =
-          m === true
-            ? { vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] }
-            : { vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) };
+        result = m === true ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
         break;
       }
-      out.push(result ?? { vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] });
+      out.push(result ?? (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] })));
     }
     return out;
   }
