@@ -1,6 +1,6 @@
 import type { FlashdutyRouteArgs as RouteArgs } from "../flashduty/route.types";
 import { valueKind, valueMatches, valueUnevaluable } from "./flashduty-values";
-import { GuardIndex, pickGuard, ValueMemo } from "./guard";
+import { frozenUnit, GuardIndex, pickGuard, ValueMemo } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, FlashdutyAlert, RuleTrace, UnitResult } from "./types";
@@ -145,7 +145,7 @@ const exactIn = (cond: Condition) => cond.oper === "IN" && cond.vals.length > 0 
 
 /** Flashduty's routing compiled once (patterns are compiled on first use and cached). */
 export class FlashdutyEvaluator {
-  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number; cases: CompiledCase[] }[];
+  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number; cases: CompiledCase[]; defaultUnit?: FastUnit }[];
   private readonly index = new GuardIndex();
   private readonly memo = new ValueMemo();
   private readonly guarded: [string, (a: FlashdutyAlert) => string | undefined][];
@@ -188,7 +188,8 @@ export class FlashdutyEvaluator {
       if (v !== undefined) index.mark(field, v);
     }
     const vecs: (Int8Array | undefined)[] = [];
-    return this.selected(alert).map(({ route, unit, cases }): FastUnit => {
+    return this.selected(alert).map((r): FastUnit => {
+      const { route, unit, cases } = r;
       const a = route.args;
       const matched: string[] = [];
       const ids: string[] = [];
@@ -213,6 +214,8 @@ export class FlashdutyEvaluator {
       }
       if (ids.length > 0) return { vendor: "flashduty", unit, outcome: "rule", matched, targetIds: ids };
       const def = a.default?.channelIds ?? [];
+      // The common outcome, nothing matched: one shared frozen result per route.
+      if (matched.length === 0) return (r.defaultUnit ??= frozenUnit({ vendor: "flashduty", unit, outcome: def.length > 0 ? "default" : "none", matched: [], targetIds: def.map(String) }));
       return { vendor: "flashduty", unit, outcome: def.length > 0 ? "default" : "none", matched, targetIds: def.map(String) };
     });
   }

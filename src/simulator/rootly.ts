@@ -1,4 +1,5 @@
 import type { RootlyAlertRouteArgs as AlertRouteArgs, RootlyAlertRouteCondition as AlertRouteCondition, RootlyAlertRouteRule as AlertRouteRule } from "../rootly/alert-route.types";
+import { frozenUnit } from "./guard";
 import { vendorRegex } from "./regex";
 import { and3, or3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, RootlyAlert, RuleTrace, UnitResult } from "./types";
@@ -145,6 +146,8 @@ const destText = (r: AlertRouteRule) => r.destinations.map((d) => `${d.targetTyp
 interface CompiledRule {
   rule: AlertRouteRule;
   label: string;
+  unit?: FastUnit;
+  unevaluableUnit?: FastUnit;
   groups: { label: number; conds: CompiledRootlyCondition[] }[];
 }
 
@@ -153,6 +156,7 @@ interface CompiledRoute {
   unit: string;
   sources: Set<string>;
   rules: CompiledRule[];
+  noneUnit?: FastUnit;
 }
 
 /** Rootly's routing compiled once: rules in position order, conditions as closures, patterns compiled. */
@@ -180,17 +184,18 @@ export class RootlyEvaluator {
   }
 
   fast(alert: RootlyAlert): FastUnit[] {
+    // Each decision's result is built once and shared (frozen) by every alert it applies to.
     return this.selected(alert).map((r): FastUnit => {
       const base = { vendor: "rootly" as const, unit: r.unit };
-      if (r.route.args.enabled === false) return { ...base, outcome: "none", matched: [], targetIds: [] };
+      if (r.route.args.enabled === false) return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
       for (const cr of r.rules) {
         const ids = () => cr.rule.destinations.map((d) => d.targetId);
-        if (cr.rule.fallbackRule) return { ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids() };
+        if (cr.rule.fallbackRule) return (cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids() }));
         const m = ruleResult(cr, alert);
-        if (m === true) return { ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() };
-        if (m === undefined) return { ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) };
+        if (m === true) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() }));
+        if (m === undefined) return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
       }
-      return { ...base, outcome: "none", matched: [], targetIds: [] };
+      return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
     });
   }
 
