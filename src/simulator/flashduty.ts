@@ -90,6 +90,9 @@ function compileValue(v: string): (value: string) => Tri {
   return (value) => valueMatches(v, value);
 }
 
+/** The vector of a field the alert does not have (conditions then run unmemoized). */
+const ABSENT = new Int8Array(0);
+
 type CompiledCondition = (a: FlashdutyAlert, vecs: (Int8Array | undefined)[]) => Tri;
 
 /** A condition compiled once: exact values in a set, the other kinds as matchers; same decision as conditionResult. Results are remembered per field value (ValueMemo). */
@@ -98,10 +101,13 @@ function compileFlashdutyCondition(c: Condition, memo: ValueMemo): CompiledCondi
   const test = compileUnmemoized(c);
   const get = getterOf(c.key);
   return (a, vecs) => {
-    const value = get(a);
-    if (value === undefined) return test(a);
+    // The field's vector is looked up once per alert; later conditions on it skip reading the field.
     let vec = vecs[sid];
-    if (vec === undefined) vec = vecs[sid] = memo.vector(sid, value);
+    if (vec === undefined) {
+      const value = get(a);
+      vec = vecs[sid] = value === undefined ? ABSENT : memo.vector(sid, value);
+    }
+    if (vec === ABSENT) return test(a);
     const code = vec[idx];
     if (code !== 0) return code === 1 ? false : code === 2 ? true : undefined;
     const t = test(a);

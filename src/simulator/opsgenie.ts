@@ -46,6 +46,9 @@ const LIST_FIELDS = new Set(["tags", "actions", "recipients", "teams", "responde
  * on values normalized once per alert; undefined for the others, which go
  * through the general form. Same decisions as `raw` (the tables test both).
  */
+/** The vector of a slot whose field the alert does not have (conditions then run unmemoized). */
+const ABSENT = new Int8Array(0);
+
 const slotOf = (c: Condition): string | undefined =>
   STRING_FIELDS.has(c.field) ? c.field : (c.field === "details" || c.field === "extra-properties") && c.key !== undefined ? `details\u0000${c.key}` : undefined;
 
@@ -58,10 +61,13 @@ function memoizedTest(c: Condition, test: (ctx: Ctx) => Tri, memo: ValueMemo | u
   const field = c.field as "message";
   const isDetail = slot.startsWith("details\u0000");
   return (ctx) => {
-    const raw = isDetail ? ctx.details[key!] : ctx.alert[field];
-    if (raw === undefined) return test(ctx);
+    // The slot's vector is looked up once per alert; later conditions on it skip reading the field.
     let vec = ctx.vecs[sid];
-    if (vec === undefined) vec = ctx.vecs[sid] = memo.vector(sid, raw);
+    if (vec === undefined) {
+      const raw = isDetail ? ctx.details[key!] : ctx.alert[field];
+      vec = ctx.vecs[sid] = raw === undefined ? ABSENT : memo.vector(sid, raw);
+    }
+    if (vec === ABSENT) return test(ctx);
     const code = vec[idx];
     if (code !== 0) return code === 1 ? false : code === 2 ? true : undefined;
     const t = test(ctx);
