@@ -2,6 +2,7 @@
 // programs, file backend) against the bundled emulators, as installed from
 // `npm pack`. Prints a table and writes bench/results/latest.{json,md}.
 //   node bench/run.mjs [--sizes=10,100,1000] [--rows=10000] [--quick]
+//   node bench/run.mjs --only=simulator [--alerts=100000] [--rules=1000]   (the simulator section alone)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -14,6 +15,18 @@ const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))
 const quick = process.argv.includes("--quick");
 const SIZES = arg("sizes", quick ? "10,100" : "10,100,1000").split(",").map(Number);
 const ROWS = Number(arg("rows", quick ? "2000" : "10000"));
+
+// The simulator section needs neither the engine nor the packed fixture: the built dist.
+if (process.argv.includes("--only=simulator")) {
+  const sim = await import("./simulator.mjs");
+  const r = sim.runSimulatorBench({ alerts: Number(arg("alerts", "100000")), rules: Number(arg("rules", "1000")) });
+  sim.printSimulatorBench(r);
+  console.log(`  ${sim.targetNote(r)}`);
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  writeFileSync(join(root, "bench", "results", "simulator.md"), `# Simulator throughput (${new Date().toISOString()})\n\nnode bench/run.mjs --only=simulator; node ${process.version}\n\n${sim.simulatorMd(r)}\n`);
+  writeFileSync(join(root, "bench", "results", "simulator.json"), JSON.stringify({ date: new Date().toISOString(), node: process.version, ...r }, null, 2) + "\n");
+  process.exit(0);
+}
 
 execFileSync(process.execPath, [join(root, "scripts", "prepare-fixture.mjs"), "--quiet"], { stdio: ["ignore", "ignore", "inherit"] });
 const bin = execFileSync(process.execPath, [join(root, "scripts", "ensure-pulumi.mjs"), "--print-bin"], { encoding: "utf8" }).trim().split("\n").pop();
@@ -686,6 +699,11 @@ async function main() {
 
   const par = await runParallel(["rootly", "opsgenie", "flashduty"]);
 
+  // The route simulator, through the installed package (no engine): many alerts against many rules.
+  const simBench = await import("./simulator.mjs");
+  const sim = simBench.runSimulatorBench({ sim: require("pulumi-alert-routing/simulator") });
+  simBench.printSimulatorBench(sim);
+
   const md = [
     `# Benchmarks (${new Date().toISOString()})`,
     "",
@@ -706,6 +724,10 @@ async function main() {
     "",
     parallelMd(par),
     "",
+    "## Simulator",
+    "",
+    simBench.simulatorMd(sim),
+    "",
     `Mapping data: ${m.rows} rows, state ${m.stateBytes} bytes; baseline for its preview is one trivial dynamic resource holding the same rows.`,
     `Rootly: ${JSON.stringify(rt)}`,
     "",
@@ -714,7 +736,7 @@ async function main() {
   console.log(`\n${md}`);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   writeFileSync(join(root, "bench", "results", "latest.md"), md + "\n");
-  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), pulumi: pv, node: process.version, results, scale, mapping: m, rootly: rt, refresh: rf, parallel: par }, null, 2) + "\n");
+  writeFileSync(join(root, "bench", "results", "latest.json"), JSON.stringify({ date: new Date().toISOString(), pulumi: pv, node: process.version, results, scale, mapping: m, rootly: rt, refresh: rf, parallel: par, simulator: sim }, null, 2) + "\n");
   const bad = results.filter((r) => r.scenario.startsWith("steady") && r.calls !== 0);
   if (bad.length) {
     console.error(`steady-state previews made API calls: ${bad.map((b) => b.scenario).join("; ")}`);

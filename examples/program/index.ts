@@ -7,6 +7,13 @@ import { FlashdutyMappingData, FlashdutyRoute, OpsgenieTeamRoutingRule, RootlyAl
 
 const cfg = new pulumi.Config("demo");
 
+// Ids another stack owns (escalation policies, teams) are often read through a
+// StackReference: with `demo:sharedStack` set (e.g. acme/oncall-directory/prod),
+// the Rootly escalation policy ids come from that stack's outputs, else from config.
+const sharedStack = cfg.get("sharedStack");
+const shared = sharedStack ? new pulumi.StackReference(sharedStack) : undefined;
+const sharedId = (key: string): pulumi.Input<string> => (shared ? (shared.requireOutput(key) as pulumi.Output<string>) : cfg.require(key));
+
 // Flashduty: severity and service based routing, with a default channel.
 const sreChannel = cfg.requireNumber("sreChannelId");
 const paymentsChannel = cfg.requireNumber("paymentsChannelId");
@@ -42,9 +49,9 @@ const rootlyRoute = new RootlyAlertRoute("payments-alerts", {
       conditionGroups: [
         { conditions: [{ propertyFieldConditionType: "is_one_of", propertyFieldType: "payload", propertyFieldName: "service", propertyFieldValues: ["payments-api", "checkout-web"] }] },
       ],
-      destinations: [{ targetType: "EscalationPolicy", targetId: cfg.require("rootlyPaymentsEscalationId") }],
+      destinations: [{ targetType: "EscalationPolicy", targetId: sharedId("rootlyPaymentsEscalationId") }],
     },
-    { name: "Everything else", fallbackRule: true, destinations: [{ targetType: "EscalationPolicy", targetId: cfg.require("rootlyFallbackEscalationId") }] },
+    { name: "Everything else", fallbackRule: true, destinations: [{ targetType: "EscalationPolicy", targetId: sharedId("rootlyFallbackEscalationId") }] },
   ],
 });
 

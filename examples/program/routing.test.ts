@@ -11,6 +11,8 @@ import { beforeAll, describe, it } from "vitest";
 import { simulator } from "pulumi-alert-routing";
 
 // The stack config the program reads (what `pulumi config set demo:... ` holds).
+// With a stack of your own, `loadProgramRouting(dir, { stack: "prod" })` reads its
+// config (secrets included) from your backend; `config` entries override it.
 const config = {
   "demo:sreChannelId": "2533748993131",
   "demo:paymentsChannelId": "2533748993132",
@@ -19,14 +21,22 @@ const config = {
   "demo:mappingSchemaId": "665f1a2b3c4d5e6f7a8b9c01",
   "demo:mappingHosts": "3",
   "demo:rootlyAlertSourceId": "0a6f2c1e-5b1d-4c8e-9a51-6d2f3e4b5c6d",
-  "demo:rootlyPaymentsEscalationId": "1b7e3d2f-6c2e-4d9f-8b62-7e3f4a5b6c7d",
-  "demo:rootlyFallbackEscalationId": "2c8f4e3a-7d3f-4eaf-9c73-8f4a5b6c7d8e",
+  // The program reads the Rootly escalation policy ids from this stack through a StackReference.
+  "demo:sharedStack": "acme/oncall-directory/prod",
+};
+
+// The referenced stack's outputs. Without them here (or in a JSON file:
+// `{ "acme/oncall-directory/prod": "prod-outputs.json" }`), they are read from the
+// stack's state in your backend (the pulumi CLI, logged in).
+const sharedOutputs = {
+  rootlyPaymentsEscalationId: "1b7e3d2f-6c2e-4d9f-8b62-7e3f4a5b6c7d",
+  rootlyFallbackEscalationId: "2c8f4e3a-7d3f-4eaf-9c73-8f4a5b6c7d8e",
 };
 
 let expectAlert: ReturnType<typeof simulator.expectAlertsFor>;
 
 beforeAll(async () => {
-  const routing = await simulator.loadProgramRouting(__dirname, { config });
+  const routing = await simulator.loadProgramRouting(__dirname, { config, stackOutputs: { "acme/oncall-directory/prod": sharedOutputs } });
   expectAlert = simulator.expectAlertsFor(routing);
 });
 
@@ -55,11 +65,11 @@ describe("Opsgenie: team Platform", () => {
 
 describe("Rootly: Payments alerts", () => {
   it("routes the payments services to the payments escalation policy", () => {
-    expectAlert({ rootly: { payload: { service: "checkout-web" } } }).routesTo({ rootly: { rule: "Payments API", targets: [config["demo:rootlyPaymentsEscalationId"]] } });
+    expectAlert({ rootly: { payload: { service: "checkout-web" } } }).routesTo({ rootly: { rule: "Payments API", targets: [sharedOutputs.rootlyPaymentsEscalationId] } });
   });
 
   it("sends everything else to the fallback rule", () => {
-    expectAlert({ rootly: { payload: { service: "search" } } }).routesTo({ rootly: { rule: "fallback", targets: [config["demo:rootlyFallbackEscalationId"]] } });
+    expectAlert({ rootly: { payload: { service: "search" } } }).routesTo({ rootly: { rule: "fallback", targets: [sharedOutputs.rootlyFallbackEscalationId] } });
   });
 });
 

@@ -19,7 +19,16 @@ calls), reads the routing it declares, and prints where the alert would go.
                          the file may hold that vendor's alert alone
   --at <ISO time>        when the alert fires (Opsgenie time restrictions); default now
   --vendor <name>        opsgenie, rootly or flashduty (repeatable); default every vendor in the alert
-  --config <ns:key=val>  stack config the program reads (repeatable); also from PULUMI_CONFIG (JSON)
+  --stack <name>         a stack of the program: its config (secrets included) is read from the program's
+                         backend with the pulumi CLI, and the program runs as that stack; default: no stack
+  --config <key=val>     config the program reads, over the stack's (repeatable; ns:key, or key for the
+                         project named in Pulumi.yaml); also from PULUMI_CONFIG (JSON)
+  --stack-outputs <org/proj/stack=outputs.json>
+                         outputs of a stack the program references with a StackReference (repeatable), as
+                         \`pulumi stack output --json --show-secrets\` prints them; a stack not given is read
+                         from the backend
+  --opsgenie-case-sensitive  compare Opsgenie string operations case-sensitively (taken as case-insensitive:
+                         Opsgenie's docs are silent)
   --account-timezone <tz>  Opsgenie account timezone for rules without one; default UTC
   --expect-match         exit 1 when no declared rule matched (only defaults/fallbacks, or nothing)
   --json                 print the result as JSON instead of the explanation
@@ -31,7 +40,17 @@ export function parseConfig(pairs: string[]): Record<string, string> {
   if (env) Object.assign(out, JSON.parse(env) as Record<string, string>);
   for (const p of pairs) {
     const i = p.indexOf("=");
-    if (i <= 0) throw new Error(`--config wants ns:key=value, got "${p}"`);
+    if (i <= 0) throw new Error(`--config wants key=value or ns:key=value, got "${p}"`);
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+function parseStackOutputs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf("=");
+    if (i <= 0 || i === p.length - 1) throw new Error(`--stack-outputs wants org/project/stack=outputs.json, got "${p}"`);
     out[p.slice(0, i)] = p.slice(i + 1);
   }
   return out;
@@ -57,6 +76,9 @@ export const simulateCommand: Command = {
         at: { type: "string" },
         vendor: { type: "string", multiple: true },
         config: { type: "string", multiple: true },
+        stack: { type: "string" },
+        "stack-outputs": { type: "string", multiple: true },
+        "opsgenie-case-sensitive": { type: "boolean", default: false },
         "account-timezone": { type: "string" },
         "expect-match": { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -79,8 +101,8 @@ export const simulateCommand: Command = {
     const alert = readAlert(values.alert, vendors);
     const routing = values.routing
       ? routingFromExport(JSON.parse(readFileSync(values.routing, "utf8")) as ExportDocument)
-      : await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []) });
-    const result = simulate(routing, alert, { at: values.at, vendors, accountTimezone: values["account-timezone"] });
+      : await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []), stack: values.stack, stackOutputs: parseStackOutputs(values["stack-outputs"] ?? []) });
+    const result = simulate(routing, alert, { at: values.at, vendors, accountTimezone: values["account-timezone"], opsgenieCaseSensitive: values["opsgenie-case-sensitive"] || undefined });
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${explain(result)}\n`);
     if (values["expect-match"] && !hasRealMatch(result)) {
       process.stderr.write("alert-routing simulate: --expect-match: no declared rule matched this alert (only defaults/fallbacks, or nothing)\n");

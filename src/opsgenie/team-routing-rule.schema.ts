@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VendorError } from "../core/errors";
 import { isTimeZone } from "../core/timezones";
+import { javaRegexError } from "./regex";
 
 /** The resource's identity: `pulumi-nodejs:dynamic/opsgenie:TeamRoutingRule`; its shim key is `resourceKey(IDENTITY)`. */
 export const IDENTITY = { module: "opsgenie", type: "TeamRoutingRule" } as const;
@@ -200,6 +201,10 @@ function refineArgs(a: z.infer<z.ZodObject<typeof inputShape>>, ctx: Ctx): void 
       if (!ops.includes(cond.operation)) {
         const t = conditionType(cond.field, cond.key);
         issue(["criteria", "conditions", i, "operation"], `${cond.operation} is not valid for field ${cond.field} (${t}); use one of ${ops.join(", ")}`);
+      }
+      if (cond.operation === "matches") {
+        const why = javaRegexError(cond.expectedValue ?? "");
+        if (why) issue(["criteria", "conditions", i, "expectedValue"], `is not a valid regular expression (Opsgenie's matches takes Java syntax and matches the whole value): ${why}`);
       }
     });
   }

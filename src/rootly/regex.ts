@@ -1,132 +1,86 @@
-// Rootly evaluates `matches_regex` conditions server-side (a Ruby app: Onigmo
-// syntax). JavaScript's RegExp refuses valid Ruby constructs such as inline flags
-// `(?i)`, atomic groups `(?>…)` and possessive quantifiers `a++`, so check would
-// reject rules Rootly accepts. We rewrite those constructs into a JS pattern that
-// has the same structure (groups, classes, quantifier positions) and compile that:
-// what fails to compile is broken in Ruby too (unbalanced groups or classes,
-// a quantifier with nothing to repeat). Semantics differ; only validity matters.
+// Rootly evaluates `matches_regex` conditions server-side in Ruby (Onigmo, Ruby
+// syntax), searching anywhere in the value (`=~`). We evaluate them with
+// oniguruma-to-es, which translates Oniguruma patterns to equivalent JS RegExps
+// and, with strict accuracy, refuses what it cannot emulate exactly. check and
+// the simulator use this same translation: what it finds malformed, check
+// rejects; what is valid but not exactly emulable passes check and the
+// simulator reports "cannot evaluate" for it.
+//
+// Ruby differs from Oniguruma's defaults in a few places, handled here before
+// translating: `\d \s \w \b` are ASCII-only in Ruby (Unicode in Oniguruma) and
+// Ruby has the inline options `a`, `d` and `u` (character-set modes).
 
-// Onigmo's Ruby syntax: (?imxdau-imx) and (?imxdau-imx:…); d/a/u (character-set options) only turn on.
-const FLAGS = /^\(\?([imxdau]*)(?:-([imx]*))?(\)|:)/;
+type ToRegExp = (p: string, o: { accuracy?: "default" | "strict"; target?: "ES2024"; rules?: { asciiWordBoundaries?: boolean } }) => RegExp;
+let onig: ToRegExp | undefined;
 
-/** Undefined when Rootly (Ruby) can compile `pattern`, otherwise why not. */
-export function rubyRegexError(pattern: string): string | undefined {
-  try {
-    new RegExp(toJs(pattern));
-    return undefined;
-  } catch (e) {
-    return (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
-  }
-}
+const ASCII_SETS: Record<string, string> = {
+  w: "[a-zA-Z0-9_]",
+  W: "[^a-zA-Z0-9_]",
+  d: "[0-9]",
+  D: "[^0-9]",
+  s: "[ \\t\\r\\n\\f\\v]",
+  S: "[^ \\t\\r\\n\\f\\v]",
+};
 
-/** Throws a SyntaxError, as RegExp does, for what is broken in Ruby too (not a vendor condition). */
-function toJs(src: string): string {
+class Unsupported extends Error {}
+
+/** Ruby's defaults spelled in Oniguruma terms; throws Unsupported for `(?u)` (Unicode \w etc.). */
+function rubyToOniguruma(src: string): string {
   let out = "";
-  let extended = false;
-  // The free-spacing state outside each open group, restored at its `)`.
-  const scopes: boolean[] = [];
   let i = 0;
   while (i < src.length) {
     const ch = src[i];
-    if (ch === "\\") {
+    if (ch === "\\" && i + 1 < src.length) {
       const next = src[i + 1];
-      if (next === undefined) throw new SyntaxError("\\ at end of pattern");
-      // Ruby-only anchors and classes, as JS tokens of the same kind.
-      out += next === "A" ? "^" : next === "z" || next === "Z" ? "$" : next === "h" ? "[0-9a-fA-F]" : next === "H" ? "[^0-9a-fA-F]" : next === "G" || next === "K" ? "(?:)" : `\\${next}`;
+      out += ASCII_SETS[next] ?? `\\${next}`;
       i += 2;
       continue;
     }
-    if (ch === "[") {
-      const end = classEnd(src, i);
-      if (end < 0) throw new SyntaxError("premature end of char-class");
-      // POSIX brackets ([[:alpha:]]) and nested classes/intersections are Ruby-only: a class is a class.
-      out += "[a]";
-      i = end + 1;
-      continue;
-    }
-    if (extended && /\s/.test(ch)) {
-      i++;
-      continue;
-    }
-    if (extended && ch === "#") {
-      while (i < src.length && src[i] !== "\n") i++;
-      continue;
-    }
     if (ch === "(" && src[i + 1] === "?") {
-      const rest = src.slice(i);
-      const flags = FLAGS.exec(rest);
-      if (flags) {
-        // (?x) turns free spacing on for the rest of the enclosing group, (?x:…) inside that group only.
-        const on: boolean = flags[1].includes("x") ? true : flags[2]?.includes("x") ? false : extended;
-        if (flags[3] === ")") extended = on;
-        else {
-          scopes.push(extended);
-          extended = on;
-        }
-        out += flags[3] === ")" ? "" : "(?:"; // (?i) applies to the rest; (?i:…) is a group
-        i += flags[0].length;
-        continue;
-      }
-      if (rest.startsWith("(?#")) {
-        const close = src.indexOf(")", i);
-        if (close < 0) throw new SyntaxError("end pattern in group");
-        i = close + 1;
-        continue;
-      }
-      // Atomic, absent and conditional groups: a plain group of the same extent.
-      const group = /^\(\?(?:>|~|\((?:\d+|<\w+>|'\w+')\))/.exec(rest);
-      if (group) {
-        scopes.push(extended);
-        out += "(?:";
-        i += group[0].length;
-        continue;
-      }
-      // Ruby also names groups (?'name'…).
-      const quoted = /^\(\?'(\w+)'/.exec(rest);
-      if (quoted) {
-        scopes.push(extended);
-        out += `(?<${quoted[1]}>`;
-        i += quoted[0].length;
+      const m = /^\(\?([imxadu]*)(?:-([imx]*))?([:)])/.exec(src.slice(i));
+      if (m && /[adu]/.test(m[1])) {
+        if (m[1].includes("u")) throw new Unsupported("the Ruby option (?u) (Unicode \\w, \\d, \\s, \\b)");
+        // (?a) and (?d): ASCII \w \d \s \b, Ruby's default already (POSIX brackets under (?a) are not emulated).
+        if (m[1].includes("a") && src.includes("[:")) throw new Unsupported("POSIX brackets under the Ruby option (?a)");
+        const on = m[1].replace(/[adu]/g, "");
+        out += on || m[2] !== undefined ? `(?${on}${m[2] !== undefined ? `-${m[2]}` : ""}${m[3]}` : m[3] === ")" ? "" : "(?:";
+        i += m[0].length;
         continue;
       }
     }
-    // Possessive quantifiers (a*+, a++, a?+, a{1,2}+) are greedy ones in JS.
-    if (ch === "+" && /[*+?}]$/.test(out) && !out.endsWith("\\+") && !out.endsWith("\\*") && !out.endsWith("\\?") && !out.endsWith("\\}")) {
-      i++;
-      continue;
-    }
-    if (ch === "(") scopes.push(extended);
-    if (ch === ")" && scopes.length) extended = scopes.pop()!;
     out += ch;
     i++;
   }
   return out;
 }
 
-/** Index of the `]` closing the class opened at `start`, allowing nested classes, POSIX brackets and a leading `]`. */
-function classEnd(src: string, start: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < src.length) {
-    const ch = src[i];
-    if (ch === "\\") {
-      i += 2;
-      continue;
-    }
-    const posix = depth > 0 && ch === "[" ? /^\[:\^?[a-z]+:\]/.exec(src.slice(i)) : null;
-    if (posix) {
-      i += posix[0].length;
-      continue;
-    }
-    if (ch === "[") {
-      depth++;
-      i++;
-      if (src[i] === "^") i++;
-      if (src[i] === "]") i++; // a leading ] is a literal
-      continue;
-    }
-    if (ch === "]" && --depth === 0) return i;
-    i++;
+/** The JS RegExp that searches like Ruby's `pattern =~ value`, or why there is none (invalid: Ruby refuses it too). */
+export function rubyToRegExp(pattern: string): RegExp | { invalid: boolean; message: string } {
+  // Loaded on first use: a provider process validates a few patterns at most.
+  onig ??= (require("oniguruma-to-es") as { toRegExp: ToRegExp }).toRegExp;
+  let source: string;
+  try {
+    source = rubyToOniguruma(pattern);
+  } catch (e) {
+    return { invalid: false, message: `${(e as Error).message} cannot be evaluated exactly` };
   }
-  return -1;
+  const rules = { asciiWordBoundaries: true };
+  try {
+    // ES2024: the v flag without pattern modifiers, which Node 22 lacks.
+    return onig(source, { accuracy: "strict", target: "ES2024", rules });
+  } catch (strictError) {
+    try {
+      onig(source, { target: "ES2024", rules });
+      return { invalid: false, message: `${(strictError as Error).message} (cannot be evaluated exactly)` };
+    } catch (e) {
+      const message = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+      return { invalid: !/^Unsupported|requires (?:non-strict|min target|target)/.test(message), message };
+    }
+  }
+}
+
+/** Undefined when Rootly (Ruby) can compile `pattern`, otherwise why not. */
+export function rubyRegexError(pattern: string): string | undefined {
+  const r = rubyToRegExp(pattern);
+  return r instanceof RegExp || !r.invalid ? undefined : r.message;
 }

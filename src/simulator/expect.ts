@@ -1,6 +1,7 @@
 import { explain } from "./explain";
+import { assertAlertKeys, assertKnownKeys, EXPECTATION_KEYS, OPTION_KEYS } from "./keys";
 import { simulate, type SimulateOptions } from "./simulate";
-import type { Routing, SimAlert, SimResult, UnitResult, Vendor } from "./types";
+import { VENDORS, type Routing, type SimAlert, type SimResult, type UnitResult, type Vendor } from "./types";
 
 /**
  * What one vendor should do with the alert. A string is the matched rule's
@@ -42,6 +43,8 @@ function problems(result: SimResult, vendor: Vendor, exp: VendorExpectation): st
   if (units.length === 0) return [`${vendor}: no evaluated ${vendor} routing${e.unit !== undefined ? ` for ${e.unit}` : ""}`];
   if (units.length > 1) return [`${vendor}: ${units.length} units were evaluated (${units.map((u) => u.unit).join(", ")}); say which with { unit }`];
   const u = units[0];
+  // Nothing can be asserted about a unit whose deciding rule could not be evaluated.
+  if (u.outcome === "cannot-evaluate") return [`${vendor}: cannot evaluate ${u.unit}: ${(u.cannotEvaluate ?? []).join("; ")}`];
   const out: string[] = [];
   if (e.rule !== undefined) {
     const r = e.rule;
@@ -62,6 +65,8 @@ export class AlertExpectation {
     private readonly alert: SimAlert,
     opts: SimulateOptions = {},
   ) {
+    assertAlertKeys(alert);
+    assertKnownKeys(opts, OPTION_KEYS, "simulate options");
     this.opts = { ...opts };
   }
 
@@ -78,6 +83,11 @@ export class AlertExpectation {
 
   /** Asserts where each named vendor routes the alert; returns the result. */
   routesTo(expected: RoutingExpectation): SimResult {
+    assertKnownKeys(expected, VENDORS, "routesTo");
+    for (const [v, e] of Object.entries(expected)) {
+      if (typeof e === "object" && e !== null) assertKnownKeys(e, EXPECTATION_KEYS, `routesTo.${v}`);
+      else if (typeof e !== "string") throw new TypeError(`routesTo.${v} must be a rule name or { ${EXPECTATION_KEYS.join(", ")} }, got ${JSON.stringify(e)}`);
+    }
     const result = this.result();
     const failed = (Object.entries(expected) as [Vendor, VendorExpectation][]).flatMap(([v, e]) => problems(result, v, e));
     if (failed.length) throw new Error(`routing expectation failed:\n  ${failed.join("\n  ")}\n\n${explain(result)}`);
@@ -96,6 +106,7 @@ export class AlertExpectation {
 
 /** Binds assertions to a routing: `const expectAlert = expectAlertsFor(routing); expectAlert(alert).at(t).routesTo({...})`. */
 export function expectAlertsFor(routing: Partial<Routing>, opts: SimulateOptions = {}): (alert: SimAlert) => AlertExpectation {
+  assertKnownKeys(opts, OPTION_KEYS, "expectAlertsFor options");
   return (alert) => new AlertExpectation(routing, alert, opts);
 }
 

@@ -6,14 +6,15 @@ const OUTCOME = {
   default: "no declared rule matched -> default: ",
   fallback: "no earlier rule matched -> fallback rule: ",
   none: "no match: ",
+  "cannot-evaluate": "CANNOT EVALUATE (every expectation fails): ",
 } as const;
 
 function unitText(u: UnitResult): string[] {
   const lines = [`${NAMES[u.vendor]} ${u.unit}${u.context ? ` at ${u.context}` : ""}:`];
   if (u.trace.length === 0 && u.outcome !== "default") lines.push("  (no rules evaluated)");
   for (const t of u.trace) {
-    lines.push(`  ${t.matched ? "MATCH" : "skip "} ${t.label}: ${t.reason}`);
-    for (const c of t.checks) lines.push(`      ${c.held ? "[x]" : "[ ]"} ${c.text}`);
+    lines.push(`  ${t.matched ? "MATCH" : t.reason.startsWith("cannot evaluate") ? "?????" : "skip "} ${t.label}: ${t.reason}`);
+    for (const c of t.checks) lines.push(`      ${c.unknown ? "[?]" : c.held ? "[x]" : "[ ]"} ${c.text}`);
   }
   if (u.outcome === "default" && u.vendor === "opsgenie") lines.push("  (default) Default Routing Rule: match-all");
   lines.push(`  -> ${OUTCOME[u.outcome]}${u.targets.join(", ")}`);

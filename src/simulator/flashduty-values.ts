@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import type { RE2JS } from "re2js";
+import { vendorRegex } from "./regex";
+import type { Tri } from "./tri";
 
 // One matcher per documented value kind (flashduty-facts.md): `/regex/` (RE2),
 // wildcard `*`/`?`, `cidr:`, `num:gt|ge|lt|le:N`, else an exact string.
@@ -14,28 +15,17 @@ export function valueKind(v: string): ValueKind {
   return "exact";
 }
 
-const regexCache = new Map<string, RE2JS | null>();
-
-/** RE2 search semantics (Go's MatchString: anywhere in the value unless anchored). */
-function regexMatch(pattern: string, value: string): boolean {
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      // Loaded on first use: programs import the package root, and most never simulate.
-      const { RE2JS: Re2 } = require("re2js") as typeof import("re2js");
-      re = Re2.compile(pattern);
-    } catch {
-      re = null;
-    }
-    regexCache.set(pattern, re);
-  }
-  return re !== null && re.matcher(value).find();
-}
+const wildcards = new Map<string, RegExp>();
 
 /** `*` any run of characters, `?` one character, the whole value. */
-function wildcardMatch(pattern: string, value: string): boolean {
-  const src = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${src}$`, "s").test(value);
+export function wildcardMatch(pattern: string, value: string): boolean {
+  let re = wildcards.get(pattern);
+  if (!re) {
+    const src = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    re = new RegExp(`^${src}$`, "s");
+    wildcards.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 function ipv4ToBigInt(ip: string): bigint {
@@ -88,11 +78,20 @@ export function numMatch(spec: string, value: string): boolean {
   }
 }
 
-/** Whether one `vals` entry matches a present field value. */
-export function valueMatches(v: string, value: string): boolean {
+/** Why a `/.../` value cannot be evaluated exactly, or undefined. */
+export function valueUnevaluable(v: string): string | undefined {
+  if (valueKind(v) !== "regex") return undefined;
+  const re = vendorRegex("flashduty", v.slice(1, -1));
+  return re.ok ? undefined : `${JSON.stringify(v)}: not a valid RE2 pattern (${re.message})`;
+}
+
+/** Whether one `vals` entry matches a present field value; undefined when its pattern cannot be evaluated. */
+export function valueMatches(v: string, value: string): Tri {
   switch (valueKind(v)) {
-    case "regex":
-      return regexMatch(v.slice(1, -1), value);
+    case "regex": {
+      const re = vendorRegex("flashduty", v.slice(1, -1));
+      return re.ok ? re.test(value) : undefined;
+    }
     case "cidr":
       return cidrMatch(v.slice(5), value);
     case "num":

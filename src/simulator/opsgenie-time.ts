@@ -46,3 +46,19 @@ export function checkTimeRestriction(tr: TimeRestriction, now: WallTime): Check 
   if (hit) return { held: true, text: `weekday-and-time-of-day: ${at} is inside ${hit.text}` };
   return { held: false, text: `weekday-and-time-of-day: ${at} is outside every window (${spans.map((s) => s.text).join("; ") || "none"})` };
 }
+
+/** The same decision as checkTimeRestriction, compiled once, without its text (the many-alerts path). */
+export function compileTimeRestriction(tr: TimeRestriction): (now: WallTime) => boolean {
+  if (tr.type === "time-of-day") {
+    const r = tr.restriction;
+    if (!r) return () => true;
+    const start = r.startHour * 60 + r.startMin;
+    const end = r.endHour * 60 + r.endMin;
+    return (now) => inSpan(now.hour * 60 + now.minute, start, end);
+  }
+  const spans = (tr.restrictions ?? []).map((r) => [WEEKDAYS.indexOf(r.startDay) * MINUTES_PER_DAY + r.startHour * 60 + r.startMin, WEEKDAYS.indexOf(r.endDay) * MINUTES_PER_DAY + r.endHour * 60 + r.endMin] as const);
+  return (now) => {
+    const nowWeek = now.weekday * MINUTES_PER_DAY + now.hour * 60 + now.minute;
+    return spans.some(([start, end]) => inSpan(nowWeek, start, end));
+  };
+}

@@ -1,25 +1,146 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
-import { checkTimeRestriction } from "./opsgenie-time";
-import type { Check, Declared, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
-import { wallTime } from "./zoned";
+import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
+import { frozenUnit, GuardIndex, pickGuard, ValueMemo } from "./guard";
+import { vendorRegex } from "./regex";
+import { and3, or3, not3, triText, type Tri } from "./tri";
+import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
+import { wallTime, type WallTime } from "./zoned";
 
 type Condition = NonNullable<NonNullable<TeamRoutingRuleArgs["criteria"]>["conditions"]>[number];
 type FieldValue = { kind: "string"; value: string | undefined } | { kind: "list"; value: string[] } | { kind: "map"; value: Record<string, string> } | { kind: "priority"; value: string };
 
-export const OPSGENIE_ASSUMPTIONS = [
-  "string comparisons are case-insensitive; `matches` is a full-string regular expression (docs silent)",
-  "priority compares by its number (P1 < P5), an alert without priority is P3",
-  "a time window includes its start minute and excludes its end minute; start = end means always",
-  "a rule without timezone uses the account timezone, taken as UTC unless given (accountTimezone)",
-];
+export function opsgenieAssumptions(caseSensitive: boolean): string[] {
+  return [
+    caseSensitive
+      ? "string comparisons are case-sensitive (as asked: --opsgenie-case-sensitive / opsgenieCaseSensitive: true; the docs are silent)"
+      : "string comparisons (contains, equals, starts-with, ends-with, equals-ignore-whitespace, list and map operations) are case-insensitive (docs silent; --opsgenie-case-sensitive or opsgenieCaseSensitive: true flips it)",
+    "`matches` is Java's String.matches: the whole value, Java regex syntax, case-sensitive unless the pattern says (?i)",
+    "priority compares by its number (P1 < P5), an alert without priority is P3",
+    "a time window includes its start minute and excludes its end minute; start = end means always",
+    "a rule without timezone uses the account timezone, taken as UTC unless given (accountTimezone)",
+  ];
+}
+export const OPSGENIE_ASSUMPTIONS = opsgenieAssumptions(false);
 
 const lc = (s: string) => s.toLowerCase();
 const q = (s: string | undefined) => (s === undefined ? "(absent)" : JSON.stringify(s));
 
-/** The alert's value for a condition's field; `extra-properties` with a key reads that one detail. */
-function fieldValue(alert: OpsgenieAlert, c: Condition): FieldValue {
-  const details = { ...(alert.details ?? {}), ...(alert.extraProperties ?? {}) };
+/** The alert as the conditions read it, with details merged once. */
+interface Ctx {
+  alert: OpsgenieAlert;
+  details: Record<string, string>;
+  /** Normalized (case-folded unless case-sensitive) field values, computed once per alert: strings, and lists as sets. */
+  norm: Map<string, string | Set<string>>;
+  /** The priority's number, once per alert. */
+  priority?: number;
+  /** Per string slot, the condition results for this alert's value (ValueMemo). */
+  vecs: (Int8Array | undefined)[];
+}
+
+const STRING_FIELDS = new Set(["message", "alias", "description", "source", "entity"]);
+const LIST_FIELDS = new Set(["tags", "actions", "recipients", "teams", "responders"]);
+
+/**
+ * The many-alerts form of the common conditions (string and list operations),
+ * on values normalized once per alert; undefined for the others, which go
+ * through the general form. Same decisions as `raw` (the tables test both).
+ */
+/** The vector of a slot whose field the alert does not have (conditions then run unmemoized). */
+const ABSENT = new Int8Array(0);
+
+const slotOf = (c: Condition): string | undefined =>
+  STRING_FIELDS.has(c.field) ? c.field : (c.field === "details" || c.field === "extra-properties") && c.key !== undefined ? `details\u0000${c.key}` : undefined;
+
+/** `test` answered from the per-value table when the condition reads one string value. */
+function memoizedTest(c: Condition, test: (ctx: Ctx) => Tri, memo: ValueMemo | undefined): (ctx: Ctx) => Tri {
+  const slot = slotOf(c);
+  if (!memo || slot === undefined || c.operation === "is-empty") return test;
+  const [sid, idx] = memo.add(slot);
+  const key = c.key;
+  const field = c.field as "message";
+  const isDetail = slot.startsWith("details\u0000");
+  return (ctx) => {
+    // The slot's vector is looked up once per alert; later conditions on it skip reading the field.
+    let vec = ctx.vecs[sid];
+    if (vec === undefined) {
+      const raw = isDetail ? ctx.details[key!] : ctx.alert[field];
+      vec = ctx.vecs[sid] = raw === undefined ? ABSENT : memo.vector(sid, raw);
+    }
+    if (vec === ABSENT) return test(ctx);
+    const code = vec[idx];
+    if (code !== 0) return code === 1 ? false : code === 2 ? true : undefined;
+    const t = test(ctx);
+    vec[idx] = t === false ? 1 : t === true ? 2 : 3;
+    return t;
+  };
+}
+
+function fastTest(c: Condition, norm: (s: string) => string, regexTest: ((v: string) => Tri) | undefined): ((ctx: Ctx) => Tri) | undefined {
+  const op = c.operation;
+  if (c.field === "priority" && (op === "equals" || op === "greater-than" || op === "less-than")) {
+    const eNum = priorityNumber(c.expectedValue ?? "");
+    const not = c.not === true;
+    return (ctx) => {
+      let a = ctx.priority;
+      if (a === undefined) a = ctx.priority = priorityNumber(ctx.alert.priority ?? "P3");
+      return (op === "equals" ? a === eNum : op === "greater-than" ? a > eNum : a < eNum) !== not;
+    };
+  }
+  if (op === "matches" && regexTest && (STRING_FIELDS.has(c.field) || ((c.field === "details" || c.field === "extra-properties") && c.key !== undefined))) {
+    const field = c.field as "message";
+    const key = c.key;
+    return (ctx) => {
+      const raw = key !== undefined ? ctx.details[key] : ctx.alert[field];
+      if (raw === undefined) return c.not === true;
+      return c.not ? not3(regexTest(raw)) : regexTest(raw);
+    };
+  }
+  const e = norm(c.expectedValue ?? "");
+  const not = c.not === true;
+  const isDetail = (c.field === "details" || c.field === "extra-properties") && c.key !== undefined;
+  if (STRING_FIELDS.has(c.field) || isDetail) {
+    const cmp =
+      op === "contains"
+        ? (v: string) => v.includes(e)
+        : op === "equals"
+          ? (v: string) => v === e
+          : op === "starts-with"
+            ? (v: string) => v.startsWith(e)
+            : op === "ends-with"
+              ? (v: string) => v.endsWith(e)
+              : undefined;
+    if (!cmp) return undefined;
+    const slot = isDetail ? `details\u0000${c.key}` : c.field;
+    const field = c.field as "message";
+    const key = c.key ?? "";
+    return (ctx) => {
+      const raw = isDetail ? ctx.details[key] : ctx.alert[field];
+      if (raw === undefined) return not;
+      let v = ctx.norm.get(slot) as string | undefined;
+      if (v === undefined) {
+        v = norm(raw);
+        ctx.norm.set(slot, v);
+      }
+      return cmp(v) !== not;
+    };
+  }
+  if (LIST_FIELDS.has(c.field) && op === "contains") {
+    const field = c.field as "tags";
+    return (ctx) => {
+      let set = ctx.norm.get(field) as Set<string> | undefined;
+      if (set === undefined) {
+        set = new Set((ctx.alert[field] ?? []).map(norm));
+        ctx.norm.set(field, set);
+      }
+      return set.has(e) !== not;
+    };
+  }
+  return undefined;
+}
+
+function fieldValue(ctx: Ctx, c: Condition): FieldValue {
+  const alert = ctx.alert;
   switch (c.field) {
     case "message":
     case "alias":
@@ -37,72 +158,125 @@ function fieldValue(alert: OpsgenieAlert, c: Condition): FieldValue {
       return { kind: "priority", value: alert.priority ?? "P3" };
     case "details":
     case "extra-properties":
-      if (c.key !== undefined) return { kind: "string", value: details[c.key] };
-      return { kind: "map", value: details };
+      if (c.key !== undefined) return { kind: "string", value: ctx.details[c.key] };
+      return { kind: "map", value: ctx.details };
   }
 }
 
 const priorityNumber = (p: string) => (/^P[1-5]$/i.test(p) ? Number(p.slice(1)) : NaN);
+const noSpace = (s: string) => s.replace(/\s+/g, "");
 
-function fullMatch(pattern: string, value: string): boolean {
-  try {
-    return new RegExp(`^(?:${pattern})$`, "s").test(value);
-  } catch {
-    return false;
-  }
+/** A condition compiled once: the operation's raw result (before `not`), undefined = cannot evaluate, null = not valid for the field. */
+interface Compiled {
+  raw(fv: FieldValue): Tri | null;
+  /** The compiled pattern of a `matches` condition. */
+  regexTest?: (v: string) => Tri;
+  /** Set when the pattern cannot be evaluated exactly. */
+  unevaluable?: string;
 }
 
-function stringOp(op: Condition["operation"], value: string | undefined, expected: string): boolean {
-  if (op === "is-empty") return value === undefined || value === "";
-  if (value === undefined) return false;
-  const v = lc(value);
-  const e = lc(expected);
-  switch (op) {
-    case "contains":
-      return v.includes(e);
-    case "equals":
-      return v === e;
-    case "starts-with":
-      return v.startsWith(e);
-    case "ends-with":
-      return v.endsWith(e);
-    case "matches":
-      return fullMatch(expected, value);
-    case "equals-ignore-whitespace":
-      return v.replace(/\s+/g, "") === e.replace(/\s+/g, "");
-    default:
-      return false;
+function compileOperation(c: Condition, caseSensitive: boolean): Compiled {
+  const norm = caseSensitive ? (s: string) => s : lc;
+  const expected = c.expectedValue ?? "";
+  const e = norm(expected);
+  const op = c.operation;
+  let regexTest: ((v: string) => Tri) | undefined;
+  let unevaluable: string | undefined;
+  if (op === "matches") {
+    const re = vendorRegex("opsgenie", expected);
+    if (re.ok) regexTest = re.test;
+    else {
+      unevaluable = `${JSON.stringify(expected)}: ${re.invalid ? "not a valid Java pattern" : "not exactly evaluable"} (${re.message})`;
+      regexTest = () => undefined;
+    }
   }
+  const string = (value: string | undefined): Tri | null => {
+    if (op === "is-empty") return value === undefined || value === "";
+    if (value === undefined) return false;
+    if (op === "matches") return regexTest!(value);
+    const v = norm(value);
+    switch (op) {
+      case "contains":
+        return v.includes(e);
+      case "equals":
+        return v === e;
+      case "starts-with":
+        return v.startsWith(e);
+      case "ends-with":
+        return v.endsWith(e);
+      case "equals-ignore-whitespace":
+        return noSpace(v) === noSpace(e);
+      default:
+        return null;
+    }
+  };
+  const eNum = priorityNumber(expected);
+  return {
+    unevaluable,
+    regexTest,
+    raw(fv) {
+      switch (fv.kind) {
+        case "string":
+          return string(fv.value);
+        case "list":
+          if (op === "is-empty") return fv.value.length === 0;
+          if (op === "contains") return fv.value.some((x) => norm(x) === e);
+          if (op === "matches") return or3(fv.value.map((x) => regexTest!(x)));
+          return null;
+        case "map": {
+          const entries = Object.entries(fv.value);
+          if (op === "is-empty") return entries.length === 0;
+          if (op === "contains-key") return entries.some(([k]) => norm(k) === e);
+          if (op === "contains-value") return entries.some(([, v]) => norm(v) === e);
+          if (op === "contains") return entries.some(([k, v]) => norm(k).includes(e) || norm(v).includes(e));
+          return null;
+        }
+        case "priority": {
+          const a = priorityNumber(fv.value);
+          if (op === "equals") return a === eNum;
+          if (op === "greater-than") return a > eNum;
+          if (op === "less-than") return a < eNum;
+          if (op === "matches") return regexTest!(fv.value);
+          return null;
+        }
+      }
+    },
+  };
 }
 
-/** Raw result of the operation, before `not`; undefined when the operation does not apply to the field's type. */
-function apply(op: Condition["operation"], fv: FieldValue, expected: string): boolean | undefined {
-  switch (fv.kind) {
-    case "string":
-      return stringOp(op, fv.value, expected);
-    case "list":
-      if (op === "is-empty") return fv.value.length === 0;
-      if (op === "contains") return fv.value.some((x) => lc(x) === lc(expected));
-      if (op === "matches") return fv.value.some((x) => fullMatch(expected, x));
-      return undefined;
-    case "map": {
-      const entries = Object.entries(fv.value);
-      if (op === "is-empty") return entries.length === 0;
-      if (op === "contains-key") return entries.some(([k]) => lc(k) === lc(expected));
-      if (op === "contains-value") return entries.some(([, v]) => lc(v) === lc(expected));
-      if (op === "contains") return entries.some(([k, v]) => lc(k).includes(lc(expected)) || lc(v).includes(lc(expected)));
-      return undefined;
-    }
-    case "priority": {
-      const a = priorityNumber(fv.value);
-      const e = priorityNumber(expected);
-      if (op === "equals") return a === e;
-      if (op === "greater-than") return a > e;
-      if (op === "less-than") return a < e;
-      if (op === "matches") return fullMatch(expected, fv.value);
-      return undefined;
-    }
+/** The exact test a condition makes, as a guard (see guard.ts): the field it reads and the one normalized value that makes it hold. */
+function guardOf(c: Condition, norm: (s: string) => string): { field: string; vals: string[] } | undefined {
+  if (c.not) return undefined;
+  const e = c.expectedValue ?? "";
+  if (c.field === "priority" && c.operation === "equals") return { field: "priority", vals: [String(priorityNumber(e))] };
+  if (LIST_FIELDS.has(c.field) && c.operation === "contains") return { field: c.field, vals: [norm(e)] };
+  if (c.operation !== "equals") return undefined;
+  if (STRING_FIELDS.has(c.field)) return { field: c.field, vals: [norm(e)] };
+  if ((c.field === "details" || c.field === "extra-properties") && c.key !== undefined) return { field: `details\u0000${c.key}`, vals: [norm(e)] };
+  return undefined;
+}
+
+/** Marks, for one alert, the rules whose guard on `field` holds (the same values guardOf expects). */
+function guardMarker(field: string, norm: (s: string) => string, index: GuardIndex): (ctx: Ctx) => void {
+  if (field === "priority") return (ctx) => index.mark(field, String(priorityNumber(ctx.alert.priority ?? "P3")));
+  if (LIST_FIELDS.has(field)) {
+    const f = field as "tags";
+    return (ctx) => {
+      for (const x of ctx.alert[f] ?? []) index.mark(field, norm(x));
+    };
   }
+  if (field.startsWith("details\u0000")) {
+    const key = field.slice("details\u0000".length);
+    return (ctx) => {
+      const v = ctx.details[key];
+      if (v !== undefined) index.mark(field, norm(v));
+    };
+  }
+  const f = field as "message";
+  return (ctx) => {
+    const v = ctx.alert[f];
+    if (v !== undefined) index.mark(field, norm(v));
+  };
 }
 
 function show(fv: FieldValue): string {
@@ -111,15 +285,44 @@ function show(fv: FieldValue): string {
   return q(fv.value);
 }
 
-export function checkCondition(alert: OpsgenieAlert, c: Condition): Check {
-  const fv = fieldValue(alert, c);
-  const expected = c.expectedValue ?? "";
-  const raw = apply(c.operation, fv, expected);
-  const field = c.key !== undefined ? `${c.field}[${JSON.stringify(c.key)}]` : c.field;
-  const what = `${c.not ? "not " : ""}${field} ${c.operation}${c.operation === "is-empty" ? "" : ` ${JSON.stringify(expected)}`}`;
-  if (raw === undefined) return { held: false, text: `${what}: operation not valid for this field, never holds (alert has ${show(fv)})` };
-  const held = c.not ? !raw : raw;
-  return { held, text: `${what} -> ${held ? "holds" : "fails"} (alert has ${show(fv)})` };
+interface CompiledCondition {
+  test(ctx: Ctx): Tri;
+  check(ctx: Ctx): Check;
+  unevaluable?: string;
+}
+
+function compileCondition(c: Condition, caseSensitive: boolean, memo?: ValueMemo): CompiledCondition {
+  const op = compileOperation(c, caseSensitive);
+  const test = memoizedTest(
+    c,
+    fastTest(c, caseSensitive ? (s) => s : lc, op.regexTest) ??
+      ((ctx: Ctx): Tri => {
+        const raw = op.raw(fieldValue(ctx, c));
+        if (raw === null) return false;
+        return c.not ? not3(raw) : raw;
+      }),
+    memo,
+  );
+  return {
+    test,
+    unevaluable: op.unevaluable,
+    check(ctx) {
+      const fv = fieldValue(ctx, c);
+      const raw = op.raw(fv);
+      const expected = c.expectedValue ?? "";
+      const field = c.key !== undefined ? `${c.field}[${JSON.stringify(c.key)}]` : c.field;
+      const what = `${c.not ? "not " : ""}${field} ${c.operation}${c.operation === "is-empty" ? "" : ` ${JSON.stringify(expected)}`}`;
+      if (raw === null) return { held: false, text: `${what}: operation not valid for this field, never holds (alert has ${show(fv)})` };
+      const held = c.not ? not3(raw) : raw;
+      const why = held === undefined ? ` (pattern ${op.unevaluable})` : "";
+      return { held: held === true, unknown: held === undefined || undefined, text: `${what} -> ${triText(held)}${why} (alert has ${show(fv)})` };
+    },
+  };
+}
+
+/** Kept for callers of the uncompiled form. */
+export function checkCondition(alert: OpsgenieAlert, c: Condition, caseSensitive = false): Check {
+  return compileCondition(c, caseSensitive).check(contextOf(alert));
 }
 
 /** Rules of one team in evaluation order: declared `order` ascending, rules without order after them in declaration order. */
@@ -142,64 +345,206 @@ function notifyText(n: TeamRoutingRuleArgs["notify"]): { text: string; id: strin
 export interface OpsgenieOptions {
   /** The account's timezone, used by rules without one (default UTC). */
   accountTimezone?: string;
+  /**
+   * Opsgenie's string operations are taken as case-insensitive (its docs are silent);
+   * true compares case-sensitively, for users who learn otherwise. `matches` is not affected.
+   */
+  opsgenieCaseSensitive?: boolean;
 }
+
+interface CompiledRule {
+  decl: Declared<TeamRoutingRuleArgs>;
+  label: string;
+  type: "match-all" | "match-any-condition" | "match-all-conditions";
+  conds: CompiledCondition[];
+  tz?: string;
+  /** Set when an exact condition guards the rule (see guard.ts). */
+  guard?: number;
+  /** The fast results this rule decides, built once (frozen: shared by every alert). */
+  matchedUnit?: FastUnit;
+  unevaluableUnit?: FastUnit;
+  /** The time restriction, compiled (undefined: none). */
+  inTime?: (now: WallTime) => boolean;
+  notify: { text: string; id: string };
+}
+
+interface CompiledTeam {
+  defaultUnit?: FastUnit;
+  unit: string;
+  nameLc: string;
+  rules: CompiledRule[];
+}
+
+function contextOf(alert: OpsgenieAlert): Ctx {
+  const details = alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {});
+  return { alert, details, norm: new Map(), vecs: [] };
+}
+
+/** Opsgenie's routing compiled once: each team's rules in order, conditions as closures, patterns compiled. */
+export class OpsgenieEvaluator {
+  private readonly teams: CompiledTeam[] = [];
+  private readonly accountTz: string;
+  private readonly assumptions: string[];
+  private readonly index = new GuardIndex();
+  private readonly markers: ((ctx: Ctx) => void)[];
+  private readonly memo = new ValueMemo();
+
+  constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
+    const cs = opts.opsgenieCaseSensitive === true;
+    this.accountTz = opts.accountTimezone ?? "UTC";
+    this.assumptions = cs ? opsgenieAssumptions(true) : OPSGENIE_ASSUMPTIONS;
+    const byTeam = new Map<string, Declared<TeamRoutingRuleArgs>[]>();
+    for (const r of rules) {
+      const list = byTeam.get(teamOf(r.args));
+      if (list) list.push(r);
+      else byTeam.set(teamOf(r.args), [r]);
+    }
+    for (const [unit, teamRules] of byTeam) {
+      const compiled = sortRules(teamRules).map((r, i): CompiledRule => {
+        const a = r.args;
+        const type = a.criteria?.type ?? "match-all";
+        const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs, this.memo));
+        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
+      });
+      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
+    }
+    // Guards: a rule whose conditions are ANDed, by its exact condition on the most selective field.
+    const norm = cs ? (x: string) => x : lc;
+    const candidates = new Map<CompiledRule, { field: string; vals: string[] }[]>();
+    const values = new Map<string, Set<string>>();
+    for (const team of this.teams)
+      for (const r of team.rules) {
+        const conds = r.decl.args.criteria?.conditions ?? [];
+        const anded = r.type === "match-all-conditions" || (r.type === "match-any-condition" && conds.length === 1);
+        if (!anded) continue;
+        const gs = conds.map((c) => guardOf(c, norm)).filter((g) => g !== undefined);
+        candidates.set(r, gs);
+        for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
+      }
+    const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
+    for (const [r, gs] of candidates) {
+      const g = pickGuard(gs, distinct);
+      if (!g) continue;
+      r.guard = this.index.id();
+      this.index.guard(r.guard, g.field, g.vals);
+    }
+    this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
+  }
+
+  private selected(alert: OpsgenieAlert): CompiledTeam[] {
+    if (!alert.routeTo) return this.teams;
+    const wanted = new Set(alert.routeTo.map(lc));
+    return this.teams.filter((t) => wanted.has(t.nameLc));
+  }
+
+  /** Which rules decide, without explanation text. */
+  fast(alert: OpsgenieAlert, at: Date): FastUnit[] {
+    const ctx = contextOf(alert);
+    this.index.begin();
+    for (const mark of this.markers) mark(ctx);
+    const times = new Map<string, WallTime>();
+    const out: FastUnit[] = [];
+    for (const team of this.selected(alert)) {
+      let result: FastUnit | undefined;
+      for (const r of team.rules) {
+        // Its guard condition is false: the rule cannot match.
+        if (r.guard !== undefined && !this.index.possible(r.guard)) continue;
+        const m = this.ruleResult(r, ctx, at, times);
+        if (m === false) continue;
+        result = m === true ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
+        break;
+      }
+      out.push(result ?? (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] })));
+    }
+    return out;
+  }
+
+  private time(tz: string, at: Date, times: Map<string, WallTime>): WallTime {
+    let wt = times.get(tz);
+    if (!wt) {
+      wt = wallTime(at, tz);
+      times.set(tz, wt);
+    }
+    return wt;
+  }
+
+  private ruleResult(r: CompiledRule, ctx: Ctx, at: Date, times: Map<string, WallTime>): Tri {
+    if (r.inTime && r.tz && !r.inTime(this.time(r.tz, at, times))) return false;
+    if (r.type === "match-all") return true;
+    if (r.type === "match-any-condition") {
+      let unknown = false;
+      for (const c of r.conds) {
+        const t = c.test(ctx);
+        if (t === true) return true;
+        if (t === undefined) unknown = true;
+      }
+      return unknown ? undefined : false;
+    }
+    let unknown = false;
+    for (const c of r.conds) {
+      const t = c.test(ctx);
+      if (t === false) return false;
+      if (t === undefined) unknown = true;
+    }
+    return unknown ? undefined : true;
+  }
+
+  /** The full evaluation with its explanation. */
+  explain(alert: OpsgenieAlert, at: Date): UnitResult[] {
+    const ctx = contextOf(alert);
+    const times = new Map<string, WallTime>();
+    return this.selected(alert).map((team) => this.explainTeam(team, ctx, at, times));
+  }
+
+  private explainTeam(team: CompiledTeam, ctx: Ctx, at: Date, times: Map<string, WallTime>): UnitResult {
+    const trace: RuleTrace[] = [];
+    const contexts = new Set<string>();
+    const base = { vendor: "opsgenie" as const, unit: team.unit, trace, assumptions: this.assumptions };
+    const context = () => [...contexts].join("; ") || undefined;
+    for (const r of team.rules) {
+      const a = r.decl.args;
+      const checks: Check[] = [];
+      let timeOk = true;
+      if (a.timeRestriction && r.tz) {
+        const wt = this.time(r.tz, at, times);
+        contexts.add(wt.text);
+        const tc = checkTimeRestriction(a.timeRestriction, wt);
+        checks.push(tc);
+        timeOk = tc.held;
+      }
+      const condChecks = r.type === "match-all" ? [] : r.conds.map((c) => c.check(ctx));
+      checks.push(...condChecks);
+      const tri = (c: Check): Tri => (c.unknown ? undefined : c.held);
+      const crit: Tri = r.type === "match-all" ? true : r.type === "match-any-condition" ? or3(condChecks.map(tri)) : and3(condChecks.map(tri));
+      const matched: Tri = timeOk ? crit : false;
+      const reason = !timeOk
+        ? "skipped: outside its time restriction"
+        : crit === undefined
+          ? `cannot evaluate: ${r.type} depends on a pattern the simulator cannot evaluate exactly`
+          : !crit
+            ? `skipped: ${r.type} not satisfied`
+            : `matched: ${r.type}`;
+      trace.push({ label: r.label, name: a.name, matched: matched === true, reason, checks });
+      if (matched === true) return { ...base, context: context(), outcome: "rule", matched: [a.name], targets: [r.notify.text], targetIds: [r.notify.id] };
+      if (matched === undefined) {
+        const why = unevaluables(r);
+        return { ...base, context: context(), outcome: "cannot-evaluate", matched: [], targets: [`cannot evaluate: ${why.join("; ")}`], targetIds: [], cannotEvaluate: why };
+      }
+    }
+    return {
+      ...base,
+      context: context(),
+      outcome: "default",
+      matched: [],
+      targets: ["the team's Default Routing Rule (not declared in the program; usually the team's escalation)"],
+      targetIds: ["default"],
+    };
+  }
+}
+
+const unevaluables = (r: CompiledRule) => r.conds.flatMap((c) => (c.unevaluable ? [`pattern ${c.unevaluable}`] : []));
 
 /** Evaluates each team's declared rules for the alert: first match wins, the default rule last. */
 export function evaluateOpsgenie(rules: Declared<TeamRoutingRuleArgs>[], alert: OpsgenieAlert, at: Date, opts: OpsgenieOptions = {}): UnitResult[] {
-  const teams = new Map<string, Declared<TeamRoutingRuleArgs>[]>();
-  for (const r of rules) teams.set(teamOf(r.args), [...(teams.get(teamOf(r.args)) ?? []), r]);
-  const wanted = alert.routeTo?.map(lc);
-  const results: UnitResult[] = [];
-  for (const [team, teamRules] of teams) {
-    if (wanted && !wanted.includes(lc(teamName(teamRules[0].args)))) continue;
-    results.push(evaluateTeam(team, sortRules(teamRules), alert, at, opts.accountTimezone ?? "UTC"));
-  }
-  return results;
-}
-
-function evaluateTeam(team: string, rules: Declared<TeamRoutingRuleArgs>[], alert: OpsgenieAlert, at: Date, accountTz: string): UnitResult {
-  const trace: RuleTrace[] = [];
-  const contexts = new Set<string>();
-  for (const [i, r] of rules.entries()) {
-    const a = r.args;
-    const label = `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`;
-    const checks: Check[] = [];
-    let timeOk = true;
-    if (a.timeRestriction) {
-      const wt = wallTime(at, a.timezone ?? accountTz);
-      contexts.add(wt.text);
-      const tc = checkTimeRestriction(a.timeRestriction, wt);
-      checks.push(tc);
-      timeOk = tc.held;
-    }
-    const type = a.criteria?.type ?? "match-all";
-    const conds = [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
-    const condChecks = type === "match-all" ? [] : conds.map((c) => checkCondition(alert, c));
-    checks.push(...condChecks);
-    const critOk = type === "match-all" || (type === "match-any-condition" ? condChecks.some((c) => c.held) : condChecks.every((c) => c.held));
-    const matched = timeOk && critOk;
-    const reason = !timeOk
-      ? "skipped: outside its time restriction"
-      : !critOk
-        ? `skipped: ${type} not satisfied`
-        : type === "match-all"
-          ? "matched: match-all"
-          : `matched: ${type}`;
-    trace.push({ label, name: a.name, matched, reason, checks });
-    if (matched) {
-      const n = notifyText(a.notify);
-      return { vendor: "opsgenie", unit: team, context: [...contexts].join("; ") || undefined, trace, outcome: "rule", matched: [a.name], targets: [n.text], targetIds: [n.id], assumptions: OPSGENIE_ASSUMPTIONS };
-    }
-  }
-  return {
-    vendor: "opsgenie",
-    unit: team,
-    context: [...contexts].join("; ") || undefined,
-    trace,
-    outcome: "default",
-    matched: [],
-    targets: ["the team's Default Routing Rule (not declared in the program; usually the team's escalation)"],
-    targetIds: ["default"],
-    assumptions: OPSGENIE_ASSUMPTIONS,
-  };
+  return new OpsgenieEvaluator(rules, opts).explain(alert, at);
 }

@@ -1,9 +1,12 @@
 import type { RootlyAlertRouteArgs as AlertRouteArgs, RootlyAlertRouteCondition as AlertRouteCondition, RootlyAlertRouteRule as AlertRouteRule } from "../rootly/alert-route.types";
-import type { Check, Declared, RootlyAlert, RuleTrace, UnitResult } from "./types";
+import { frozenUnit } from "./guard";
+import { vendorRegex } from "./regex";
+import { and3, or3, triText, type Tri } from "./tri";
+import type { Check, Declared, FastUnit, RootlyAlert, RuleTrace, UnitResult } from "./types";
 
 export const ROOTLY_ASSUMPTIONS = [
   "condition groups are ORed and the conditions inside a group ANDed (docs silent)",
-  "comparisons are case-sensitive; matches_regex searches anywhere in the value (JavaScript syntax)",
+  "comparisons are case-sensitive; matches_regex is Ruby (Onigmo) syntax and searches anywhere in the value (Ruby's =~; `^`/`$` are line anchors)",
   "a payload field name is a dotted path into the payload (`$.` prefix optional, `[n]` for arrays)",
   "a list value holds for a positive condition when one element does; a negative condition when none does",
 ];
@@ -11,8 +14,14 @@ export const ROOTLY_ASSUMPTIONS = [
 type Scalar = string | undefined;
 
 /** Looks up `a.b[0].c` (optionally `$.`-prefixed) in a JSON value. */
+const pathParts = new Map<string, string[]>();
+
 export function lookupPath(root: unknown, path: string): unknown {
-  const parts = path.replace(/^\$\.?/, "").split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "");
+  let parts = pathParts.get(path);
+  if (!parts) {
+    parts = path.replace(/^\$\.?/, "").split(/\.|\[(\d+)\]/).filter((p) => p !== undefined && p !== "");
+    pathParts.set(path, parts);
+  }
   let cur: unknown = root;
   for (const p of parts) {
     if (cur === null || typeof cur !== "object") return undefined;
@@ -41,61 +50,82 @@ function subject(alert: RootlyAlert, c: AlertRouteCondition): { raw: unknown; la
   return { raw: lookupPath(alert.payload ?? {}, name), label: `payload ${name}` };
 }
 
-function safeRegex(p: string): RegExp | undefined {
-  try {
-    return new RegExp(p);
-  } catch {
-    return undefined;
-  }
+type Pred = (raw: unknown, vs: Scalar[]) => Tri;
+
+export interface CompiledRootlyCondition {
+  test(alert: RootlyAlert): Tri;
+  check(alert: RootlyAlert): Check;
+  unevaluable?: string;
 }
 
-export function checkRootlyCondition(alert: RootlyAlert, c: AlertRouteCondition): Check {
-  const { raw, label } = subject(alert, c);
+export function compileRootlyCondition(c: AlertRouteCondition): CompiledRootlyCondition {
   const t = c.propertyFieldConditionType;
   const list = [...(c.propertyFieldValues ?? []), ...(c.alertUrgencyIds ?? [])];
   const one = c.propertyFieldValue ?? "";
-  const vs = values(raw);
-  const any = (f: (v: string) => boolean) => vs.some((v) => v !== undefined && f(v));
-  let held: boolean;
+  const any = (vs: Scalar[], f: (v: string) => boolean) => vs.some((v) => v !== undefined && f(v));
+  let pred: Pred;
   let expected: string;
+  let unevaluable: string | undefined;
   switch (t) {
     case "is_one_of":
-      held = any((v) => list.includes(v));
+      pred = (_, vs) => any(vs, (v) => list.includes(v));
       expected = JSON.stringify(list);
       break;
     case "is_not_one_of":
-      held = !any((v) => list.includes(v));
+      pred = (_, vs) => !any(vs, (v) => list.includes(v));
       expected = JSON.stringify(list);
       break;
     case "contains":
-      held = any((v) => v.includes(one));
+      pred = (_, vs) => any(vs, (v) => v.includes(one));
       expected = JSON.stringify(one);
       break;
     case "does_not_contain":
-      held = !any((v) => v.includes(one));
+      pred = (_, vs) => !any(vs, (v) => v.includes(one));
       expected = JSON.stringify(one);
       break;
     case "starts_with":
-      held = any((v) => v.startsWith(one));
+      pred = (_, vs) => any(vs, (v) => v.startsWith(one));
       expected = JSON.stringify(one);
       break;
     case "ends_with":
-      held = any((v) => v.endsWith(one));
+      pred = (_, vs) => any(vs, (v) => v.endsWith(one));
       expected = JSON.stringify(one);
       break;
     case "matches_regex": {
-      const re = safeRegex(one);
-      held = re !== undefined && any((v) => re.test(v));
+      const re = vendorRegex("rootly", one);
       expected = `/${one}/`;
+      if (re.ok) pred = (_, vs) => any(vs, re.test);
+      else {
+        unevaluable = `${JSON.stringify(one)}: ${re.invalid ? "not a valid Ruby pattern" : "not exactly evaluable"} (${re.message})`;
+        // An absent value matches no pattern, whatever the pattern.
+        pred = (_, vs) => (vs.every((v) => v === undefined) ? false : undefined);
+      }
       break;
     }
     case "is_empty":
-      held = isEmpty(raw);
+      pred = (raw) => isEmpty(raw);
       expected = "";
       break;
   }
-  const shown = raw === undefined ? "(absent)" : JSON.stringify(raw);
-  return { held, text: `${label} ${t}${expected ? ` ${expected}` : ""} -> ${held ? "holds" : "fails"} (alert has ${shown})` };
+  const test = (alert: RootlyAlert) => {
+    const { raw } = subject(alert, c);
+    return pred(raw, values(raw));
+  };
+  return {
+    test,
+    unevaluable,
+    check(alert) {
+      const { raw, label } = subject(alert, c);
+      const held = pred(raw, values(raw));
+      const shown = raw === undefined ? "(absent)" : JSON.stringify(raw);
+      const why = held === undefined ? ` (pattern ${unevaluable})` : "";
+      return { held: held === true, unknown: held === undefined || undefined, text: `${label} ${t}${expected ? ` ${expected}` : ""} -> ${triText(held)}${why} (alert has ${shown})` };
+    },
+  };
+}
+
+export function checkRootlyCondition(alert: RootlyAlert, c: AlertRouteCondition): Check {
+  return compileRootlyCondition(c).check(alert);
 }
 
 interface Positioned {
@@ -113,42 +143,129 @@ export function sortRootlyRules(rules: AlertRouteRule[]): Positioned[] {
 
 const destText = (r: AlertRouteRule) => r.destinations.map((d) => `${d.targetType} ${d.targetId}`);
 
-/** Evaluates every route that applies to the alert's source: first matching rule by position wins, the fallback rule last. */
-export function evaluateRootly(routes: Declared<AlertRouteArgs>[], alert: RootlyAlert): UnitResult[] {
-  const out: UnitResult[] = [];
-  for (const route of routes) {
-    const a = route.args;
-    if (alert.alertsSourceId !== undefined && !a.alertsSourceIds.includes(alert.alertsSourceId)) continue;
-    const unit = `${JSON.stringify(a.name)}${route.resource ? ` (${route.resource})` : ""}`;
-    if (a.enabled === false) {
-      out.push({ vendor: "rootly", unit, trace: [], outcome: "none", matched: [], targets: ["nothing: the route is disabled"], targetIds: [], assumptions: ROOTLY_ASSUMPTIONS });
-      continue;
-    }
-    out.push(evaluateRoute(unit, a.rules ?? [], alert));
-  }
-  return out;
+interface CompiledRule {
+  rule: AlertRouteRule;
+  label: string;
+  unit?: FastUnit;
+  unevaluableUnit?: FastUnit;
+  groups: { label: number; conds: CompiledRootlyCondition[] }[];
 }
 
-function evaluateRoute(unit: string, rules: AlertRouteRule[], alert: RootlyAlert): UnitResult {
-  const trace: RuleTrace[] = [];
-  for (const { rule, position } of sortRootlyRules(rules)) {
-    const label = `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`;
-    if (rule.fallbackRule) {
-      trace.push({ label, name: rule.name, matched: true, reason: "matched: fallback rule (no earlier rule matched)", checks: [] });
-      return { vendor: "rootly", unit, trace, outcome: "fallback", matched: [rule.name], targets: destText(rule), targetIds: rule.destinations.map((d) => d.targetId), assumptions: ROOTLY_ASSUMPTIONS };
-    }
-    const groups = rule.conditionGroups ?? [];
-    const checks: Check[] = [];
-    let hit = -1;
-    groups.forEach((g, gi) => {
-      const cs = g.conditions.map((c) => checkRootlyCondition(alert, c));
-      checks.push(...cs.map((c) => ({ held: c.held, text: `group ${g.position ?? gi + 1}: ${c.text}` })));
-      if (hit < 0 && cs.every((c) => c.held)) hit = gi;
+interface CompiledRoute {
+  route: Declared<AlertRouteArgs>;
+  unit: string;
+  sources: Set<string>;
+  rules: CompiledRule[];
+  noneUnit?: FastUnit;
+}
+
+/** Rootly's routing compiled once: rules in position order, conditions as closures, patterns compiled. */
+export class RootlyEvaluator {
+  private readonly routes: CompiledRoute[];
+
+  constructor(routes: Declared<AlertRouteArgs>[]) {
+    this.routes = routes.map((route) => {
+      const a = route.args;
+      return {
+        route,
+        unit: `${JSON.stringify(a.name)}${route.resource ? ` (${route.resource})` : ""}`,
+        sources: new Set(a.alertsSourceIds),
+        rules: sortRootlyRules(a.rules ?? []).map(({ rule, position }) => ({
+          rule,
+          label: `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`,
+          groups: (rule.conditionGroups ?? []).map((g, gi) => ({ label: g.position ?? gi + 1, conds: g.conditions.map(compileRootlyCondition) })),
+        })),
+      };
     });
-    const matched = hit >= 0;
-    const reason = matched ? `matched: every condition of group ${groups[hit].position ?? hit + 1} holds` : groups.length === 0 ? "skipped: no condition groups" : "skipped: no condition group holds";
-    trace.push({ label, name: rule.name, matched, reason, checks });
-    if (matched) return { vendor: "rootly", unit, trace, outcome: "rule", matched: [rule.name], targets: destText(rule), targetIds: rule.destinations.map((d) => d.targetId), assumptions: ROOTLY_ASSUMPTIONS };
   }
-  return { vendor: "rootly", unit, trace, outcome: "none", matched: [], targets: ["nothing: no rule matched and the route has no fallback rule"], targetIds: [], assumptions: ROOTLY_ASSUMPTIONS };
+
+  private selected(alert: RootlyAlert): CompiledRoute[] {
+    return alert.alertsSourceId === undefined ? this.routes : this.routes.filter((r) => r.sources.has(alert.alertsSourceId!));
+  }
+
+  fast(alert: RootlyAlert): FastUnit[] {
+    // Each decision's result is built once and shared (frozen) by every alert it applies to.
+    return this.selected(alert).map((r): FastUnit => {
+      const base = { vendor: "rootly" as const, unit: r.unit };
+      if (r.route.args.enabled === false) return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
+      for (const cr of r.rules) {
+        const ids = () => cr.rule.destinations.map((d) => d.targetId);
+        if (cr.rule.fallbackRule) return (cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids() }));
+        const m = ruleResult(cr, alert);
+        if (m === true) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() }));
+        if (m === undefined) return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
+      }
+      return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
+    });
+  }
+
+  explain(alert: RootlyAlert): UnitResult[] {
+    return this.selected(alert).map((r) => {
+      if (r.route.args.enabled === false) return { vendor: "rootly", unit: r.unit, trace: [], outcome: "none", matched: [], targets: ["nothing: the route is disabled"], targetIds: [], assumptions: ROOTLY_ASSUMPTIONS };
+      return explainRoute(r, alert);
+    });
+  }
+}
+
+function ruleResult(cr: CompiledRule, alert: RootlyAlert): Tri {
+  let unknown = false;
+  for (const g of cr.groups) {
+    let all: Tri = true;
+    for (const c of g.conds) {
+      const t = c.test(alert);
+      if (t === false) {
+        all = false;
+        break;
+      }
+      if (t === undefined) all = undefined;
+    }
+    if (all === true) return true;
+    if (all === undefined) unknown = true;
+  }
+  return unknown ? undefined : false;
+}
+
+const unevaluables = (cr: CompiledRule) => cr.groups.flatMap((g) => g.conds.flatMap((c) => (c.unevaluable ? [`pattern ${c.unevaluable}`] : [])));
+
+/** Evaluates every route that applies to the alert's source: first matching rule by position wins, the fallback rule last. */
+export function evaluateRootly(routes: Declared<AlertRouteArgs>[], alert: RootlyAlert): UnitResult[] {
+  return new RootlyEvaluator(routes).explain(alert);
+}
+
+function explainRoute(r: CompiledRoute, alert: RootlyAlert): UnitResult {
+  const trace: RuleTrace[] = [];
+  const base = { vendor: "rootly" as const, unit: r.unit, trace, assumptions: ROOTLY_ASSUMPTIONS };
+  for (const cr of r.rules) {
+    const rule = cr.rule;
+    if (rule.fallbackRule) {
+      trace.push({ label: cr.label, name: rule.name, matched: true, reason: "matched: fallback rule (no earlier rule matched)", checks: [] });
+      return { ...base, outcome: "fallback", matched: [rule.name], targets: destText(rule), targetIds: rule.destinations.map((d) => d.targetId) };
+    }
+    const checks: Check[] = [];
+    const results: Tri[] = [];
+    let hit = -1;
+    cr.groups.forEach((g, gi) => {
+      const cs = g.conds.map((c) => c.check(alert));
+      checks.push(...cs.map((c) => ({ held: c.held, unknown: c.unknown, text: `group ${g.label}: ${c.text}` })));
+      const res = and3(cs.map((c) => (c.unknown ? undefined : c.held)));
+      results.push(res);
+      if (hit < 0 && res === true) hit = gi;
+    });
+    const matched = or3(results);
+    const reason =
+      matched === true
+        ? `matched: every condition of group ${cr.groups[hit].label} holds`
+        : matched === undefined
+          ? "cannot evaluate: a condition group depends on a pattern the simulator cannot evaluate exactly"
+          : cr.groups.length === 0
+            ? "skipped: no condition groups"
+            : "skipped: no condition group holds";
+    trace.push({ label: cr.label, name: rule.name, matched: matched === true, reason, checks });
+    if (matched === true) return { ...base, outcome: "rule", matched: [rule.name], targets: destText(rule), targetIds: rule.destinations.map((d) => d.targetId) };
+    if (matched === undefined) {
+      const why = unevaluables(cr);
+      return { ...base, outcome: "cannot-evaluate", matched: [], targets: [`cannot evaluate: ${why.join("; ")}`], targetIds: [], cannotEvaluate: why };
+    }
+  }
+  return { ...base, outcome: "none", matched: [], targets: ["nothing: no rule matched and the route has no fallback rule"], targetIds: [] };
 }

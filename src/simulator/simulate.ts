@@ -1,7 +1,7 @@
-import { evaluateFlashduty, type FlashdutyOptions } from "./flashduty";
-import { evaluateOpsgenie, type OpsgenieOptions } from "./opsgenie";
-import { evaluateRootly } from "./rootly";
-import type { Routing, SimAlert, SimResult, UnitResult, Vendor } from "./types";
+import { FlashdutyEvaluator, type FlashdutyOptions } from "./flashduty";
+import { OpsgenieEvaluator, type OpsgenieOptions } from "./opsgenie";
+import { RootlyEvaluator } from "./rootly";
+import type { FastUnit, Routing, SimAlert, SimResult, UnitResult, Vendor } from "./types";
 
 export interface SimulateOptions extends OpsgenieOptions, FlashdutyOptions {
   /** When the alert happens (Opsgenie time restrictions). Default: now. */
@@ -17,31 +17,60 @@ export function parseAt(at: Date | string | undefined): Date {
   return d;
 }
 
-/** Where the alert would go, per vendor, from the declared routing alone (offline). */
-export function simulate(routing: Partial<Routing>, alert: SimAlert, opts: SimulateOptions = {}): SimResult {
-  const at = parseAt(opts.at);
-  const want = (v: Vendor) => alert[v] !== undefined && (!opts.vendors || opts.vendors.includes(v));
-  const units: UnitResult[] = [];
-  const notDeclared: Vendor[] = [];
-  const note = (v: Vendor, n: number) => {
-    if (n === 0) notDeclared.push(v);
+/** What `CompiledRouting.simulate` returns: the decision per unit, no explanation text. */
+export interface FastResult {
+  units: FastUnit[];
+  /** Vendors with an alert but no declared routing. */
+  notDeclared: Vendor[];
+}
+
+/** A routing compiled once (conditions as closures, every pattern compiled), for many alerts. */
+export interface CompiledRouting {
+  /** Where the alert goes, per unit; cheap (no explanation strings). */
+  simulate(alert: SimAlert, at?: Date | string): FastResult;
+  /** The full result with its explanation trace (what `simulate()` returns); `explain(result)` renders it. */
+  explain(alert: SimAlert, at?: Date | string): SimResult;
+}
+
+/** Compiles `routing` once; `opts` as for `simulate()` (its `at` is the default time). */
+export function compileRouting(routing: Partial<Routing>, opts: SimulateOptions = {}): CompiledRouting {
+  const og = new OpsgenieEvaluator(routing.opsgenie ?? [], opts);
+  const ro = new RootlyEvaluator(routing.rootly ?? []);
+  const fd = new FlashdutyEvaluator(routing.flashduty ?? [], opts);
+  const counts: Record<Vendor, number> = { opsgenie: routing.opsgenie?.length ?? 0, rootly: routing.rootly?.length ?? 0, flashduty: routing.flashduty?.length ?? 0 };
+  const vendors = opts.vendors;
+  const want = (alert: SimAlert, v: Vendor) => alert[v] !== undefined && (!vendors || vendors.includes(v));
+  const defaultAt = opts.at;
+  function run<U>(alert: SimAlert, parts: { opsgenie: (a: NonNullable<SimAlert["opsgenie"]>) => U[]; rootly: (a: NonNullable<SimAlert["rootly"]>) => U[]; flashduty: (a: NonNullable<SimAlert["flashduty"]>) => U[] }) {
+    const units: U[] = [];
+    const notDeclared: Vendor[] = [];
+    for (const v of ["opsgenie", "rootly", "flashduty"] as const) {
+      if (!want(alert, v)) continue;
+      if (counts[v] === 0) notDeclared.push(v);
+      if (v === "opsgenie") units.push(...parts.opsgenie(alert.opsgenie!));
+      else if (v === "rootly") units.push(...parts.rootly(alert.rootly!));
+      else units.push(...parts.flashduty(alert.flashduty!));
+    }
+    return { units, notDeclared };
+  }
+  return {
+    simulate(alert, at) {
+      const when = parseAt(at ?? defaultAt);
+      return run<FastUnit>(alert, { opsgenie: (a) => og.fast(a, when), rootly: (a) => ro.fast(a), flashduty: (a) => fd.fast(a) });
+    },
+    explain(alert, at) {
+      const when = parseAt(at ?? defaultAt);
+      return { at: when, ...run<UnitResult>(alert, { opsgenie: (a) => og.explain(a, when), rootly: (a) => ro.explain(a), flashduty: (a) => fd.explain(a) }) };
+    },
   };
-  if (want("opsgenie") && alert.opsgenie) {
-    note("opsgenie", routing.opsgenie?.length ?? 0);
-    units.push(...evaluateOpsgenie(routing.opsgenie ?? [], alert.opsgenie, at, opts));
-  }
-  if (want("rootly") && alert.rootly) {
-    note("rootly", routing.rootly?.length ?? 0);
-    units.push(...evaluateRootly(routing.rootly ?? [], alert.rootly));
-  }
-  if (want("flashduty") && alert.flashduty) {
-    note("flashduty", routing.flashduty?.length ?? 0);
-    units.push(...evaluateFlashduty(routing.flashduty ?? [], alert.flashduty, opts));
-  }
-  return { at, units, notDeclared };
+}
+
+/** Where the alert would go, per vendor, from the declared routing alone (offline). For many alerts, `compileRouting` once. */
+export function simulate(routing: Partial<Routing>, alert: SimAlert, opts: SimulateOptions = {}): SimResult {
+  return compileRouting(routing, opts).explain(alert);
 }
 
 /** True when some declared rule or case (not a default or fallback) took the alert. */
-export function hasRealMatch(r: SimResult): boolean {
+export function hasRealMatch(r: SimResult | FastResult): boolean {
   return r.units.some((u) => u.outcome === "rule");
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import Module from "node:module";
-import { resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 
 // TypeScript programs are transpiled the way Pulumi runs them (ts-node with
 // transpileOnly): syntax only, no type check, to CommonJS. We use the program's
@@ -20,15 +20,27 @@ interface CompilableModule {
 
 const hooked = new Set<string>();
 
-function loadTypeScript(req: NodeJS.Require): TsLike {
-  const tries = ["typescript", "@pulumi/pulumi/vendor/typescript@3.8.3"];
-  for (const t of tries) {
+/** The TypeScript copy @pulumi/pulumi vendors (what its own shim falls back to): a file, not a package entry. */
+export function vendoredTypeScript(req: NodeJS.Require): string | undefined {
+  for (const r of [req, require]) {
     try {
-      return req(t) as TsLike;
+      const file = join(dirname(r.resolve("@pulumi/pulumi/package.json")), "vendor", "typescript@3.8.3", "typescript.js");
+      if (existsSync(file)) return file;
     } catch {
-      // try the next one
+      // not installed there
     }
   }
+  return undefined;
+}
+
+export function loadTypeScript(req: NodeJS.Require): TsLike {
+  try {
+    return req("typescript") as TsLike;
+  } catch {
+    // no typescript in the program: Pulumi's vendored copy
+  }
+  const vendored = vendoredTypeScript(req);
+  if (vendored) return require(vendored) as TsLike;
   throw new Error("cannot run a TypeScript program: install typescript in the program (npm i -D typescript)");
 }
 

@@ -78,6 +78,8 @@ export interface SimAlert {
 /** What a condition check found: the text says what was compared with which value. */
 export interface Check {
   held: boolean;
+  /** The check depends on a pattern the simulator cannot evaluate exactly (`held` is then false). */
+  unknown?: boolean;
   text: string;
 }
 
@@ -93,8 +95,12 @@ export interface RuleTrace {
   checks: Check[];
 }
 
-/** How a unit's evaluation ended. `rule`: a declared rule/case matched. */
-export type Outcome = "rule" | "default" | "fallback" | "none";
+/**
+ * How a unit's evaluation ended. `rule`: a declared rule/case matched. `cannot-evaluate`: a rule
+ * that decides depends on a pattern the simulator cannot evaluate exactly (see `cannotEvaluate`);
+ * every expectation fails on it.
+ */
+export type Outcome = "rule" | "default" | "fallback" | "none" | "cannot-evaluate";
 
 /** The evaluation of one team (Opsgenie), route (Rootly) or integration (Flashduty). */
 export interface UnitResult {
@@ -113,6 +119,18 @@ export interface UnitResult {
   targetIds: string[];
   /** Assumptions this evaluation relied on (docs silent); printed with the explanation. */
   assumptions: string[];
+  /** With outcome `cannot-evaluate`: the patterns that could not be evaluated, and why. */
+  cannotEvaluate?: string[];
+}
+
+/** A unit's result without explanation text: what `CompiledRouting.simulate` returns (cheap). */
+export interface FastUnit {
+  vendor: Vendor;
+  unit: string;
+  outcome: Outcome;
+  matched: string[];
+  targetIds: string[];
+  cannotEvaluate?: string[];
 }
 
 export interface SimResult {

@@ -35,8 +35,27 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock time at `at` in `timeZone`; throws a readable error for an unknown zone. */
+let wallTimes = new Map<string, WallTime>();
+const lastByZone = new Map<string, { minute: number; wt: WallTime }>();
+
+/** The wall-clock time at `at` in `timeZone` (remembered per zone and minute: Intl is slow); throws a readable error for an unknown zone. */
 export function wallTime(at: Date, timeZone: string): WallTime {
+  const minute = Math.floor(at.getTime() / 60_000);
+  // Most calls repeat the zone's previous minute (a replay of many alerts): no key to build.
+  const last = lastByZone.get(timeZone);
+  if (last && last.minute === minute) return last.wt;
+  const key = `${timeZone}|${minute}`;
+  let wt = wallTimes.get(key);
+  if (!wt) {
+    wt = computeWallTime(at, timeZone);
+    if (wallTimes.size >= 10_000) wallTimes = new Map();
+    wallTimes.set(key, wt);
+  }
+  lastByZone.set(timeZone, { minute, wt });
+  return wt;
+}
+
+function computeWallTime(at: Date, timeZone: string): WallTime {
   let parts: Intl.DateTimeFormatPart[];
   try {
     parts = formatter(timeZone).formatToParts(at);

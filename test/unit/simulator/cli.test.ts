@@ -63,6 +63,34 @@ describe("alert-routing simulate (the built CLI)", () => {
     expect(run("simulate", "--program", fixture, "--alert", f, "--config", "fixture:team=Search").out).toContain("Opsgenie team Search:");
   });
 
+  it("--stack-outputs gives a referenced stack's outputs; bare --config keys are in the project of Pulumi.yaml", () => {
+    const refs = join(__dirname, "fixtures", "ref-program");
+    const outputs = alertFile("prod-outputs.json", { escalation: "Shared_esc", rootlyEscalationId: "esc-9" });
+    const f = alertFile("p1.json", { opsgenie: { priority: "P1" }, rootly: { payload: {} } });
+    const r = run("simulate", "--program", refs, "--alert", f, "--config", "team=Payments", "--config", "refs:sharedStack=acme/shared/prod", "--stack-outputs", `acme/shared/prod=${outputs}`);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("Opsgenie team Payments:");
+    expect(r.out).toContain('-> escalation "Shared_esc"');
+    expect(r.out).toContain("fallback rule: EscalationPolicy esc-9");
+    // An output the file lacks is an error naming it, not a crash or a silent undefined.
+    const partial = alertFile("partial-outputs.json", { escalation: "Shared_esc" });
+    const bad = run("simulate", "--program", refs, "--alert", f, "--config", "team=Payments", "--config", "sharedStack=acme/shared/prod", "--stack-outputs", `acme/shared/prod=${partial}`);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('stack "acme/shared/prod" has no output "rootlyEscalationId"');
+    expect(run("simulate", "--program", refs, "--alert", f, "--stack-outputs", "acme/shared/prod").err).toContain("--stack-outputs wants org/project/stack=outputs.json");
+  });
+
+  it("--opsgenie-case-sensitive flips the assumed case-insensitive comparison, and the explanation says which applies", () => {
+    const f = alertFile("db-upper.json", { opsgenie: { tags: ["DATABASE"] } });
+    const insensitive = run("simulate", "--program", fixture, "--alert", f);
+    expect(insensitive.out).toContain('MATCH #0 "Database"');
+    expect(insensitive.out).toContain("are case-insensitive (docs silent; --opsgenie-case-sensitive or opsgenieCaseSensitive: true flips it)");
+    const sensitive = run("simulate", "--program", fixture, "--alert", f, "--opsgenie-case-sensitive");
+    expect(sensitive.out).not.toContain('MATCH #0 "Database"');
+    expect(sensitive.out).toContain("string comparisons are case-sensitive (as asked");
+  });
+
   it("reads the routing from an `alert-routing export --format json` document with --routing", () => {
     const doc = {
       formatVersion: 1,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expectAlert, routingFromArgs, simulate } from "../../../src/simulator";
+import { expectAlert, routingFromArgs } from "../../../src/simulator";
+import { simulate } from "./both-paths";
 import type { TeamRoutingRuleArgs } from "../../../src/opsgenie/team-routing-rule.schema";
 import type { OpsgenieAlert } from "../../../src/simulator/types";
 

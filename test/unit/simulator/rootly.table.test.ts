@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AlertRouteArgs, AlertRouteCondition, AlertRouteRule } from "../../../src/rootly/alert-route.schema";
-import { routingFromArgs, simulate } from "../../../src/simulator";
+import { routingFromArgs } from "../../../src/simulator";
+import { simulate } from "./both-paths";
 import type { RootlyAlert } from "../../../src/simulator/types";
 
 // Hand-written cases from the Rootly docs. U = rootly-alert-route-update.md (the swagger of
