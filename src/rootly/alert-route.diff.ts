@@ -91,3 +91,32 @@ export function changedKeys(a: NormalRoute, b: NormalRoute): (keyof NormalRoute)
 export function diff(olds: RouteLike, news: RouteLike): DiffResult {
   return { changes: changedKeys(normalizeRoute(olds), normalizeRoute(news)).length > 0, replaces: [] };
 }
+
+/**
+ * The inputs a user declares for these outputs (what read hands the engine): no server
+ * fields, and defaults left out (enabled, positions in list order, fallbackRule false,
+ * empty lists, adoptExisting false). Accepts partial outputs of older versions.
+ */
+export function toInputs(o: Partial<AlertRouteOutputs>): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: o.name };
+  if (o.enabled === false) out.enabled = false;
+  out.alertsSourceIds = [...(o.alertsSourceIds ?? [])];
+  if (o.owningTeamIds?.length) out.owningTeamIds = [...o.owningTeamIds];
+  if (o.rules?.length)
+    out.rules = o.rules.map((r, i) => {
+      const rule: Record<string, unknown> = { name: r.name };
+      if (r.position !== undefined && r.position !== defaultPosition(i)) rule.position = r.position;
+      if (r.fallbackRule) rule.fallbackRule = true;
+      rule.destinations = (r.destinations ?? []).map((d) => ({ targetType: d.targetType, targetId: d.targetId }));
+      if (r.conditionGroups?.length)
+        rule.conditionGroups = r.conditionGroups.map((g, j) => {
+          const group: Record<string, unknown> = {};
+          if (g.position !== undefined && g.position !== defaultPosition(j)) group.position = g.position;
+          group.conditions = (g.conditions ?? []).map((c) => ({ ...c }));
+          return group;
+        });
+      return rule;
+    });
+  if (o.adoptExisting) out.adoptExisting = true;
+  return out;
+}

@@ -9,7 +9,7 @@ import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms"
 import { adoptConflictMessage, adoptedNotice, claim, claimedBy, letGoIfClaimed } from "../core/ownership";
 import { alertRouteSchema, IDENTITY, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
-import { changedKeys, diff, normalizeRoute, toOutputs } from "./alert-route.diff";
+import { changedKeys, diff, normalizeRoute, toInputs, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
 
@@ -210,6 +210,7 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   ...IDENTITY,
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
+  toInputs,
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   create: (args) => byName(args.name, () => create(args)),
