@@ -34,6 +34,8 @@ export interface VendorErrorInit {
   ambiguous?: boolean;
   method?: string;
   path?: string;
+  /** What to check, after the details: the host and the settings that point at it. */
+  help?: string;
 }
 
 /** Every failure talking to a vendor. The message never contains a credential. */
@@ -55,7 +57,8 @@ export class VendorError extends Error {
     if (init.status !== undefined) meta.push(`HTTP ${init.status}`);
     if (init.code) meta.push(`code ${init.code}`);
     if (init.requestId) meta.push(`request id ${init.requestId}`);
-    super(redactSecrets(meta.length ? `${parts.join(" - ")} (${meta.join(", ")})` : parts.join(" - ")));
+    const text = meta.length ? `${parts.join(" - ")} (${meta.join(", ")})` : parts.join(" - ");
+    super(redactSecrets(init.help ? `${text}. ${init.help}` : text));
     this.name = "VendorError";
     this.vendor = init.vendor;
     this.kind = init.kind;

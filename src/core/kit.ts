@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { setStackConfig, VENDOR_SETTINGS } from "./config";
+import { endpointUrl, setStackConfig, VENDOR_SETTINGS } from "./config";
 import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
 import { sameJson } from "./json";
@@ -320,6 +320,8 @@ export function badStrings(v: unknown, at: PropertyKey[] = []): CheckFailure[] {
 }
 
 async function check(def: AnyDefinition, olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
+  // A malformed base URL (no scheme, an API path, the web app's host) needs no call to see.
+  if (VENDOR_SETTINGS[def.module]) endpointUrl(def.module);
   const inputs = strip(news);
   const failures = [...badStrings(inputs), ...validate(def.schema, inputs)];
   if (!failures.length && (def.checkRemote || def.checked) && !containsUnknown(inputs)) {

@@ -660,8 +660,9 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     try {
       const a = resolveAccount(news.account);
       if (a.platform !== "opsgenie") await cloudIdOf(a);
-    } catch {
-      // Reported by create/update, with every way to fix it.
+    } catch (e) {
+      // A malformed apiUrl needs no call to see; the rest is reported by create/update, with every way to fix it.
+      if (isVendorError(e, "config") && e.code === "bad_endpoint") return [{ property: "account", reason: e.message.replace(/^opsgenie: /, "") }];
     }
     return [];
   },

@@ -11,6 +11,8 @@ export const rootlySettings: VendorSettings = {
   urlEnv: "ROOTLY_API_URL",
   defaultUrl: "https://api.rootly.com",
   label: "Rootly API token",
+  knownHosts: ["api.rootly.com"],
+  domain: "rootly.com",
 };
 registerVendor("rootly", rootlySettings);
 
