@@ -47,6 +47,8 @@ export interface ResourceDefinition<I, O extends object> {
    * stored inputs.
    */
   toInputs?(outs: Partial<O>): Record<string, unknown>;
+  /** Output keys that change with no change a user declares (versions, timestamps, server keys): ignored when read asks "did the object change?". */
+  volatileOutputs?: readonly string[];
   /**
    * Inputs that check adds from config (valid inputs only; `news` may hold unknowns, `olds`
    * are the stored inputs). They are what makes a replace that config caused show its
@@ -95,12 +97,13 @@ function withDeclared(def: AnyDefinition, outs: object, declared: Record<string,
  */
 export function inputsAfterRead(def: AnyDefinition, old: Record<string, unknown>, declared: unknown, outs: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!def.toInputs) return undefined;
-  const live = def.toInputs(outs);
-  if (isRecord(declared) && sameJson(def.toInputs(old), live)) {
+  // Every managed output counts, also those toInputs leaves out (a server-filled default may be declared too).
+  const managed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !def.volatileOutputs?.includes(k)));
+  if (isRecord(declared) && sameJson(managed(old), managed(outs))) {
     outs[DECLARED_KEY] = declared;
     return declared;
   }
-  return live;
+  return def.toInputs(outs);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -192,6 +192,7 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
   replaceKeys: ["schemaId"],
   diff: diffMappingData,
   toInputs: mappingToInputs,
+  volatileOutputs: ["keys"],
 
   async checkRemote(news, olds) {
     declareRows(news.schemaId, news.rows);

@@ -105,6 +105,7 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
   replaceKeys: ["integrationId"],
   diff: diffRoute,
   toInputs: routeToInputs,
+  volatileOutputs: ["version", "status", "updatedAt", "updatedBy"],
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   async create(args) {

@@ -180,7 +180,8 @@ export function diffNormalized(
 /**
  * The inputs a user declares for these outputs (what read hands the engine): the team
  * as it was given (`teamName` stays `teamName`; the resolved `teamId` is an output),
- * no server fields (ruleId, isDefault, notifyId, notifyName), defaults left out (`not`
+ * no server fields (ruleId, isDefault, notifyId, notifyName; timezone, which the server
+ * fills in when none is declared), defaults left out (`not`
  * false, an empty expectedValue, condition orders when all are 0, adoptExisting false),
  * and `target`, where the account resolved to (check adds it, so that a replace caused
  * by config names it). Accepts partial outputs of older versions.
@@ -191,7 +192,6 @@ export function toInputs(o: Partial<TeamRoutingRuleOutputs>): Record<string, unk
   else out.teamId = o.teamId;
   out.name = o.name;
   if (o.order !== undefined && !o.isDefault) out.order = o.order;
-  if (o.timezone !== undefined) out.timezone = o.timezone;
   if (o.criteria) {
     const conditions = o.criteria.conditions ?? [];
     const ordered = conditions.some((c) => (c.order ?? 0) !== 0);

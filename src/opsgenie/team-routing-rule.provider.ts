@@ -704,6 +704,7 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     return r;
   },
   toInputs,
+  volatileOutputs: ["notifyId", "notifyName"],
   create,
   read,
   update,

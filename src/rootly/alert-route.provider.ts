@@ -211,6 +211,7 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
   toInputs,
+  volatileOutputs: ["createdAt", "updatedAt"],
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   create: (args) => byName(args.name, () => create(args)),

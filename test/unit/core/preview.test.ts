@@ -110,7 +110,8 @@ describe("read hands the engine inputs, never its outputs", () => {
       return { name: x.name, ...(x.tags?.length ? { tags: x.tags } : {}), ...(x.enabled === false ? { enabled: false } : {}) };
     },
     create: async (i) => ({ id: "1", outs: { ...(i as object), tags: [...((i as { tags?: string[] }).tags ?? [])].sort(), enabled: true, thingId: "1" } }),
-    read: async () => ({ id: "1", outs: { ...live, tags: [...live.tags].sort(), thingId: "1" } }),
+    read: async () => ({ id: "1", outs: { ...live, tags: [...live.tags].sort(), thingId: "1", revision: 1 } }),
+    volatileOutputs: ["revision"],
     update: async () => ({}),
     delete: async () => undefined,
   };
@@ -127,6 +128,15 @@ describe("read hands the engine inputs, never its outputs", () => {
     expect(r2.inputs).toEqual({ name: "b", tags: ["x"] });
     expect(r2.props[DECLARED_KEY]).toBeUndefined();
     expect(r2.props.thingId).toBe("1");
+  });
+  it("a changed server bookkeeping field keeps them; drift in a field toInputs leaves out (a server default) does not", async () => {
+    live = { name: "a", tags: ["x"], enabled: true };
+    const declared = { name: "a", tags: ["x"], enabled: true };
+    const outs = { name: "a", tags: ["x"], enabled: true, thingId: "1", revision: 1, [DECLARED_KEY]: declared };
+    const read = async (o: Record<string, unknown>) => (await dispatch("probe:Thing", "read", ["1", o])) as { inputs: unknown };
+    expect((await read({ ...outs, revision: 0 })).inputs).toEqual(declared);
+    live = { name: "a", tags: ["x"], enabled: false };
+    expect((await read(outs)).inputs).toEqual({ name: "a", tags: ["x"], enabled: false });
   });
   it("heals state whose inputs are outputs: without declared inputs, the declared shape of the live object", async () => {
     live = { name: "a", tags: ["x"], enabled: true };
