@@ -128,7 +128,7 @@ export function routeToInputs(o: Partial<RouteOutputs>): Record<string, unknown>
       if (c.routingMode === "name_mapping") {
         x.routingMode = "name_mapping";
         if (c.nameMappingLabel) x.nameMappingLabel = c.nameMappingLabel;
-      } else if (c.channelIds?.length) x.channelIds = [...c.channelIds];
+      } else x.channelIds = [...(c.channelIds ?? [])];
       if (c.fallthrough) x.fallthrough = true;
       return x;
     });

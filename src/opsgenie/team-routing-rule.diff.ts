@@ -191,10 +191,13 @@ export function toInputs(o: Partial<TeamRoutingRuleOutputs>): Record<string, unk
   if (o.teamName !== undefined) out.teamName = o.teamName;
   else out.teamId = o.teamId;
   out.name = o.name;
+  // adoptExisting: the shape `alert-routing export` writes (timezone and every order spelled out).
+  const exported = o.adoptExisting === true;
   if (o.order !== undefined && !o.isDefault) out.order = o.order;
+  if (exported && o.timezone !== undefined) out.timezone = o.timezone;
   if (o.criteria) {
     const conditions = o.criteria.conditions ?? [];
-    const ordered = conditions.some((c) => (c.order ?? 0) !== 0);
+    const ordered = exported || conditions.some((c) => (c.order ?? 0) !== 0);
     const criteria: Record<string, unknown> = { type: o.criteria.type };
     if (o.criteria.type !== "match-all" || conditions.length)
       criteria.conditions = conditions.map((c) => {
