@@ -160,6 +160,11 @@ ${names.map((n, i) => rule(n, { name: n, order: i, adopt: true, notify: i % 2 ? 
 
       // The switch: the default account becomes the JSM site; the program is unchanged.
       await setJsmAccount(p, "default");
+      // The default preview says why each rule is replaced: the field that moved, and where to.
+      const pre = await p.run(["preview"]);
+      ok(pre);
+      for (const n of names) expect(pre.stdout).toMatch(new RegExp(`TeamRoutingRule ${n} replace \\[diff: ~target\\]`));
+      expect(pre.stdout + pre.stderr).toContain(`routing rule "first" is replaced because account "default" moved: from opsgenie ${og.server.url} to jsm ${ops.server.url} ${ops.cloudId}`);
       og.server.resetLog();
       ops.server.resetLog();
       ops.jsm.history.length = 0;
