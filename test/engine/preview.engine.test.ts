@@ -44,19 +44,23 @@ const failed = (r: CliResult) => {
   return r.stdout + r.stderr;
 };
 
-/** Every `[diff: …]` the CLI printed, by resource name. */
+/** Every `[diff: …]` the CLI printed, by resource name (a refresh step's and an update's joined by " | "). */
 function diffs(out: string): Record<string, string> {
   const found: Record<string, string> = {};
-  for (const m of out.matchAll(/^\s*[~+\-]*\s*\S+:\S+\s+(\S+)\s+(?:update|replace|refresh|create-replacement|delete-replaced)\S*\s+\[diff: ([^\]]*)\]/gm)) found[m[1]] = m[2];
+  for (const m of out.matchAll(/^\s*[~+\-]*\s*\S+:\S+\s+(\S+)\s+(?:update|replace|refresh|create-replacement|delete-replaced)\S*\s+\[diff: ([^\]]*)\]/gm))
+    found[m[1]] = found[m[1]] ? `${found[m[1]]} | ${m[2]}` : m[2];
   return found;
 }
 
 /** The program; BUMP=1 changes one field of each resource. */
 const program = () => `const { OpsgenieTeamRoutingRule, RootlyAlertRoute, FlashdutyRoute, FlashdutyMappingData } = require("pulumi-alert-routing");
 const bump = process.env.BUMP === "1";
-const tag = (v) => ({ type: "match-all-conditions", conditions: [{ field: "tags", operation: "contains", expectedValue: v }] });
+const bad = process.env.BAD === "1";
+const tag = (v, operation = "contains") => ({ type: "match-all-conditions", conditions: [{ field: "tags", operation, expectedValue: v }] });
 new OpsgenieTeamRoutingRule("by-name", { teamName: "Payments", name: "by-name", order: 0, criteria: tag("db"), notify: { type: "schedule", name: "Primary" } });
-new OpsgenieTeamRoutingRule("by-id", { teamId: ${JSON.stringify(team.id)}, name: "by-id", order: bump ? 2 : 1, criteria: tag("web"), notify: { type: "none" } });
+// BAD=1: an enum and a weekday slip (the engine stops at the first resource whose check fails).
+new OpsgenieTeamRoutingRule("by-id", { teamId: ${JSON.stringify(team.id)}, name: "by-id", order: bump ? 2 : 1, criteria: tag("web", bad ? "equal" : "contains"), notify: { type: "none" },
+  ...(bad ? { timeRestriction: { type: "weekday-and-time-of-day", restrictions: [{ startDay: "Monday", startHour: 9, startMin: 0, endDay: "friday", endHour: 17, endMin: 0 }] } } : {}) });
 // As \`alert-routing export\` writes it: teamId, every order and the timezone spelled out.
 new OpsgenieTeamRoutingRule("adopted", { teamId: ${JSON.stringify(team.id)}, name: "adopted", order: 2,
   criteria: { type: "match-all-conditions", conditions: [{ field: "message", operation: "contains", expectedValue: bump ? "disk full" : "disk", order: 0 }] },
@@ -81,11 +85,11 @@ async function expectQuiet(p: ProjectStack, args: string[], when: string): Promi
   expect(diffs(r.stdout), `${when}: ${args.join(" ")}`).toEqual({});
 }
 
-/** A one-field change per resource shows exactly that field. */
-async function expectExactChange(p: ProjectStack, when: string): Promise<void> {
-  const bumped = await p.run(["preview"], { BUMP: "1" });
+/** A one-field change per resource shows exactly that field (with --refresh: and no refresh step shows a diff). */
+async function expectExactChange(p: ProjectStack, when: string, refresh = false): Promise<void> {
+  const bumped = await p.run(["preview", ...(refresh ? ["--refresh"] : [])], { BUMP: "1" });
   ok(bumped);
-  expect(diffs(bumped.stdout), `${when}: one field changed per resource`).toEqual(BUMPED);
+  expect(diffs(bumped.stdout), `${when}: one field changed per resource${refresh ? ", preview --refresh" : ""}`).toEqual(BUMPED);
 }
 
 /** State as earlier releases left it after a refresh: every output stored as an input too. */
@@ -107,7 +111,7 @@ async function pollute(p: ProjectStack): Promise<void> {
 }
 
 describe("preview through the real CLI", () => {
-  it("after refresh: no diff on any resource; one field changed shows exactly that field; old state heals; bad endpoints and keys are named", async () => {
+  it("after refresh: no diff on any resource; one field changed shows exactly that field; old state heals; enum slips, bad endpoints and keys are named", async () => {
     // A rule made outside Pulumi, adopted by the program.
     team.rules.splice(0, 0, { id: "adopted-rule", name: "adopted", isDefault: false, criteria: { type: "match-all-conditions", conditions: [{ field: "message", operation: "contains", expectedValue: "disk", not: false, order: 0 }] }, timezone: "America/New_York", notify: { type: "none" } });
     const p = await projectStack({
@@ -141,14 +145,21 @@ describe("preview through the real CLI", () => {
       // State of an earlier release: its first refresh shows the inputs healing, then all is quiet.
       await pollute(p);
       ok(await p.run(["refresh", "--yes"]));
-      await expectQuiet(p, ["preview", "--refresh"], "after old state's refresh");
-      await expectExactChange(p, "after old state's refresh");
+      await expectExactChange(p, "after old state's refresh", true);
       lap("old state healed");
+
+      // Enum slips: the value given, and what was meant.
+      let out = failed(await p.run(["preview"], { BAD: "1" }));
+      expect(out).toContain('"equal" is not one of "matches", "contains"');
+      expect(out).toContain('did you mean "equals"?');
+      expect(out).toContain('"Monday" is not one of "monday"');
+      expect(out).toContain('did you mean "monday"?');
+      // (The CLI's own "value {<nil>}" before each reason is the engine's: it looks nested paths up as top-level keys.)
 
       // Endpoints: refused at preview with no call, naming the config key and the fix.
       og.server.resetLog();
       ok(await p.run(["config", "set", "opsgenie:apiUrl", `${og.server.url}/v2`]));
-      let out = failed(await p.run(["preview"]));
+      out = failed(await p.run(["preview"]));
       expect(out).toContain(`opsgenie:apiUrl is "${og.server.url}/v2": give the host only, without the API path "/v2"`);
       expect(out).toContain(`use "${og.server.url}"`);
       ok(await p.run(["config", "set", "opsgenie:apiUrl", "api.eu.opsgenie.com"]));
@@ -159,7 +170,7 @@ describe("preview through the real CLI", () => {
       expect(og.server.log).toHaveLength(0);
       ok(await p.run(["config", "set", "opsgenie:apiUrl", og.server.url]));
 
-      lap("bad endpoints");
+      lap("enum slips, bad endpoints");
 
       // A wrong key: the host, the config key, the env var (and Opsgenie's EU host). Refresh
       // would still use the last up's key (the engine hands it the saved config): an up calls.
