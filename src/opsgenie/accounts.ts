@@ -77,7 +77,8 @@ function accountSource(name: string, a: AccountConfig): EndpointSource {
     credentialEnv: envName(name, "API_TOKEN"),
     urlKey: path("apiUrl"),
     urlEnv: ACCOUNTS_ENV,
-    authHint: `${PLATFORM_LABELS[a.platform]} takes an Atlassian API token with its account's email (Basic auth), not an Opsgenie API key, and that account needs access to the site's operations`,
+    // "basic", not "Basic": the redaction takes the word after "Basic " for a credential.
+    authHint: `${PLATFORM_LABELS[a.platform]} takes an Atlassian API token with its account's email (HTTP basic auth), not an Opsgenie API key, and that account needs access to the site's operations`,
   };
 }
 
@@ -171,7 +172,7 @@ export function resolveAccount(name: string = DEFAULT_ACCOUNT): ResolvedAccount 
   }
   const apiUrl = checkedUrl(name, a.apiUrl, ATLASSIAN_API_URL, { knownHosts: ["api.atlassian.com"], domain: "atlassian.com" });
   const token = a.apiToken ?? process.env[envName(name, "API_TOKEN")];
-  if (!token) throw missing(name, "apiToken", "Atlassian API token (Basic auth with its email)");
+  if (!token) throw missing(name, "apiToken", "Atlassian API token (HTTP basic auth with its email)");
   const credential = `${a.email}:${token}`;
   registerSecret(token);
   registerSecret(credential);

@@ -89,6 +89,16 @@ if (process.env.WITH_EU) ${rule("eu-0", { name: "eu-0", order: 0, account: "eu",
       expect(noToken.stdout + noToken.stderr).toContain("pulumi config set --secret --path 'opsgenie:accounts.jsm.apiToken'");
       expect(noToken.stdout + noToken.stderr).toContain("OPSGENIE_JSM_API_TOKEN");
       expect(noToken.stdout + noToken.stderr).toContain("OPSGENIE_ACCOUNTS");
+      // A wrong token: the 401 names the account, JSM, the host, the config keys and the env var.
+      ok(await p.run(["config", "set", "--path", "--secret", "opsgenie:accounts.jsm.apiToken", "not-the-token"]));
+      const badToken = await p.run(["up", "--yes"]);
+      seen.push(badToken.stdout, badToken.stderr);
+      expect(badToken.code).not.toBe(0);
+      // The CLI wraps long diagnostics.
+      const bad = (badToken.stdout + badToken.stderr).replace(/\s+/g, " ");
+      expect(bad).toContain(`account "jsm" (JSM Operations, cloud id ${ops.cloudId}) at ${ops.server.url}: check the credential in opsgenie:accounts.jsm.apiToken with opsgenie:accounts.jsm.email (or OPSGENIE_JSM_API_TOKEN)`);
+      expect(bad).toContain("JSM Operations takes an Atlassian API token with its account's email (HTTP basic auth), not an Opsgenie API key");
+      expect(bad).not.toContain("not-the-token");
       ok(await p.run(["config", "set", "--path", "--secret", "opsgenie:accounts.jsm.apiToken", TOKEN]));
 
       // An account that is not configured at all.
