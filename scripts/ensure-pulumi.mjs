@@ -11,7 +11,7 @@
 //    A warm cache makes this a no-op.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,19 +47,25 @@ function which(name, path = process.env.PATH ?? "") {
   return undefined;
 }
 
-// Inputs that change what we build: the wrapper module and the pinned version.
-function sourceHash() {
-  const h = createHash("sha256").update(PULUMI_VERSION);
-  const walk = (dir) => {
+// Inputs that change what we build: the pinned version and the wrapper module (go.mod, go.sum,
+// tools.go) for the CLI; the same module and langhost/ for the language host, which is built
+// apart, so that a change to the host rebuilds only the host (seconds), not the CLI (minutes).
+function hashOf(tag, include) {
+  const h = createHash("sha256").update(PULUMI_VERSION).update(tag);
+  const walk = (dir, rel) => {
     for (const f of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, f.name);
-      if (f.isDirectory()) walk(p);
-      else h.update(f.name).update(readFileSync(p));
+      const r = rel ? `${rel}/${f.name}` : f.name;
+      if (f.isDirectory()) walk(p, r);
+      else if (include(r)) h.update(r).update(readFileSync(p));
     }
   };
-  walk(engineSrc);
+  walk(engineSrc, "");
   return h.digest("hex").slice(0, 12);
 }
+const isLanghost = (r) => r.startsWith("langhost/");
+const sourceHash = () => hashOf("cli", (r) => !isLanghost(r));
+const langhostHash = () => hashOf("langhost", () => true);
 
 function cacheRoot() {
   const base = process.env.ALERT_ROUTING_ENGINE_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "pulumi-alert-routing");
@@ -116,24 +122,40 @@ function run(cmd, args, opts) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${r.status ?? r.signal}`);
 }
 
-function build(dest) {
+function goEnv() {
   const go = goBinary();
-  const goVersion = execFileSync(go, ["version"], { encoding: "utf8" }).trim();
-  say(`building Pulumi CLI v${PULUMI_VERSION} and the Node.js language host with ${goVersion} (several minutes the first time)`);
+  return { go, version: execFileSync(go, ["version"], { encoding: "utf8" }).trim() };
+}
+
+function build(dest) {
+  const { go, version } = goEnv();
+  say(`building Pulumi CLI v${PULUMI_VERSION} with ${version} (several minutes the first time)`);
   const staging = `${dest}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, "bin"), { recursive: true });
   // go build fetches only the modules it compiles, checked against the committed go.sum.
-  const env = { ...process.env };
   const ldflags = `-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${PULUMI_VERSION}`;
-  say("compiling pulumi-language-nodejs");
-  run(go, ["build", "-trimpath", "-ldflags", `-s -w -X main.version=${PULUMI_VERSION}`, "-o", join(staging, "bin", "pulumi-language-nodejs"), "./langhost"], { cwd: engineSrc, env });
   say("compiling pulumi (the largest step)");
-  run(go, ["build", "-trimpath", "-ldflags", ldflags, "-o", join(staging, "bin", "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"], { cwd: engineSrc, env });
+  run(go, ["build", "-trimpath", "-ldflags", ldflags, "-o", join(staging, "bin", "pulumi"), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"], { cwd: engineSrc, env: process.env });
   rmSync(dest, { recursive: true, force: true });
   mkdirSync(dirname(dest), { recursive: true });
   renameSync(staging, dest);
   say(`built into ${dest}`);
+}
+
+// The language host beside the CLI, rebuilt when scripts/engine/langhost/ changes: its hash is
+// stamped in a file next to it, and a new binary replaces the old one in one rename.
+function ensureLanghost(bin) {
+  const dest = join(bin, "pulumi-language-nodejs");
+  const stamp = join(bin, ".pulumi-language-nodejs.hash");
+  const want = langhostHash();
+  if (existsSync(dest) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) return;
+  const { go, version } = goEnv();
+  say(`compiling pulumi-language-nodejs with ${version}`);
+  const tmp = `${dest}.partial-${process.pid}`;
+  run(go, ["build", "-trimpath", "-ldflags", `-s -w -X main.version=${PULUMI_VERSION}`, "-o", tmp, "./langhost"], { cwd: engineSrc, env: process.env });
+  renameSync(tmp, dest);
+  writeFileSync(stamp, `${want}\n`);
 }
 
 function main() {
@@ -144,11 +166,12 @@ function main() {
   }
   const dest = cacheRoot();
   const bin = join(dest, "bin");
-  if (existsSync(join(bin, "pulumi")) && existsSync(join(bin, "pulumi-language-nodejs"))) {
+  if (existsSync(join(bin, "pulumi"))) {
     if (!printBin) say(`cached: ${bin}`);
   } else {
     build(dest);
   }
+  ensureLanghost(bin);
   installLauncher(bin);
   const v = spawnSync(join(bin, "pulumi"), ["version"], { encoding: "utf8", env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
   if (v.status !== 0 || !(v.stdout ?? "").includes(PULUMI_VERSION)) {

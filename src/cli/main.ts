@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { exportCommand } from "./export";
+import { impactCommand } from "./impact";
+import { lintCommand } from "./lint";
 import { simulateCommand } from "./simulate";
 
 /** A subcommand: gets its arguments, returns the exit code. */
@@ -12,6 +14,8 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   simulate: simulateCommand,
   export: exportCommand,
+  lint: lintCommand,
+  impact: impactCommand,
 };
 
 function usage(): string {

@@ -25,7 +25,7 @@ calls), reads the routing it declares, and prints where the alert would go.
   --json                 print the result as JSON instead of the explanation
 `;
 
-function parseConfig(pairs: string[]): Record<string, string> {
+export function parseConfig(pairs: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   const env = process.env.PULUMI_CONFIG;
   if (env) Object.assign(out, JSON.parse(env) as Record<string, string>);

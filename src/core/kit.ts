@@ -4,6 +4,7 @@ import { endpointUrl, setStackConfig, VENDOR_SETTINGS } from "./config";
 import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
 import { sameJson } from "./json";
+import { distance } from "./distance";
 import { watchEngine } from "./engine-watch";
 import { RUNTIME_MODULE } from "./runtime-module";
 
@@ -32,6 +33,12 @@ export interface ResourceDefinition<I, O extends object> {
   replaceKeys?: readonly string[];
   /** Extra checks that need the API (e.g. a schema's labels). Runs only on fully known, valid inputs. */
   checkRemote?(news: I, olds: Partial<O> | undefined): Promise<CheckFailure[]>;
+  /**
+   * That what the inputs refer to exists (core/preflight.ts). Runs after `checkRemote` on fully
+   * known, valid inputs; it looks only at references that differ from `olds` (undefined on a
+   * create), so a steady preview makes no call.
+   */
+  preflight?(news: I, olds: Partial<O> | undefined): Promise<CheckFailure[]>;
   /**
    * Told of each resource's valid, fully known inputs as `check` passes them (`isNew`:
    * no old inputs), ahead of its create or update. No I/O: the engine checks every
@@ -214,18 +221,6 @@ function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] {
   return [...new Set(cur.flatMap((s) => Object.keys(s._zod.def.shape ?? {})))];
 }
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      // Two letters swapped ("titel") is one slip, not two.
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
-}
-
 /** " (inputs are camelCase: x)" for a vendor spelling, " (did you mean x?)" for a near miss. */
 function spellingHint(key: string, known: readonly string[]): string {
   const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -327,9 +322,10 @@ async function check(def: AnyDefinition, olds: Record<string, unknown> | undefin
   if (VENDOR_SETTINGS[def.module]) endpointUrl(def.module);
   const inputs = strip(news);
   const failures = [...badStrings(inputs), ...validate(def.schema, inputs)];
-  if (!failures.length && (def.checkRemote || def.checked) && !containsUnknown(inputs)) {
+  if (!failures.length && (def.checkRemote || def.checked || def.preflight) && !containsUnknown(inputs)) {
     const parsed = def.schema.parse(inputs);
     if (def.checkRemote) failures.push(...(await def.checkRemote(parsed, olds ? strip(olds) : undefined)));
+    if (!failures.length && def.preflight) failures.push(...(await def.preflight(parsed, olds && Object.keys(strip(olds)).length ? strip(olds) : undefined)));
     if (!failures.length) def.checked?.(parsed, !olds || !Object.keys(strip(olds)).length);
   }
   const extra = !failures.length && def.derivedInputs ? def.derivedInputs(inputs, olds ? strip(olds) : undefined) : {};

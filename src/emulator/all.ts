@@ -1,4 +1,4 @@
-import type { VendorEmulator } from "./framework";
+import { seededUuid, type VendorEmulator } from "./framework";
 import "../vendors";
 import { registeredVendors } from "../core/vendor";
 import type { FlashdutyEmulator } from "../flashduty/emulator";
@@ -18,14 +18,36 @@ export type RunningEmulators = Record<string, VendorEmulator> & {
 /** Every emulator startAll runs, by name: the registered vendors, then Opsgenie's successors. */
 export const emulatorNames = (): string[] => [...registeredVendors().map((v) => v.name), "jsm-ops"];
 
-/** Starts every vendor's emulator on a free 127.0.0.1 port, seeded with demo data unless `seed` is false. */
-export async function startAll(opts: { seed?: boolean; rootlyTimeScale?: number } = {}): Promise<RunningEmulators> {
-  const options: Record<string, unknown> = { rootly: { timeScale: opts.rootlyTimeScale ?? 1 } };
+export interface StartAllOptions {
+  /**
+   * Demo data: `false` none; `true` (the default) with fresh ids where a vendor makes them up; a string: the
+   * same ids (and Flashduty key and Atlassian cloud id) on every run with that string.
+   */
+  seed?: boolean | string;
+  /** The first emulator's port; the others take the next ones in `emulatorNames()` order. Default: free ports. */
+  port?: number;
+  rootlyTimeScale?: number;
+}
+
+/** Starts every vendor's emulator on 127.0.0.1 (free ports unless `port`), seeded with demo data unless `seed` is false. */
+export async function startAll(opts: StartAllOptions = {}): Promise<RunningEmulators> {
+  const fixed = typeof opts.seed === "string" ? opts.seed : undefined;
+  const options: Record<string, unknown> = {
+    rootly: { timeScale: opts.rootlyTimeScale ?? 1 },
+    ...(fixed !== undefined ? { flashduty: { appKey: `fd-emu-${seededUuid(fixed, "appKey").replace(/-/g, "").slice(0, 16)}` } } : {}),
+  };
   const all: (readonly [string, VendorEmulator])[] = await Promise.all(registeredVendors().map(async (v) => [v.name, await v.emulator(options[v.name] as never)] as const));
   // Opsgenie's successors: the same resource reaches them through a named account.
-  all.push(["jsm-ops", createAtlassianOpsEmulator()]);
-  await Promise.all(all.map(([, e]) => e.server.start()));
-  if (opts.seed !== false) for (const [, e] of all) e.seedDemo();
+  all.push(["jsm-ops", createAtlassianOpsEmulator(fixed !== undefined ? { cloudId: seededUuid(fixed, "cloudId") } : {})]);
+  const started = await Promise.allSettled(all.map(([, e], i) => e.server.start(opts.port === undefined ? 0 : opts.port + i)));
+  const failed = started.findIndex((r) => r.status === "rejected");
+  if (failed >= 0) {
+    await Promise.all(all.filter((_, i) => started[i].status === "fulfilled").map(([, e]) => e.server.stop()));
+    const reason = (started[failed] as PromiseRejectedResult).reason as NodeJS.ErrnoException;
+    const port = opts.port === undefined ? "a free port" : `port ${opts.port + failed}`;
+    throw new Error(`${all[failed][0]} emulator: cannot listen on ${port} (${reason.code ?? reason.message})`);
+  }
+  if (opts.seed !== false) for (const [, e] of all) e.seedDemo(fixed);
   const byName = Object.fromEntries(all);
   return { ...byName, stop: async () => void (await Promise.all(all.map(([, e]) => e.server.stop()))) } as RunningEmulators;
 }
@@ -69,4 +91,19 @@ export function configFor(running: Record<string, VendorEmulator | unknown>): st
       for (const [k, v] of Object.entries(emulatorAccount(ops, product)))
         lines.push(`pulumi config set ${k === "apiToken" ? "--secret " : ""}--path opsgenie:accounts.${product}.${k} ${v}`);
   return lines;
+}
+
+/** A Flashduty mapping schema as rows need it: every row carries each source and result label. */
+export interface SchemaLabels {
+  id: string;
+  sourceLabels: string[];
+  resultLabels: string[];
+}
+
+/** The Flashduty emulator's mapping schemas by name, with their labels (what `FlashdutyMappingData` rows must hold). */
+export function schemasFor(running: Record<string, VendorEmulator | unknown>): Record<string, SchemaLabels> {
+  const fd = running.flashduty as FlashdutyEmulator | undefined;
+  const out: Record<string, SchemaLabels> = {};
+  for (const s of fd?.schemas.values() ?? []) out[s.schema_name] = { id: s.schema_id, sourceLabels: [...s.source_labels], resultLabels: [...s.result_labels] };
+  return out;
 }

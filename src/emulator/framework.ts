@@ -1,5 +1,12 @@
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createHash } from "node:crypto";
 import type { AddressInfo, Socket } from "node:net";
+
+/** A UUID-shaped id that depends only on its parts: seeded demo data gets the same ids on every run. */
+export function seededUuid(...parts: string[]): string {
+  const h = createHash("sha256").update(parts.join("\0")).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 export interface EmuRequest {
   id: number;
@@ -138,7 +145,14 @@ export class EmulatorServer {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
+    // A taken port rejects (the CLI's --port says which) instead of an unhandled 'error' event.
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(port, "127.0.0.1", () => {
+        this.server!.off("error", reject);
+        resolve();
+      });
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
@@ -315,8 +329,11 @@ export interface VendorEmulator {
   readonly server: EmulatorServer;
   /** The credential the emulator accepts. */
   readonly credential: string;
-  /** Fills in realistic data for the demo (teams, schedules, channels, schemas...). */
-  seedDemo(): void;
+  /**
+   * Fills in realistic data for the demo (teams, schedules, channels, schemas...). With `seed`, the ids it
+   * makes are a function of the seed and each object's kind and name (`seededUuid`), the same on every run.
+   */
+  seedDemo(seed?: string): void;
   /**
    * What the emulator holds to route to, as `"<kind>:<name>"` -> id (e.g. `"team:Platform"`,
    * `"channel:sre-oncall"`): after seedDemo, the demo objects a program can point at.

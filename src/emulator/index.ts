@@ -5,5 +5,5 @@ export { createOpsgenieEmulator, createAtlassianOpsEmulator } from "../opsgenie/
 export type { OpsgenieEmulator, OpsgenieEmulatorOptions, AtlassianOpsEmulator, AtlassianOpsEmulatorOptions, AtlassianOpsKnobs } from "../opsgenie/emulator";
 export { createRootlyEmulator } from "../rootly/emulator";
 export type { RootlyEmulator, RootlyEmulatorOptions } from "../rootly/emulator";
-export { startAll, envFor } from "./all";
-export type { RunningEmulators } from "./all";
+export { startAll, envFor, schemasFor } from "./all";
+export type { RunningEmulators, StartAllOptions, SchemaLabels } from "./all";

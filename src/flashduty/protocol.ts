@@ -13,6 +13,8 @@ export const flashdutySettings: VendorSettings = {
   label: "Flashduty APP key",
   knownHosts: ["api.flashcat.cloud"],
   domain: "flashcat.cloud",
+  // `<vendor>:preflight` false turns off the existence checks at preview (core/preflight.ts).
+  extraKeys: ["preflight"],
 };
 registerVendor("flashduty", flashdutySettings);
 

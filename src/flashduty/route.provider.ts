@@ -11,6 +11,7 @@ import { changedRouteFields, diffRoute, routeToInputs, hasContent, routeContentF
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
 import { VENDOR } from "./protocol";
 import { flashdutyClient, post } from "./client";
+import { routePreflight } from "./preflight";
 
 async function rawInfo(client: VendorClient, integrationId: number): Promise<WireRouteItem | undefined> {
   return (await post<WireRouteItem | null>(client, "/route/info", { integration_id: integrationId }, { read: true })) ?? undefined;
@@ -106,6 +107,8 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
   diff: diffRoute,
   toInputs: routeToInputs,
   volatileOutputs: ["version", "status", "updatedAt", "updatedBy"],
+  // The integration and the channels must exist: checked at preview when they change.
+  preflight: (news, olds) => routePreflight({ ...news }, olds && { ...olds }),
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   async create(args) {

@@ -21,8 +21,10 @@ export interface RulesPlatform {
   list(teamId: string): Promise<LiveRule[]>;
   /** The team's rules as read, in Opsgenie's wire shape, unknown keys kept (export reports them). */
   listWire(teamId: string): Promise<WireRule[]>;
-  /** Every team of the account (export). */
+  /** Every team of the account (export, preflight). */
   teams(): Promise<{ id: string; name: string }[]>;
+  /** The schedules or escalations a rule of the team may notify (preflight). */
+  notifyTargets(type: "schedule" | "escalation", teamId: string): Promise<{ id: string; name: string }[]>;
   /** One rule; undefined on 404. */
   get(teamId: string, ruleId: string): Promise<LiveRule | undefined>;
   /**
@@ -75,6 +77,11 @@ class OpsgeniePlatform implements RulesPlatform {
   }
   async teams(): Promise<{ id: string; name: string }[]> {
     const r = await this.client().call<Envelope<{ id: string; name: string }[]>>({ method: "GET", path: "/v2/teams" });
+    return (r.body.data ?? []).map((t) => ({ id: t.id, name: t.name }));
+  }
+  /** Schedules and escalations are account-wide on Opsgenie (`GET /v2/schedules`, `GET /v2/escalations`). */
+  async notifyTargets(type: "schedule" | "escalation"): Promise<{ id: string; name: string }[]> {
+    const r = await this.client().call<Envelope<{ id: string; name: string }[]>>({ method: "GET", path: type === "schedule" ? "/v2/schedules" : "/v2/escalations" });
     return (r.body.data ?? []).map((t) => ({ id: t.id, name: t.name }));
   }
   async get(teamId: string, ruleId: string): Promise<LiveRule | undefined> {
@@ -247,6 +254,9 @@ class AtlassianOpsPlatform implements RulesPlatform {
   }
 
   /** Escalations of the team and schedules, by type: `{id, name}`; listed once per process. */
+  notifyTargets(type: "schedule" | "escalation", teamId: string): Promise<{ id: string; name: string }[]> {
+    return this.targets(teamId, type);
+  }
   private targets(teamId: string, type: "escalation" | "schedule"): Promise<{ id: string; name: string }[]> {
     const path = type === "escalation" ? ATLASSIAN_LOOKUP_PATHS.escalations(teamId) : ATLASSIAN_LOOKUP_PATHS.schedules;
     return onceCache<{ id: string; name: string }[]>("atlassian-notify-targets.v1")(`${this.target}\u0000${type}\u0000${type === "escalation" ? teamId : ""}`, async () =>

@@ -13,8 +13,8 @@ export const opsgenieSettings: VendorSettings = {
   urlEnv: "OPSGENIE_API_URL",
   defaultUrl: "https://api.opsgenie.com",
   label: "Opsgenie API key",
-  // Named accounts (Opsgenie, JSM Operations, Compass Operations): accounts.ts.
-  extraKeys: ["accounts"],
+  // Named accounts (Opsgenie, JSM Operations, Compass Operations): accounts.ts; preflight: core/preflight.ts.
+  extraKeys: ["accounts", "preflight"],
   knownHosts: ["api.opsgenie.com", "api.eu.opsgenie.com"],
   domain: "opsgenie.com",
   authHint: OPSGENIE_REGION_HINT,

@@ -31,6 +31,7 @@ import {
   type LiveRule,
   type OutputContext,
 } from "./wire";
+import { routingRulePreflight } from "./preflight";
 
 // Every vendor call goes through the account's platform client (platform.ts): Opsgenie,
 // JSM Operations or Compass Operations. Placement, views and locks are keyed by
@@ -666,6 +667,8 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     }
     return [];
   },
+  // The team and the schedule/escalation must exist: checked at preview when they change.
+  preflight: (news, olds) => routingRulePreflight({ ...news }, olds && { ...olds }),
   // The engine checks and diffs each resource a little ahead of its step: placement learns
   // each declared order, and which steps are coming, before it plans their batch.
   checked(news, isNew) {

@@ -12,6 +12,7 @@ import { sameJson } from "../core/json";
 import { changedKeys, diff, normalizeRoute, toInputs, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
+import { alertRoutePreflight } from "./preflight";
 
 const BASE = "/v1/alert_routes";
 const PAGE_SIZE = 100;
@@ -212,6 +213,8 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   diff: (olds, news) => diff(olds, news),
   toInputs,
   volatileOutputs: ["createdAt", "updatedAt"],
+  // Alerts sources, teams and targets must exist: checked at preview when they change.
+  preflight: (news, olds) => alertRoutePreflight({ ...news }, olds && { ...olds }),
 
   // Inputs arrive parsed by the kit (kit.ts parseKnown).
   create: (args) => byName(args.name, () => create(args)),

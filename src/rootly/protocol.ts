@@ -13,6 +13,8 @@ export const rootlySettings: VendorSettings = {
   label: "Rootly API token",
   knownHosts: ["api.rootly.com"],
   domain: "rootly.com",
+  // `<vendor>:preflight` false turns off the existence checks at preview (core/preflight.ts).
+  extraKeys: ["preflight"],
 };
 registerVendor("rootly", rootlySettings);
 

@@ -150,6 +150,8 @@ describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s through the real CLI", (
       post: server().calls({ method: "POST", path: pc.rulesPath }).length,
       list: server().calls({ method: "GET", path: pc.rulesPath }).length,
       changeOrder: server().calls(pc.reorder).length,
+      // The existence check's one list of teams, on creates (docs/preflight-checks.md).
+      teams: server().calls({ method: "GET", path: /\/v[12]\/teams$/ }).length,
       all: server().log.length,
     });
     const ruleNames = () => names().slice(0, -1);
@@ -161,7 +163,8 @@ describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s through the real CLI", (
       console.log(`${platform} engine: ${n} ordered creates = ${JSON.stringify(create)}`);
       expect(create).toMatchObject({ post: n, changeOrder: 0 });
       expect(create.list).toBeLessThanOrEqual(3);
-      expect(create.all).toBe(create.post + create.list);
+      expect(create.teams).toBe(1);
+      expect(create.all).toBe(create.post + create.list + create.teams);
 
       server().resetLog();
       await s.stack.refresh();
@@ -178,6 +181,7 @@ describe.each(PLATFORMS)("OpsgenieTeamRoutingRule on %s through the real CLI", (
       expect(reverse.changeOrder).toBeLessThanOrEqual(n - 1);
       expect(reverse.changeOrder).toBeGreaterThanOrEqual(n - 1);
       expect(reverse.list).toBeLessThanOrEqual(3);
+      expect(reverse.teams).toBe(0);
       expect(reverse.all).toBe(reverse.changeOrder + reverse.list);
 
       server().resetLog();

@@ -26,6 +26,10 @@ beforeAll(async () => {
     ROOTLY_API_TOKEN: emus.rootly.credential,
     OPSGENIE_API_URL: emus.opsgenie.server.url,
     OPSGENIE_API_KEY: emus.opsgenie.credential,
+    // The inputs here refer to made-up ids: the schema is under test, not the existence checks (preflight.vendors.test.ts).
+    FLASHDUTY_PREFLIGHT: "false",
+    ROOTLY_PREFLIGHT: "false",
+    OPSGENIE_PREFLIGHT: "false",
   });
 });
 afterAll(async () => {

@@ -5,8 +5,10 @@
 // pseudo-version of it, so `npm test` builds this one instead. It speaks the same
 // LanguageRuntime gRPC protocol from sdk/v3 and runs programs the same way: it
 // starts `@pulumi/pulumi/cmd/run` from the program's node_modules with the
-// monitor/engine addresses, stack config and TypeScript settings. It leaves out
-// what `pulumi up`/`preview`/`refresh`/`destroy`/`import` do not need (plugin
+// monitor/engine addresses, stack config and TypeScript settings. Policy packs
+// (`--policy-pack`, `pulumi policy analyze`) run as Pulumi's host runs them:
+// `@pulumi/pulumi/cmd/run-policy-pack` behind sdk/v3's PolicyProxy. It leaves out
+// what `pulumi up`/`preview`/`refresh`/`destroy`/`import` do not need (other plugin
 // programs, code generation, `pulumi new` templating and dependency installs).
 package main
 
@@ -22,9 +24,12 @@ import (
 	"strings"
 	"sync"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -222,6 +227,109 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Problem executing program (could not run language executor): %v", err)}, nil
 	}
 	return &pulumirpc.RunResponse{}, nil
+}
+
+// locate resolves a module the way Node does from dir (node_modules above it).
+func locate(dir, module string) (string, error) {
+	for d := dir; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "node_modules", filepath.FromSlash(module), "index.js")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", fmt.Errorf("could not find %s in node_modules above %s; run `npm install` where the policy pack's dependencies live", module, dir)
+		}
+	}
+}
+
+// RunPlugin runs a Node.js policy pack (kind "analyzer"), the one plugin program the
+// engine asks this host for: Pulumi 3.274 starts a PulumiPolicy.yaml directory through
+// its runtime's RunPlugin (release builds used to ship the `pulumi-analyzer-policy`
+// launcher instead). As in Pulumi's own host, sdk/v3's PolicyProxy answers the engine
+// first, takes the stack configuration, then starts `run-policy-pack` with it in the
+// environment and forwards every call to it.
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	if req.GetKind() != "analyzer" {
+		return status.Errorf(codes.Unimplemented, "this test language host runs policy packs only, not %q plugins", req.GetKind())
+	}
+	ctx := server.Context()
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+
+	dir := req.GetInfo().GetProgramDirectory()
+	script, err := locate(dir, "@pulumi/pulumi/cmd/run-policy-pack")
+	if err != nil {
+		return err
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return errors.New("node was not found on PATH; install Node.js >= 22")
+	}
+
+	env := append([]string{}, req.GetEnv()...)
+	opts := req.GetInfo().GetOptions().AsMap()
+	if ts, ok := opts["typescript"].(bool); !ok || ts {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	var nodeArgs []string
+	if s, ok := opts["nodeargs"].(string); ok && s != "" {
+		nodeArgs = strings.Fields(s)
+	}
+	// run-policy-pack takes <engine address> <pack directory>: the engine's arguments, then the directory.
+	args := append(append(append(nodeArgs, script), req.GetArgs()...), dir)
+
+	proxy, childStdout, err := sdk.NewPolicyProxy(ctx, stdout)
+	if err != nil {
+		return fmt.Errorf("could not start policy pack proxy: %w", err)
+	}
+	config, err := proxy.AwaitConfiguration(ctx)
+	if err != nil {
+		return fmt.Errorf("could not get stack configuration: %w", err)
+	}
+	if config != nil {
+		add := func(k, v string) {
+			if v != "" {
+				env = append(env, k+"="+v)
+			}
+		}
+		add("PULUMI_NODEJS_ORGANIZATION", config.GetOrganization())
+		add("PULUMI_NODEJS_PROJECT", config.GetProject())
+		add("PULUMI_NODEJS_STACK", config.GetStack())
+		add("PULUMI_NODEJS_DRY_RUN", strconv.FormatBool(config.GetDryRun()))
+		if config.GetConfig() != nil {
+			b, err := json.Marshal(config.GetConfig())
+			if err != nil {
+				return fmt.Errorf("could not marshal stack configuration: %w", err)
+			}
+			add("PULUMI_CONFIG", string(b))
+		}
+	}
+
+	cmd := exec.CommandContext(ctx, node, args...)
+	// Node policy packs run in their own directory, so that their node_modules are found.
+	cmd.Dir = dir
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = childStdout, stderr
+	if err := cmd.Start(); err != nil {
+		proxy.Abort(err)
+		return fmt.Errorf("could not start the policy pack: %w", err)
+	}
+	// Attach reads the pack's port, forwards the configuration, and returns when the pack exits.
+	if err := proxy.Attach(ctx, cmd); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return fmt.Errorf("policy pack exited with code %d", exit.ExitCode())
+		}
+		if ctx.Err() != nil {
+			// The engine is done with the pack and cancelled the call.
+			return nil
+		}
+		return err
+	}
+	return closer.Close()
 }
 
 func main() {

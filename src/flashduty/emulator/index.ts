@@ -6,12 +6,13 @@
 // shared HTTP surface, routes.ts the endpoints.
 import { randomBytes } from "node:crypto";
 import type { EmulatorServer, VendorEmulator } from "../../emulator/framework";
-import { registerRoutes, PATHS } from "./routes";
+import { registerAlertList, registerRoutes, PATHS, type EmuAlert } from "./routes";
 import { flashdutyServer, replies, type Glitches } from "./server";
 import { FlashdutyState, type EmuChannel, type EmuRoute, type EmuRow, type EmuSchema } from "./state";
 import { MAPPING_LIMITS } from "./validation";
 
 export type { EmuRoute, EmuRouteCase, EmuRow, EmuSchema } from "./state";
+export type { EmuAlert as FlashdutyEmuAlert } from "./routes";
 
 export interface FlashdutyEmulatorOptions {
   /** The APP key the emulator accepts (random when omitted). */
@@ -52,6 +53,10 @@ export interface FlashdutyEmulator extends VendorEmulator {
   proxyPageQuotingKey(path: string, times?: number): void;
   /** Forgets what `answerMissing` and `proxyPageQuotingKey` set up. */
   clearGlitches(): void;
+  /** The alerts `/alert/list` serves. */
+  readonly alerts: EmuAlert[];
+  /** Adds alerts (alert_id and start_time filled in when missing: one second apart, in the order given). */
+  addAlerts(alerts: Partial<EmuAlert>[]): EmuAlert[];
 }
 
 export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): FlashdutyEmulator {
@@ -68,7 +73,18 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
   const reply = replies(options);
   const server: EmulatorServer = flashdutyServer({ appKey, options, glitches, paths: PATHS, reply });
   registerRoutes({ server, state, reply, options });
+  const alerts: EmuAlert[] = [];
+  registerAlertList({ server, state, reply, options }, alerts);
+  const addAlerts = (list: Partial<EmuAlert>[]) =>
+    list.map((a) => {
+      const n = alerts.length;
+      const full: EmuAlert = { alert_id: `fd-alert-${n + 1}`, title: "", alert_severity: "Info", integration_id: 0, labels: {}, start_time: Date.UTC(2026, 0, 1) / 1000 + n, ...a };
+      alerts.push(full);
+      return full;
+    });
   return {
+    alerts,
+    addAlerts,
     vendor: "flashduty",
     server,
     credential: appKey,
@@ -89,7 +105,16 @@ export function createFlashdutyEmulator(opts: FlashdutyEmulatorOptions = {}): Fl
       glitches.missing.clear();
       glitches.proxyPages.clear();
     },
-    seedDemo: () => state.seedDemo(),
+    seedDemo: () => {
+      state.seedDemo();
+      // A few alerts for `impact --recent`, on the demo integration.
+      if (alerts.length === 0)
+        addAlerts([
+          { title: "server01 cpu high", alert_severity: "Warning", integration_id: 6113996590131, labels: { host: "server01", service: "api" } },
+          { title: "gateway down", alert_severity: "Critical", integration_id: 6113996590131, labels: { host: "server02", service: "gateway" } },
+          { title: "payments queue backlog", alert_severity: "Info", integration_id: 6113996590132, labels: { service: "payments" } },
+        ]);
+    },
     seeded() {
       const out: Record<string, string> = {};
       for (const id of state.integrations) out[`integration:${id}`] = String(id);

@@ -7,9 +7,11 @@ import { MAPPING_LIMITS, SCHEMA_ID, isInt, validateDocs, validateKeys, validateR
 
 /** Every known path: another method on one of them is MethodNotAllowed, not RouteNotFound. */
 export const PATHS = [
+  "/alert/list",
   "/route/info",
   "/route/list",
   "/route/upsert",
+  "/channel/list",
   "/enrichment/mapping/schema/info",
   "/enrichment/mapping/schema/list",
   "/enrichment/mapping/data/list",
@@ -29,6 +31,7 @@ const body = (req: EmuRequest) => req.body as Record<string, unknown>;
 
 export function registerRoutes(ctx: RouteContext): void {
   registerRouteRules(ctx);
+  registerChannels(ctx);
   registerSchemas(ctx);
   registerRowList(ctx);
   registerRowWrites(ctx);
@@ -68,6 +71,21 @@ function registerRouteRules({ server, state, reply }: RouteContext): void {
     }
     state.writeRoute(id, content);
     return reply.ok({});
+  });
+}
+
+/** `POST /channel/list` `{p, limit, query?}`: `{items, total, has_next_page}` (the vendor's SDK and Terraform client). */
+function registerChannels({ server, state, reply }: RouteContext): void {
+  server.route("POST", "/channel/list", (req) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const p = b.p ?? 1;
+    const limit = b.limit ?? 20;
+    if (!isInt(p) || p < 1) return reply.invalid("p must be 1 or more");
+    if (!isInt(limit) || limit < 1 || limit > 100) return reply.invalid("limit must be between 1 and 100");
+    const q = typeof b.query === "string" ? b.query.toLowerCase() : "";
+    const all = [...state.channels.values()].filter((c) => !q || c.channel_name.toLowerCase().includes(q)).sort((x, y) => x.channel_id - y.channel_id);
+    const items = all.slice((p - 1) * limit, p * limit).map((c) => ({ ...c, status: "enabled" }));
+    return reply.ok({ items, total: all.length, has_next_page: p * limit < all.length });
   });
 }
 
@@ -184,5 +202,37 @@ function registerRowWrites(ctx: RouteContext): void {
     if ("error" in s) return s.error;
     state.rowsOf(s.schema.schema_id).clear();
     return reply.ok({});
+  });
+}
+
+/** An alert as Flashduty's alert list returns it (the fields routing reads, plus ids and times). */
+export interface EmuAlert {
+  alert_id: string;
+  title: string;
+  description?: string;
+  alert_severity: string;
+  integration_id: number;
+  data_source_id?: number;
+  labels: Record<string, string>;
+  /** Unix seconds. */
+  start_time: number;
+}
+
+/**
+ * `POST /alert/list`: `{p, limit (1-100), asc, start_time?, end_time?}` -> `{items, has_next_page, total}`,
+ * newest first unless `asc`. Read-only, for `alert-routing impact --recent`.
+ */
+export function registerAlertList({ server, reply }: RouteContext, alerts: EmuAlert[]): void {
+  server.route("POST", "/alert/list", (req) => {
+    const b = body(req);
+    const p = b.p ?? 1;
+    const limit = b.limit ?? 20;
+    if (!isInt(p) || p < 1) return reply.invalid("p must be greater than 0");
+    if (!isInt(limit) || limit < 1 || limit > 100) return reply.invalid("limit must be between 1 and 100");
+    const from = isInt(b.start_time) ? b.start_time : -Infinity;
+    const to = isInt(b.end_time) ? b.end_time : Infinity;
+    const dir = b.asc === true ? 1 : -1;
+    const all = alerts.filter((a) => a.start_time >= from && a.start_time <= to).sort((x, y) => dir * (x.start_time - y.start_time));
+    return reply.ok({ items: all.slice((p - 1) * limit, p * limit), has_next_page: p * limit < all.length, total: all.length });
   });
 }

@@ -242,9 +242,9 @@ export function createAtlassianOpsEmulator(opts: AtlassianOpsEmulatorOptions = {
     compass: products.compass,
     rateWindow: window,
     base: (product: OpsProduct) => (product === "jsm" ? `${server.url}/jsm/ops/api/${cloudId}` : `${server.url}/compass/cloud/${cloudId}/ops`),
-    seedDemo: () => {
-      products.jsm.seedDemo();
-      products.compass.seedDemo();
+    seedDemo: (seed?: string) => {
+      products.jsm.seedDemo(seed === undefined ? undefined : `${seed}/jsm`);
+      products.compass.seedDemo(seed === undefined ? undefined : `${seed}/compass`);
     },
     seeded,
   });

@@ -1,5 +1,5 @@
 import { EmulatorServer, SlidingWindow, type VendorEmulator } from "../../emulator/framework";
-import { registerRoutes, createReplies, serverHooks } from "./routes";
+import { registerAlertRoutes, registerRoutes, createReplies, serverHooks } from "./routes";
 import { createState, type OpsgenieState } from "./state";
 
 // An in-memory Opsgenie Team Routing Rule API (plus the bit of the Team API the
@@ -26,6 +26,27 @@ export interface OpsgenieEmulator extends VendorEmulator, Omit<OpsgenieState, "r
   /** `team:<name>`, `schedule:<name>`, `escalation:<name>` -> id. */
   seeded(): Record<string, string>;
   readonly rateWindow: SlidingWindow;
+  /** The alerts List Alerts serves, in the Alert API's shape (newest `createdAt` first when listed). */
+  readonly alerts: EmuAlert[];
+  /** Adds alerts (id, tinyId and createdAt filled in when missing: one second apart, in the order given). */
+  addAlerts(alerts: Partial<EmuAlert>[]): EmuAlert[];
+}
+
+/** An alert as Get Alert returns it (List Alerts leaves out description, details, entity and actions). */
+export interface EmuAlert {
+  id: string;
+  tinyId: string;
+  message: string;
+  alias?: string;
+  description?: string;
+  source?: string;
+  entity?: string;
+  tags: string[];
+  actions: string[];
+  details: Record<string, string>;
+  priority: string;
+  responders: { type: "team" | "user" | "escalation" | "schedule"; id: string }[];
+  createdAt: string;
 }
 
 export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): OpsgenieEmulator {
@@ -36,6 +57,15 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
   const access = { apiKey, readOnly: new Set(opts.readOnlyKeys ?? []), teamKeys: opts.teamKeys ?? {}, window };
   const server = new EmulatorServer("opsgenie", serverHooks(state, access, replies));
   registerRoutes(server, state, replies);
+  const alerts: EmuAlert[] = [];
+  registerAlertRoutes(server, alerts, replies);
+  const addAlerts = (list: Partial<EmuAlert>[]) =>
+    list.map((a) => {
+      const n = alerts.length;
+      const full: EmuAlert = { id: `alert-${n + 1}`, tinyId: String(n + 1), message: "", tags: [], actions: [], details: {}, priority: "P3", responders: [], createdAt: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(), ...a };
+      alerts.push(full);
+      return full;
+    });
   // The state object itself, so that `accountTimezone` set on the emulator is the one seeding uses.
   const seeded = () => {
     const out: Record<string, string> = {};
@@ -43,7 +73,19 @@ export function createOpsgenieEmulator(opts: OpsgenieEmulatorOptions = {}): Opsg
       for (const e of pool.values()) out[`${kind}:${e.name}`] = e.id;
     return out;
   };
-  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded });
+  // The demo account has a few alerts too, so `impact --recent` has something to read.
+  const seedTeams = state.seedDemo.bind(state);
+  const seedDemo = () => {
+    seedTeams();
+    const team = (name: string) => [...state.teams.values()].filter((t) => t.name === name).map((t) => ({ type: "team" as const, id: t.id }));
+    if (alerts.length === 0)
+      addAlerts([
+        { message: "replica lag on db-2", tags: ["database"], priority: "P3", source: "rds", responders: team("Platform") },
+        { message: "primary down", tags: ["database", "critical"], priority: "P1", details: { region: "eu" }, responders: team("Platform") },
+        { message: "checkout latency", tags: ["payments"], priority: "P2", responders: team("Payments") },
+      ]);
+  };
+  return Object.assign(state, { vendor: "opsgenie" as const, credential: apiKey, rateWindow: window, server, seeded, alerts, addAlerts, seedDemo });
 }
 
 export { createAtlassianOpsEmulator, emulatorAccount, DEFAULT_KNOBS } from "./atlassian";

@@ -137,6 +137,13 @@ function requests(state: OpsgenieState, r: Replies) {
 export function registerRoutes(server: EmulatorServer, state: OpsgenieState, r: Replies): void {
   const { isResponse, findTeam, bodyOf, validated } = requests(state, r);
 
+  // The lists the provider reads at preview (its existence checks) and export: `{data: [...]}`, no paging.
+  server.route("GET", "/v2/teams", (req) => r.ok(req, 200, { data: [...state.teams.values()].map((t) => ({ id: t.id, name: t.name, description: "" })) }));
+  server.route("GET", "/v2/schedules", (req) =>
+    r.ok(req, 200, { data: [...state.schedules.values()].map((e) => ({ id: e.id, name: e.name, description: "", timezone: "Etc/UTC", enabled: true, rotations: [] })), expandable: ["rotation"] }),
+  );
+  server.route("GET", "/v2/escalations", (req) => r.ok(req, 200, { data: [...state.escalations.values()].map((e) => ({ id: e.id, name: e.name, description: "", rules: [] })) }));
+
   server.route("GET", "/v2/teams/:team", (req) => {
     const t = findTeam(req, "identifierType");
     if (isResponse(t)) return t;
@@ -206,5 +213,26 @@ function registerRuleRoutes(server: EmulatorServer, state: OpsgenieState, r: Rep
     t.rules.splice(Math.max(0, Math.min(b.order, t.rules.length - 1)), 0, rule);
     state.record(t);
     return r.ok(req, 200, { result: "Changed", data: { id: rule.id } });
+  });
+}
+
+/**
+ * The Alert API's List Alerts (`GET /v2/alerts`: offset, limit at most 100, sort=createdAt,
+ * order asc|desc) and Get Alert (`GET /v2/alerts/{id}`), read-only, for `alert-routing impact --recent`.
+ */
+export function registerAlertRoutes(server: EmulatorServer, alerts: import("./index").EmuAlert[], r: Replies): void {
+  server.route("GET", "/v2/alerts", (req) => {
+    const limit = Number(req.query.get("limit") ?? 20);
+    const offset = Number(req.query.get("offset") ?? 0);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return r.fail(req, 422, "Request body is not processable: limit must be between 1 and 100", { errors: { limit: "must be between 1 and 100" } });
+    if (!Number.isInteger(offset) || offset < 0) return r.fail(req, 422, "Request body is not processable: offset must be 0 or more", { errors: { offset: "must be 0 or more" } });
+    const order = req.query.get("order") === "asc" ? 1 : -1;
+    const sorted = [...alerts].sort((a, b) => order * a.createdAt.localeCompare(b.createdAt));
+    const data = sorted.slice(offset, offset + limit).map(({ description: _d, details: _x, entity: _e, actions: _a, ...listed }) => listed);
+    return r.ok(req, 200, { data, paging: offset + limit < sorted.length ? { next: `${server.url}/v2/alerts?offset=${offset + limit}&limit=${limit}` } : {} });
+  });
+  server.route("GET", "/v2/alerts/:id", (req) => {
+    const a = alerts.find((x) => x.id === req.params.id || (req.query.get("identifierType") === "tiny" && x.tinyId === req.params.id));
+    return a ? r.ok(req, 200, { data: a }) : r.fail(req, 404, "Alert does not exist");
   });
 }

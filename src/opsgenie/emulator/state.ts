@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { seededUuid } from "../../emulator/framework";
 
 // The emulator's in-memory account: teams with their rules in evaluation order,
 // schedules and escalations, and a history of every team after each write.
@@ -49,7 +50,8 @@ export interface OpsgenieState {
   readonly history: { time: number; teamId: string; rules: { id: string; name: string }[] }[];
   /** Appends the team's rules to `history` (after an accepted write). */
   record(team: EmuTeam): void;
-  seedDemo(): void;
+  /** The demo account; with `seed`, its ids are stable (derived from the seed and each name). */
+  seedDemo(seed?: string): void;
 }
 
 /** Bounded: long-running emulators (demo, bench) must not grow without end. */
@@ -108,12 +110,15 @@ export function createState(accountTimezone: string): OpsgenieState {
       state.history.push({ time: Date.now(), teamId: t.id, rules: t.rules.map((r) => ({ id: r.id, name: r.name })) });
       if (state.history.length > HISTORY_LIMIT) state.history.splice(0, state.history.length - HISTORY_LIMIT);
     },
-    seedDemo() {
-      state.seedTeam("Platform");
-      state.seedTeam("Payments");
-      state.seedSchedule("Platform_schedule");
-      state.seedSchedule("Payments_schedule");
-      state.seedEscalation("Platform_critical");
+    seedDemo(seed) {
+      const id = (kind: string, name: string) => (seed === undefined ? undefined : seededUuid(seed, kind, name));
+      for (const name of ["Platform", "Payments"]) {
+        const escalation = state.seedEscalation(`${name}_escalation`, id("escalation", `${name}_escalation`));
+        state.seedTeam(name, { id: id("team", name), defaultNotify: { type: "escalation", id: escalation.id } });
+      }
+      state.seedSchedule("Platform_schedule", id("schedule", "Platform_schedule"));
+      state.seedSchedule("Payments_schedule", id("schedule", "Payments_schedule"));
+      state.seedEscalation("Platform_critical", id("escalation", "Platform_critical"));
     },
   };
   return state;

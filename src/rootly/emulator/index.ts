@@ -1,6 +1,6 @@
 import type { EmulatorServer, VendorEmulator } from "../../emulator/framework";
 import { rootlyServer } from "./routes";
-import { applyPending, createState, seed, seedDemo, type CatalogKind, type StoredRoute } from "./state";
+import { applyPending, createState, seed, seedDemo, type CatalogKind, type EmuAlert, type StoredRoute } from "./state";
 
 // An in-memory Rootly `/v1/alert_routes` API written from Rootly's published docs:
 // JSON:API bodies and media type, Bearer auth, `errors[]` envelopes, 404 for routes of
@@ -10,7 +10,7 @@ import { applyPending, createState, seed, seedDemo, type CatalogKind, type Store
 // with its status endpoint (`async_rule_creation_status/{request_id}`, plain JSON).
 // state.ts holds the data, validation.ts the documented rules, routes.ts the HTTP surface.
 
-export type { CatalogKind, StoredRoute } from "./state";
+export type { CatalogKind, StoredRoute, EmuAlert as RootlyEmuAlert } from "./state";
 
 export const ROOTLY_EMULATOR_TOKEN = "rootly-emulator-token-4b1d9e";
 
@@ -39,6 +39,8 @@ export interface RootlyEmulator extends VendorEmulator {
   seed(kind: CatalogKind, name: string): string;
   /** Another API key, optionally limited to some teams (routes of other teams answer 404). */
   addToken(token: string, opts?: { teamIds?: string[] }): void;
+  /** Revokes a token (a rotated key): it gets 401 from then on. */
+  revokeToken(token: string): void;
   /** Turns asynchronous rule processing on (delay in ms, before timeScale) or off. */
   setAsyncRules(delayMs: number | false): void;
   /** Turns the async rule status endpoint on or off (off: 404, as on an API without it). */
@@ -51,6 +53,10 @@ export interface RootlyEmulator extends VendorEmulator {
   /** Applies pending async rules now. */
   flushPendingRules(): void;
   readonly demoIds: Record<string, string>;
+  /** The alerts `GET /v1/alerts` serves. */
+  readonly alerts: EmuAlert[];
+  /** Adds alerts (id and created_at filled in when missing: one second apart, in the order given). */
+  addAlerts(alerts: { id?: string; attributes: Partial<EmuAlert["attributes"]> }[]): EmuAlert[];
 }
 
 export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEmulator {
@@ -72,8 +78,17 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
     routes: s.routes,
     catalog: s.catalog,
     demoIds: s.demoIds,
+    alerts: s.alerts,
+    addAlerts: (list) =>
+      list.map((a) => {
+        const n = s.alerts.length;
+        const full: EmuAlert = { id: a.id ?? `rootly-alert-${n + 1}`, type: "alerts", attributes: { summary: "", created_at: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(), ...a.attributes } };
+        s.alerts.push(full);
+        return full;
+      }),
     seed: (kind, name) => seed(s, kind, name),
     addToken: (t, o = {}) => void s.tokens.set(t, o),
+    revokeToken: (t) => void s.tokens.delete(t),
     setAsyncRules: (d) => void (s.asyncDelay = d),
     setAsyncStatusEndpoint: (on) => void (s.statusEndpoint = on),
     failNextAsyncRules: (e) => void (s.nextRulesError = e),
@@ -84,7 +99,14 @@ export function createRootlyEmulator(opts: RootlyEmulatorOptions = {}): RootlyEm
       if (l.windowMs !== undefined) s.readWin.windowMs = s.writeWin.windowMs = l.windowMs * s.scale;
     },
     flushPendingRules: () => s.routes.forEach((r) => applyPending(r, true)),
-    seedDemo: () => seedDemo(s),
+    seedDemo: () => {
+      seedDemo(s);
+      // A few alerts for `impact --recent`, from the demo alert source when it has one.
+      const source = Object.entries(s.demoIds).find(([k]) => k.startsWith("alertSource:"))?.[1] ?? null;
+      if (s.alerts.length === 0)
+        for (const [i, [summary, service]] of [["payments API 5xx", "payments-api"], ["checkout slow", "checkout"], ["disk 90% on db-1", "database"]].entries())
+          s.alerts.push({ id: `rootly-alert-${i + 1}`, type: "alerts", attributes: { summary, status: "triggered", alerts_source_id: source, data: { service, host: `host-${i + 1}` }, created_at: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString() } });
+    },
     seeded: () => ({ ...s.demoIds }),
   };
 }

@@ -1,5 +1,5 @@
 import { EmulatorServer, type EmulatorHooks, type EmuRequest, type EmuResponse } from "../../emulator/framework";
-import { applyPending, applyWrite, known, newRoute, resource, RESOURCE_TYPE, visible, type RootlyState, type StoredRoute } from "./state";
+import { applyPending, applyWrite, known, newRoute, resource, RESOURCE_TYPE, visible, type CatalogKind, type RootlyState, type StoredRoute } from "./state";
 import { validateRoute, type JsonApiError } from "./validation";
 
 // Rootly's HTTP surface: Bearer auth, JSON:API bodies and media type, `errors[]`
@@ -109,6 +109,50 @@ function list(s: RootlyState, server: EmulatorServer, req: EmuRequest): EmuRespo
   });
 }
 
+/**
+ * The catalog lists (`GET /v1/alert_sources`, `/v1/services`, ...): JSON:API, paged like
+ * alert routes. Rootly's "Group" target is a team (`/v1/teams`); the emulator keeps groups
+ * apart from owning teams and lists both there.
+ */
+export const CATALOG_PATHS: Readonly<Record<string, { type: string; kinds: CatalogKind[] }>> = {
+  "/v1/alert_sources": { type: "alert_sources", kinds: ["alertSource"] },
+  "/v1/services": { type: "services", kinds: ["service"] },
+  "/v1/teams": { type: "groups", kinds: ["team", "group"] },
+  "/v1/functionalities": { type: "functionalities", kinds: ["functionality"] },
+  "/v1/escalation_policies": { type: "escalation_policies", kinds: ["escalationPolicy"] },
+  "/v1/alert_urgencies": { type: "alert_urgencies", kinds: ["alertUrgency"] },
+  "/v1/alert_fields": { type: "alert_fields", kinds: ["alertField"] },
+};
+
+function catalogList(s: RootlyState, server: EmulatorServer, req: EmuRequest, path: string): EmuResponse {
+  const { type, kinds } = CATALOG_PATHS[path];
+  const num = Math.max(1, Number(req.query.get("page[number]") ?? 1) || 1);
+  const size = Math.min(100, Math.max(1, Number(req.query.get("page[size]") ?? 20) || 20));
+  const all = kinds.flatMap((k) => [...(s.catalog.get(k) ?? new Map<string, string>()).entries()]);
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const link = (n: number) => `${server.url}${path}?page%5Bnumber%5D=${n}&page%5Bsize%5D=${size}`;
+  return ok(200, {
+    data: all.slice((num - 1) * size, num * size).map(([id, name]) => ({ id, type, attributes: { name, slug: name.toLowerCase().replace(/[^a-z0-9]+/g, "-") } })),
+    links: { self: link(num), first: link(1), prev: num > 1 ? link(num - 1) : null, next: num < pages ? link(num + 1) : null, last: link(pages) },
+    meta: { current_page: num, next_page: num < pages ? num + 1 : null, prev_page: num > 1 ? num - 1 : null, total_count: all.length, total_pages: pages },
+  });
+}
+
+/** `GET /v1/alerts`: page[number], page[size] (at most 100), sort `created_at` or `-created_at` (default). */
+function listAlerts(s: RootlyState, server: EmulatorServer, req: EmuRequest): EmuResponse {
+  const num = Math.max(1, Number(req.query.get("page[number]") ?? 1) || 1);
+  const size = Math.min(100, Math.max(1, Number(req.query.get("page[size]") ?? 20) || 20));
+  const dir = req.query.get("sort") === "created_at" ? 1 : -1;
+  const all = [...s.alerts].sort((a, b) => dir * a.attributes.created_at.localeCompare(b.attributes.created_at));
+  const pages = Math.max(1, Math.ceil(all.length / size));
+  const link = (n: number) => `${server.url}${req.path}?page[number]=${n}&page[size]=${size}`;
+  return ok(200, {
+    data: all.slice((num - 1) * size, num * size),
+    links: { self: link(num), first: link(1), next: num < pages ? link(num + 1) : null, last: link(pages) },
+    meta: { current_page: num, next_page: num < pages ? num + 1 : null, total_count: all.length, total_pages: pages },
+  });
+}
+
 /** A server with Rootly's hooks and every `/v1/alert_routes` route over the state `s`. */
 export function rootlyServer(s: RootlyState, opts: { advancedAlertRouting: boolean }): EmulatorServer {
   const server = new EmulatorServer("rootly", hooks(s, opts.advancedAlertRouting));
@@ -131,6 +175,8 @@ export function rootlyServer(s: RootlyState, opts: { advancedAlertRouting: boole
   };
 
   server.route("GET", "/v1/alert_routes", (req) => list(s, server, req));
+  for (const path of Object.keys(CATALOG_PATHS)) server.route("GET", path, (req) => catalogList(s, server, req, path));
+  server.route("GET", "/v1/alerts", (req) => listAlerts(s, server, req));
   server.route("POST", "/v1/alert_routes", (req) => {
     const parsed = attributesOf(req);
     if ("error" in parsed) return parsed.error;

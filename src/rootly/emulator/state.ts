@@ -80,6 +80,28 @@ export interface RootlyState {
   statusEndpoint: boolean;
   nextRulesError?: string;
   proxyPages: number;
+  /** The alerts `GET /v1/alerts` serves (JSON:API resources). */
+  readonly alerts: EmuAlert[];
+}
+
+/** A Rootly alert as `GET /v1/alerts` returns it: the attributes routing reads, the payload in `data`. */
+export interface EmuAlert {
+  id: string;
+  type: "alerts";
+  attributes: {
+    summary: string;
+    description?: string | null;
+    source?: string;
+    status?: string;
+    alert_urgency_id?: string | null;
+    alerts_source_id?: string | null;
+    /** The payload the source sent (what `payload` conditions read). */
+    data?: Record<string, unknown>;
+    /** Alert field values (what `alert_field` conditions read). */
+    alert_field_values?: { alert_field_id: string; value: string }[];
+    created_at: string;
+    [k: string]: unknown;
+  };
 }
 
 export function createState(init: { token: string; scale: number; read: number; write: number; windowMs: number; asyncDelay: number | false; statusEndpoint: boolean }): RootlyState {
@@ -95,6 +117,7 @@ export function createState(init: { token: string; scale: number; read: number; 
     asyncDelay: init.asyncDelay,
     statusEndpoint: init.statusEndpoint,
     proxyPages: 0,
+    alerts: [],
   };
 }
 
