@@ -36,6 +36,8 @@ export interface VendorErrorInit {
   path?: string;
   /** The answer's content type, kept for messages that say what the vendor answered. */
   contentType?: string;
+  /** What to check, after the details: the host and the settings that point at it. */
+  help?: string;
 }
 
 /** Every failure talking to a vendor. The message never contains a credential. */
@@ -58,7 +60,8 @@ export class VendorError extends Error {
     if (init.status !== undefined) meta.push(`HTTP ${init.status}`);
     if (init.code) meta.push(`code ${init.code}`);
     if (init.requestId) meta.push(`request id ${init.requestId}`);
-    super(redactSecrets(meta.length ? `${parts.join(" - ")} (${meta.join(", ")})` : parts.join(" - ")));
+    const text = meta.length ? `${parts.join(" - ")} (${meta.join(", ")})` : parts.join(" - ");
+    super(redactSecrets(init.help ? `${text}. ${init.help}` : text));
     this.name = "VendorError";
     this.vendor = init.vendor;
     this.kind = init.kind;

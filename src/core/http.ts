@@ -1,6 +1,6 @@
 import type { Agent } from "undici";
 import { agentClass, requestOn } from "./undici";
-import { Endpoint, setting } from "./config";
+import { Endpoint, endpointHelp, setting } from "./config";
 import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
 import { RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs } from "./retry";
@@ -149,6 +149,14 @@ export class VendorClient {
     return { url: `${this.endpoint.baseUrl}${spec.path}${qs ? `?${qs}` : ""}`, shown };
   }
 
+  /** The host and the settings to check, for the errors where they are the likely cause. */
+  private help(kind: ErrorKind): string | undefined {
+    if (kind === "unauthorized" || kind === "forbidden") return endpointHelp(this.endpoint.baseUrl, this.endpoint.source, "auth");
+    if (kind === "not_found") return endpointHelp(this.endpoint.baseUrl, this.endpoint.source, "not_found");
+    if (kind === "config") return endpointHelp(this.endpoint.baseUrl, this.endpoint.source, "network");
+    return undefined;
+  }
+
   /** Sends once, no retry. Throws VendorError. */
   private async send<T>(spec: RequestSpec): Promise<VendorResponse<T>> {
     const { url, shown } = this.url(spec);
@@ -172,6 +180,7 @@ export class VendorClient {
         code: f.code,
         message: f.sent ? `connection failed after the request was sent (${f.code})` : `could not connect (${f.code})`,
         ambiguous: f.sent,
+        help: f.sent ? undefined : endpointHelp(this.endpoint.baseUrl, this.endpoint.source, "network"),
       });
     }
     const respHeaders: Record<string, string> = {};
@@ -227,6 +236,7 @@ export class VendorClient {
         // A server error may come after the server committed the change (Flashduty can send
         // one with any HTTP status: its error code is what counts).
         ambiguous: err.ambiguous ?? (spec.method !== "GET" && (res.statusCode >= 500 || err.kind === "server")),
+        help: err.help ?? this.help(err.kind),
       });
     }
     return { status: res.statusCode, body: parsed as T, headers: respHeaders, requestId };

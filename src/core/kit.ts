@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { setStackConfig, VENDOR_SETTINGS } from "./config";
+import { endpointUrl, setStackConfig, VENDOR_SETTINGS } from "./config";
 import { redactSecrets, sanitizeError, VendorError } from "./errors";
 import { containsUnknown, unknownPaths } from "./unknown";
+import { sameJson } from "./json";
 import { distance } from "./distance";
 import { watchEngine } from "./engine-watch";
 import { RUNTIME_MODULE } from "./runtime-module";
@@ -45,6 +46,22 @@ export interface ResourceDefinition<I, O extends object> {
    */
   checked?(news: I, isNew: boolean): void;
   diff(olds: O, news: I): DiffResult;
+  /**
+   * The inputs a user would have declared for these outputs: the declared keys only
+   * (no server fields, no filled-in defaults; `teamName` stays `teamName`). Read hands
+   * them to the engine as the new inputs, so a refresh leaves no phantom diff behind.
+   * Must accept partial outputs (state of older versions). Without it, read keeps the
+   * stored inputs.
+   */
+  toInputs?(outs: Partial<O>): Record<string, unknown>;
+  /** Output keys that change with no change a user declares (versions, timestamps, server keys): ignored when read asks "did the object change?". */
+  volatileOutputs?: readonly string[];
+  /**
+   * Inputs that check adds from config (valid inputs only; `news` may hold unknowns, `olds`
+   * are the stored inputs). They are what makes a replace that config caused show its
+   * reason in the step's diff: the engine shows input keys only. The schema must tolerate them.
+   */
+  derivedInputs?(news: Record<string, unknown>, olds: Record<string, unknown> | undefined): Record<string, unknown>;
   create(inputs: I): Promise<{ id: string; outs: O }>;
   /** Live state, or undefined when the object is gone. `props` may be inputs only (import). */
   read(id: string, props: Partial<O>): Promise<{ id: string; outs: O } | undefined>;
@@ -60,10 +77,40 @@ export type AnyResourceDefinition = ResourceDefinition<unknown, object>;
 type AnyDefinition = AnyResourceDefinition;
 
 const PROVIDER_KEY = "__provider";
+/**
+ * An output holding the inputs exactly as declared, kept only where `toInputs` of
+ * the outputs cannot give them back (an explicit default, a list in another order,
+ * an undeclared `order`). `__` keys are the engine's own: it shows them in no diff.
+ */
+export const DECLARED_KEY = "__inputs";
 
 function strip(props: Record<string, unknown> | undefined): Record<string, unknown> {
-  const { [PROVIDER_KEY]: _p, ...rest } = props ?? {};
+  const { [PROVIDER_KEY]: _p, [DECLARED_KEY]: _d, ...rest } = props ?? {};
   return rest;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Outputs plus, where `toInputs` cannot restore them, the inputs as declared. */
+function withDeclared(def: AnyDefinition, outs: object, declared: Record<string, unknown>): Record<string, unknown> {
+  const o = plain(outs) as Record<string, unknown>;
+  if (def.toInputs && !sameJson(def.toInputs(o), declared)) o[DECLARED_KEY] = declared;
+  return o;
+}
+
+/**
+ * What read hands the engine as inputs: the live object in the declared shape; the
+ * inputs as declared when nothing managed changed since they were stored.
+ */
+export function inputsAfterRead(def: AnyDefinition, old: Record<string, unknown>, declared: unknown, outs: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!def.toInputs) return undefined;
+  // Every managed output counts, also those toInputs leaves out (a server-filled default may be declared too).
+  const managed = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => !def.volatileOutputs?.includes(k)));
+  if (isRecord(declared) && sameJson(managed(old), managed(outs))) {
+    outs[DECLARED_KEY] = declared;
+    return declared;
+  }
+  return def.toInputs(outs);
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -102,8 +149,34 @@ export function validate<I>(schema: z.ZodType<I>, news: unknown): CheckFailure[]
         if (value === undefined) return [{ property, reason: `\`${property}\` is required` }];
         return [{ property, reason: `must be ${article(iss.expected)}, not ${describe(value)}` }];
       }
+      // An enum or literal: name the value that was given, and the nearest allowed one.
+      if (iss.code === "invalid_value" && Array.isArray(iss.values) && iss.values.length) {
+        const value = valueAt(news, iss.path);
+        const allowed = iss.values.map((v) => JSON.stringify(v));
+        const given = value === undefined ? "(nothing)" : typeof value === "object" && value !== null ? describe(value) : JSON.stringify(value);
+        const near = typeof value === "string" ? nearestValue(value, iss.values.filter((v): v is string => typeof v === "string")) : undefined;
+        return [{ property, reason: `${given} is not one of ${allowed.join(", ")}${near !== undefined ? `; did you mean ${JSON.stringify(near)}?` : ""}` }];
+      }
       return [{ property, reason: iss.message.replace(/^Invalid (input|option): /, "") }];
     });
+}
+
+/**
+ * The allowed value a slip most likely meant: another case or spacing ("Monday",
+ * "starts_with"), a prefix ("mon", "escalat"), or one or two typos ("equal").
+ */
+export function nearestValue(value: string, allowed: readonly string[]): string | undefined {
+  const fold = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
+  const v = fold(value);
+  if (!v) return undefined;
+  const same = allowed.filter((a) => fold(a) === v);
+  if (same.length === 1) return same[0];
+  const prefixed = allowed.filter((a) => fold(a).startsWith(v));
+  if (v.length >= 3 && prefixed.length === 1) return prefixed[0];
+  const scored = allowed.map((a) => ({ a, d: distance(v, fold(a)) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  if (!best || (scored[1] && scored[1].d === best.d)) return undefined;
+  return best.d <= Math.max(1, Math.min(2, Math.floor(v.length / 3))) ? best.a : undefined;
 }
 
 function valueAt(v: unknown, path: readonly PropertyKey[]): unknown {
@@ -201,22 +274,28 @@ export function createDispatcher(defs: AnyDefinition[]) {
         return guarded(() => diff(def, args[1] as Record<string, unknown>, args[2] as Record<string, unknown>));
       case "create":
         return guarded(async () => {
-          const r = await def.create(parseKnown(def, strip(args[0] as Record<string, unknown>)));
-          return { id: r.id, outs: plain(r.outs) };
+          const declared = strip(args[0] as Record<string, unknown>);
+          const r = await def.create(parseKnown(def, declared));
+          return { id: r.id, outs: withDeclared(def, r.outs, declared) };
         });
       case "read":
         return guarded(async () => {
-          const props = strip(args[1] as Record<string, unknown>);
+          const raw = (args[1] ?? {}) as Record<string, unknown>;
+          const props = strip(raw);
           const r = await def.read(args[0] as string, props);
           // No id tells the engine the object is gone.
           if (!r) return { id: undefined, props: {} };
-          const outs = plain(r.outs);
-          return { id: r.id, props: outs, inputs: outs };
+          const outs = plain(r.outs) as Record<string, unknown>;
+          // Never the outputs as inputs: every later diff would list the server fields.
+          const inputs = inputsAfterRead(def, props, raw[DECLARED_KEY], outs);
+          return inputs ? { id: r.id, props: outs, inputs } : { id: r.id, props: outs };
         });
       case "update":
-        return guarded(async () => ({
-          outs: plain(await def.update(args[0] as string, strip(args[1] as Record<string, unknown>), parseKnown(def, strip(args[2] as Record<string, unknown>)))),
-        }));
+        return guarded(async () => {
+          const declared = strip(args[2] as Record<string, unknown>);
+          const outs = await def.update(args[0] as string, strip(args[1] as Record<string, unknown>), parseKnown(def, declared));
+          return { outs: withDeclared(def, outs, declared) };
+        });
       case "delete":
         return guarded(() => def.delete(args[0] as string, strip(args[1] as Record<string, unknown>)));
       default:
@@ -239,6 +318,8 @@ export function badStrings(v: unknown, at: PropertyKey[] = []): CheckFailure[] {
 }
 
 async function check(def: AnyDefinition, olds: Record<string, unknown> | undefined, news: Record<string, unknown>) {
+  // A malformed base URL (no scheme, an API path, the web app's host) needs no call to see.
+  if (VENDOR_SETTINGS[def.module]) endpointUrl(def.module);
   const inputs = strip(news);
   const failures = [...badStrings(inputs), ...validate(def.schema, inputs)];
   if (!failures.length && (def.checkRemote || def.checked || def.preflight) && !containsUnknown(inputs)) {
@@ -247,8 +328,9 @@ async function check(def: AnyDefinition, olds: Record<string, unknown> | undefin
     if (!failures.length && def.preflight) failures.push(...(await def.preflight(parsed, olds && Object.keys(strip(olds)).length ? strip(olds) : undefined)));
     if (!failures.length) def.checked?.(parsed, !olds || !Object.keys(strip(olds)).length);
   }
+  const extra = !failures.length && def.derivedInputs ? def.derivedInputs(inputs, olds ? strip(olds) : undefined) : {};
   // Reasons may quote inputs or endpoints: they reach the CLI like errors do.
-  return { inputs: news, failures: failures.map((f) => ({ property: f.property, reason: redactSecrets(f.reason) })) };
+  return { inputs: Object.keys(extra).length ? { ...news, ...extra } : news, failures: failures.map((f) => ({ property: f.property, reason: redactSecrets(f.reason) })) };
 }
 
 /**

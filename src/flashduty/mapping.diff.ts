@@ -95,3 +95,15 @@ export function diffMappingData(olds: MappingDataOutputs, newsIn: unknown): Diff
   const p = planRows(olds, newRows);
   return { changes: p.upserts.length > 0 || p.deletes.length > 0, replaces: [] };
 }
+
+/**
+ * The inputs a user declares for these outputs (what read hands the engine): the
+ * schema and the owned rows; the schema's labels, the server keys and the count are
+ * outputs only, and `exclusive`/`adoptExisting` only when set.
+ */
+export function mappingToInputs(o: Partial<MappingDataOutputs>): Record<string, unknown> {
+  const out: Record<string, unknown> = { schemaId: o.schemaId, rows: (o.rows ?? []).map((r) => ({ ...r })) };
+  if (o.exclusive) out.exclusive = true;
+  if (o.adoptExisting) out.adoptExisting = true;
+  return out;
+}

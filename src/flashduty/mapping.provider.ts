@@ -17,7 +17,7 @@ import {
   type Row,
   type SchemaLabels,
 } from "./mapping.schema";
-import { canonicalRow, diffMappingData, planRows, rowValueKey, toMappingOutputs, type MappingDataOutputs } from "./mapping.diff";
+import { canonicalRow, diffMappingData, mappingToInputs, planRows, rowValueKey, toMappingOutputs, type MappingDataOutputs } from "./mapping.diff";
 import { rowFromWire, rowToWire, schemaLabelsFromWire, type WireMappingList, type WireSchema } from "./wire";
 import { VENDOR } from "./protocol";
 import { claimRows, declareRows, unclaimed } from "./mapping.ownership";
@@ -199,6 +199,8 @@ export const mappingDataDefinition: ResourceDefinition<MappingDataArgs, MappingD
   schema: mappingDataSchema,
   replaceKeys: ["schemaId"],
   diff: diffMappingData,
+  toInputs: mappingToInputs,
+  volatileOutputs: ["keys"],
 
   async checkRemote(news, olds) {
     declareRows(news.schemaId, news.rows);

@@ -11,6 +11,8 @@ export const flashdutySettings: VendorSettings = {
   urlEnv: "FLASHDUTY_BASE_URL",
   defaultUrl: "https://api.flashcat.cloud",
   label: "Flashduty APP key",
+  knownHosts: ["api.flashcat.cloud"],
+  domain: "flashcat.cloud",
   // `<vendor>:preflight` false turns off the existence checks at preview (core/preflight.ts).
   extraKeys: ["preflight"],
 };
@@ -67,7 +69,7 @@ export const flashdutyProtocol: VendorProtocol = {
       const code = err.code ?? "";
       const kind = KIND_BY_CODE[code] ?? (status >= 400 ? kindForStatus(status) : "validation");
       let message = err.message || code;
-      if (code === "RouteNotFound") message = `${message}: unknown API path; check flashduty:baseUrl / FLASHDUTY_BASE_URL`;
+      if (code === "RouteNotFound") message = `${message}: unknown API path`;
       return { kind, message, code: code || undefined, requestId: env?.request_id };
     }
     if (status >= 400) {

@@ -114,3 +114,27 @@ export function diffRoute(olds: RouteOutputs, newsIn: unknown): DiffResult {
     routeContentKey(oldContent) !== routeContentKey(routeContentFromArgs(news)) || !sameJson(olds.resetOnDelete?.channelIds ?? null, news.resetOnDelete?.channelIds ?? null);
   return { changes, replaces: [] };
 }
+
+/**
+ * The inputs a user declares for these outputs (what read hands the engine): no server
+ * fields (version, status, updated*), and defaults left out (fallthrough false, the
+ * standard routing mode, the channels a name-mapping case ignores, empty lists).
+ */
+export function routeToInputs(o: Partial<RouteOutputs>): Record<string, unknown> {
+  const out: Record<string, unknown> = { integrationId: o.integrationId };
+  if (o.cases?.length)
+    out.cases = o.cases.map((c) => {
+      const x: Record<string, unknown> = { if: (c.if ?? []).map((i) => ({ key: i.key, oper: i.oper, vals: [...(i.vals ?? [])] })) };
+      if (c.routingMode === "name_mapping") {
+        x.routingMode = "name_mapping";
+        if (c.nameMappingLabel) x.nameMappingLabel = c.nameMappingLabel;
+      } else x.channelIds = [...(c.channelIds ?? [])];
+      if (c.fallthrough) x.fallthrough = true;
+      return x;
+    });
+  if (o.sections?.length) out.sections = o.sections.map((s) => ({ name: s.name, position: s.position }));
+  if (o.default) out.default = { channelIds: [...(o.default.channelIds ?? [])] };
+  if (o.adoptExisting) out.adoptExisting = true;
+  if (o.resetOnDelete) out.resetOnDelete = { channelIds: [...(o.resetOnDelete.channelIds ?? [])] };
+  return out;
+}

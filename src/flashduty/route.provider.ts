@@ -7,7 +7,7 @@ import { warn } from "../core/log";
 import { readConfirmed, ignoreNotFound } from "../core/idioms";
 import { adoptConflictMessage, adoptedNotice, claim, claimForAdoption, letGoIfClaimed } from "../core/ownership";
 import { ROUTE_IDENTITY, routeSchema, type RouteArgs } from "./route.schema";
-import { changedRouteFields, diffRoute, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
+import { changedRouteFields, diffRoute, routeToInputs, hasContent, routeContentFromArgs, routeContentKey, toRouteOutputs, type RouteContent, type RouteOutputs } from "./route.diff";
 import { routeContentFromWire, routeContentToWire, routeFromWire, type WireRouteItem } from "./wire";
 import { VENDOR } from "./protocol";
 import { flashdutyClient, post } from "./client";
@@ -108,6 +108,8 @@ export const routeDefinition: ResourceDefinition<RouteArgs, RouteOutputs> = {
   schema: routeSchema,
   replaceKeys: ["integrationId"],
   diff: diffRoute,
+  toInputs: routeToInputs,
+  volatileOutputs: ["version", "status", "updatedAt", "updatedBy"],
   // The integration and the channels must exist: checked at preview when they change.
   preflight: (news, olds) => routePreflight({ ...news }, olds && { ...olds }),
 

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { formatPath, onceCache, registerSecret, resolveEndpoint, setting, VendorError } from "../core";
+import { endpointProblem, type EndpointSource } from "../core/config";
+import { OPSGENIE_REGION_HINT, opsgenieSettings } from "./protocol";
 import { defaultAgent, requestOn } from "../core/undici";
 
 // Named accounts: a stack may route on several Opsgenie, JSM Operations and Compass
@@ -57,6 +59,35 @@ export interface ResolvedAccount {
   tenantInfoUrl?: string;
   /** The GenieKey, or `email:apiToken` for Basic auth. */
   credential: string;
+  /** The settings behind it, named in auth, not-found and connection errors. */
+  source?: EndpointSource;
+}
+
+export const PLATFORM_LABELS: Record<Platform, string> = { opsgenie: "Opsgenie", jsm: "JSM Operations", compass: "Compass Operations" };
+
+/** The settings of a named account, for errors: config paths, env vars, what its platform accepts. */
+function accountSource(name: string, a: AccountConfig): EndpointSource {
+  const path = (k: string) => `${ACCOUNTS_KEY}.${name}.${k}`;
+  if (a.platform === "opsgenie")
+    return { account: `account "${name}" (Opsgenie)`, credentialKey: path("apiKey"), credentialEnv: envName(name, "API_KEY"), urlKey: path("apiUrl"), urlEnv: ACCOUNTS_ENV, authHint: OPSGENIE_REGION_HINT };
+  const site = a.site ? `site ${a.site}` : `cloud id ${a.cloudId}`;
+  return {
+    account: `account "${name}" (${PLATFORM_LABELS[a.platform]}, ${site})`,
+    credentialKey: `${path("apiToken")} with ${path("email")}`,
+    credentialEnv: envName(name, "API_TOKEN"),
+    urlKey: path("apiUrl"),
+    urlEnv: ACCOUNTS_ENV,
+    // "basic", not "Basic": the redaction takes the word after "Basic " for a credential.
+    authHint: `${PLATFORM_LABELS[a.platform]} takes an Atlassian API token with its account's email (HTTP basic auth), not an Opsgenie API key, and that account needs access to the site's operations`,
+  };
+}
+
+/** A configured account's apiUrl, refused with the fix when malformed (no call). */
+function checkedUrl(name: string, url: string | undefined, fallback: string, hosts: Pick<typeof opsgenieSettings, "knownHosts" | "domain">): string {
+  if (url === undefined) return fallback;
+  const problem = endpointProblem(url, `${ACCOUNTS_KEY}.${name}.apiUrl`, { ...hosts, defaultUrl: fallback });
+  if (problem) throw new VendorError({ vendor: "opsgenie", kind: "config", code: "bad_endpoint", message: problem });
+  return url.trim().replace(/\/+$/, "");
 }
 
 const envName = (account: string, suffix: string) => `OPSGENIE_${account.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_${suffix}`;
@@ -118,7 +149,7 @@ export function resolveAccount(name: string = DEFAULT_ACCOUNT): ResolvedAccount 
     if (name === DEFAULT_ACCOUNT) {
       // Today's settings: opsgenie:apiKey / opsgenie:apiUrl, OPSGENIE_API_KEY / OPSGENIE_API_URL.
       const e = resolveEndpoint("opsgenie");
-      return { name, platform: "opsgenie", apiUrl: e.baseUrl, credential: e.credential };
+      return { name, platform: "opsgenie", apiUrl: e.baseUrl, credential: e.credential, source: e.source && { ...e.source, account: `account "default" (Opsgenie)` } };
     }
     const known = Object.keys(accounts);
     throw new VendorError({
@@ -131,19 +162,22 @@ export function resolveAccount(name: string = DEFAULT_ACCOUNT): ResolvedAccount 
     });
   }
   const trim = (u: string) => u.replace(/\/+$/, "");
+  const origin = accountSource(name, a);
   if (a.platform === "opsgenie") {
+    const apiUrl = checkedUrl(name, a.apiUrl, opsgenieSettings.defaultUrl, opsgenieSettings);
     const apiKey = a.apiKey ?? process.env[envName(name, "API_KEY")];
     if (!apiKey) throw missing(name, "apiKey", "Opsgenie API key");
     registerSecret(apiKey);
-    return { name, platform: "opsgenie", apiUrl: trim(a.apiUrl ?? "https://api.opsgenie.com"), credential: apiKey };
+    return { name, platform: "opsgenie", apiUrl, credential: apiKey, source: origin };
   }
+  const apiUrl = checkedUrl(name, a.apiUrl, ATLASSIAN_API_URL, { knownHosts: ["api.atlassian.com"], domain: "atlassian.com" });
   const token = a.apiToken ?? process.env[envName(name, "API_TOKEN")];
-  if (!token) throw missing(name, "apiToken", "Atlassian API token (Basic auth with its email)");
+  if (!token) throw missing(name, "apiToken", "Atlassian API token (HTTP basic auth with its email)");
   const credential = `${a.email}:${token}`;
   registerSecret(token);
   registerSecret(credential);
   registerSecret(Buffer.from(credential).toString("base64"));
-  const out: ResolvedAccount = { name, platform: a.platform, apiUrl: trim(a.apiUrl ?? ATLASSIAN_API_URL), credential };
+  const out: ResolvedAccount = { name, platform: a.platform, apiUrl, credential, source: origin };
   if (a.cloudId !== undefined) out.cloudId = a.cloudId;
   if (a.site !== undefined) out.site = a.site.replace(/\.atlassian\.net$/, "");
   if (a.tenantInfoUrl !== undefined) out.tenantInfoUrl = trim(a.tenantInfoUrl);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ignoreNotFound, kindForStatus, onceCache, processGlobal, VendorClient, VendorError, type RequestSpec, type VendorProtocol } from "../core";
 import { cloudIdOf, resolveAccount, targetOf, type Platform, type ResolvedAccount } from "./accounts";
 import { opsgenieProtocol } from "./protocol";
+import { endpointHelp } from "../core/config";
 import type { NNotify, NormalizedArgs } from "./team-routing-rule.diff";
 import { fromAtlassianRule, fromWireRule, OPSGENIE_ONLY_FIELDS, type LiveRule, type WireRule } from "./wire";
 
@@ -63,7 +64,7 @@ class OpsgeniePlatform implements RulesPlatform {
     this.target = targetOf(account);
     this.baseUrl = account.apiUrl;
   }
-  private client = () => new VendorClient(opsgenieProtocol, { vendor: "opsgenie", baseUrl: this.baseUrl, credential: this.account.credential });
+  private client = () => new VendorClient(opsgenieProtocol, { vendor: "opsgenie", baseUrl: this.baseUrl, credential: this.account.credential, source: this.account.source });
   private rules = (teamId: string) => `/v2/teams/${encodeURIComponent(teamId)}/routing-rules`;
   private rule = (teamId: string, ruleId: string) => `${this.rules(teamId)}/${encodeURIComponent(ruleId)}`;
 
@@ -109,7 +110,7 @@ class OpsgeniePlatform implements RulesPlatform {
     try {
       return await onceCache<string>("opsgenie-team-ids.v1")(`${this.target}\u0000${name}`, lookup);
     } catch (e) {
-      if (e instanceof VendorError && e.kind === "not_found") throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist` });
+      if (e instanceof VendorError && e.kind === "not_found") throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist`, help: endpointHelp(this.baseUrl, this.account.source, "not_found") });
       throw e;
     }
   }
@@ -182,7 +183,7 @@ class AtlassianOpsPlatform implements RulesPlatform {
     const c = encodeURIComponent(cloudId);
     this.baseUrl = platform === "jsm" ? `${account.apiUrl}/jsm/ops/api/${c}` : `${account.apiUrl}/compass/cloud/${c}/ops`;
   }
-  private client = () => new VendorClient(atlassianOpsProtocol, { vendor: "opsgenie", baseUrl: this.baseUrl, credential: this.account.credential });
+  private client = () => new VendorClient(atlassianOpsProtocol, { vendor: "opsgenie", baseUrl: this.baseUrl, credential: this.account.credential, source: this.account.source });
   private rules = (teamId: string) => `/v1/teams/${encodeURIComponent(teamId)}/routing-rules`;
   private rule = (teamId: string, ruleId: string) => `${this.rules(teamId)}/${encodeURIComponent(ruleId)}`;
   private label = () => `${this.platform === "jsm" ? "JSM Operations" : "Compass Operations"} (account "${this.account.name}")`;
@@ -249,7 +250,7 @@ class AtlassianOpsPlatform implements RulesPlatform {
     const found = (await this.teams()).filter((t) => t.name === name);
     if (found.length === 1) return found[0].id;
     if (found.length > 1) throw new VendorError({ vendor: "opsgenie", kind: "validation", message: `${this.label()} has ${found.length} teams named "${name}" (${found.map((t) => t.id).join(", ")}); give teamId instead` });
-    throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist in ${this.label()} (teams are listed and matched by name: there is no lookup by name)` });
+    throw new VendorError({ vendor: "opsgenie", kind: "not_found", message: `team "${name}" (teamName) does not exist in ${this.label()} (teams are listed and matched by name: there is no lookup by name)`, help: endpointHelp(this.account.apiUrl, this.account.source, "not_found") });
   }
 
   /** Escalations of the team and schedules, by type: `{id, name}`; listed once per process. */

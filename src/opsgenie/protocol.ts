@@ -1,6 +1,10 @@
 import { kindForStatus, type FieldError, type VendorProtocol } from "../core";
 import { registerVendor, type VendorSettings } from "../core/config";
 
+/** Said on a 401/403 from Opsgenie: a key belongs to one region's host. */
+export const OPSGENIE_REGION_HINT =
+  "an Opsgenie API key works only on its own region's host: EU accounts use https://api.eu.opsgenie.com, the others https://api.opsgenie.com (the other host refuses the key, with 401 or 422)";
+
 /** Where the credential and endpoint come from: stack config `opsgenie:*`, else the env vars. */
 export const opsgenieSettings: VendorSettings = {
   credentialKey: "apiKey",
@@ -11,6 +15,9 @@ export const opsgenieSettings: VendorSettings = {
   label: "Opsgenie API key",
   // Named accounts (Opsgenie, JSM Operations, Compass Operations): accounts.ts; preflight: core/preflight.ts.
   extraKeys: ["accounts", "preflight"],
+  knownHosts: ["api.opsgenie.com", "api.eu.opsgenie.com"],
+  domain: "opsgenie.com",
+  authHint: OPSGENIE_REGION_HINT,
 };
 registerVendor("opsgenie", opsgenieSettings);
 

@@ -179,3 +179,45 @@ export function diffNormalized(
   const accountRenamed = (olds.account ?? "default") !== (n.account ?? "default");
   return { changes: contentChanged(olds, n).length > 0 || orderChanged(olds, n) || accountRenamed, replaces: [] };
 }
+
+/**
+ * The inputs a user declares for these outputs (what read hands the engine): the team
+ * as it was given (`teamName` stays `teamName`; the resolved `teamId` is an output),
+ * no server fields (ruleId, isDefault, notifyId, notifyName; timezone, which the server
+ * fills in when none is declared), defaults left out (`not`
+ * false, an empty expectedValue, condition orders when all are 0, adoptExisting false),
+ * and `target`, where the account resolved to (check adds it, so that a replace caused
+ * by config names it). Accepts partial outputs of older versions.
+ */
+export function toInputs(o: Partial<TeamRoutingRuleOutputs>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (o.teamName !== undefined) out.teamName = o.teamName;
+  else out.teamId = o.teamId;
+  out.name = o.name;
+  // adoptExisting: the shape `alert-routing export` writes (timezone and every order spelled out).
+  const exported = o.adoptExisting === true;
+  if (o.order !== undefined && !o.isDefault) out.order = o.order;
+  if (exported && o.timezone !== undefined) out.timezone = o.timezone;
+  if (o.criteria) {
+    const conditions = o.criteria.conditions ?? [];
+    const ordered = exported || conditions.some((c) => (c.order ?? 0) !== 0);
+    const criteria: Record<string, unknown> = { type: o.criteria.type };
+    if (o.criteria.type !== "match-all" || conditions.length)
+      criteria.conditions = conditions.map((c) => {
+        const x: Record<string, unknown> = { field: c.field };
+        if (c.key !== undefined) x.key = c.key;
+        if (c.not) x.not = true;
+        x.operation = c.operation;
+        if (c.expectedValue !== undefined && c.expectedValue !== "") x.expectedValue = c.expectedValue;
+        if (ordered) x.order = c.order ?? 0;
+        return x;
+      });
+    out.criteria = criteria;
+  }
+  if (o.timeRestriction) out.timeRestriction = o.timeRestriction;
+  if (o.notify) out.notify = o.notify.type === "none" ? { type: "none" } : o.notify.id !== undefined ? { type: o.notify.type, id: o.notify.id } : { type: o.notify.type, name: o.notify.name };
+  if (o.adoptExisting) out.adoptExisting = true;
+  if (o.account !== undefined) out.account = o.account;
+  if (o.target !== undefined) out.target = o.target;
+  return out;
+}

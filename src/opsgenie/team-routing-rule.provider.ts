@@ -16,12 +16,13 @@ import {
 } from "../core";
 import { coordinator, arrange, gatherer, newKey, planMoves, TeamPlan, type Work } from "./placement";
 import { notice, warn } from "../core/log";
+import { containsUnknown } from "../core/unknown";
 import { cloudIdOf, currentTarget, LEGACY_TARGET, resolveAccount, sameTarget } from "./accounts";
 import { platformFor, type RulesPlatform } from "./platform";
 import { lockPath, withTeamFileLock } from "./team-lock";
 import { answeredOk } from "../core/http";
 import { carriesCreate, oneRuleNamed, ruleById, ruleOwner } from "./adopt-one";
-import { diffNormalized, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
+import { diffNormalized, toInputs, contentChanged, normalize, notifyChanged, orderChanged, targetChanged, timeRestrictionRemoved, type NormalizedArgs, type TeamRoutingRuleOutputs } from "./team-routing-rule.diff";
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import {
   declaredContext,
@@ -676,8 +677,9 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     try {
       const a = resolveAccount(news.account);
       if (a.platform !== "opsgenie") await cloudIdOf(a);
-    } catch {
-      // Reported by create/update, with every way to fix it.
+    } catch (e) {
+      // A malformed apiUrl needs no call to see; the rest is reported by create/update, with every way to fix it.
+      if (isVendorError(e, "config") && e.code === "bad_endpoint") return [{ property: "account", reason: e.message.replace(/^opsgenie: /, "") }];
     }
     return [];
   },
@@ -690,11 +692,25 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     const n = normalize(news);
     placement().announce(teamRef(n), newKey(n.name), n.order, true);
   },
+  // Where the account resolves now, as an input: a replace that config caused (the account
+  // switched platform or site) then shows `~target` in the step. State of older versions
+  // gets it from its next refresh, so that the first preview after an upgrade stays quiet.
+  derivedInputs(news, olds) {
+    if (containsUnknown(news.account) || (olds && Object.keys(olds).length && olds.target === undefined)) return {};
+    const now = currentTarget(typeof news.account === "string" ? news.account : undefined);
+    if (now === undefined) return {};
+    return { target: typeof olds?.target === "string" && sameTarget(olds.target, now) ? olds.target : now };
+  },
   diff(olds, news) {
     const n = normalize(asInputs(news));
     // The account's target from config (no call): a switch of platform or tenant is a replace.
     const now = currentTarget(n.account);
     const r = diffNormalized(olds, n, { now, same: sameTarget, legacy: LEGACY_TARGET });
+    if (now !== undefined && targetChanged(olds, now, sameTarget, LEGACY_TARGET))
+      warn(
+        `opsgenie: routing rule "${n.name}" is replaced because account "${n.account ?? "default"}" moved: from ${olds.target ?? LEGACY_TARGET} to ${now}. ` +
+          `The rule is created there (adoptExisting: true takes over a migrated rule of the same name) and left where it was`,
+      );
     // Not pure on purpose (the diff itself is diffNormalized): create, later in this run in
     // this process, must know which same-named rule it replaces; placement, what is declared.
     const key = keyOf(now ?? olds.target ?? "", olds.teamId);
@@ -706,6 +722,8 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     }
     return r;
   },
+  toInputs,
+  volatileOutputs: ["notifyId", "notifyName"],
   create,
   read,
   update,

@@ -91,3 +91,34 @@ export function changedKeys(a: NormalRoute, b: NormalRoute): (keyof NormalRoute)
 export function diff(olds: RouteLike, news: RouteLike): DiffResult {
   return { changes: changedKeys(normalizeRoute(olds), normalizeRoute(news)).length > 0, replaces: [] };
 }
+
+/**
+ * The inputs a user declares for these outputs (what read hands the engine): no server
+ * fields, and defaults left out (enabled, positions in list order, fallbackRule false,
+ * empty lists, adoptExisting false). With adoptExisting, the shape `alert-routing export`
+ * writes (enabled and positions spelled out). Accepts partial outputs of older versions.
+ */
+export function toInputs(o: Partial<AlertRouteOutputs>): Record<string, unknown> {
+  const exported = o.adoptExisting === true;
+  const out: Record<string, unknown> = { name: o.name };
+  if (o.enabled === false || exported) out.enabled = o.enabled ?? true;
+  out.alertsSourceIds = [...(o.alertsSourceIds ?? [])];
+  if (o.owningTeamIds?.length) out.owningTeamIds = [...o.owningTeamIds];
+  if (o.rules?.length)
+    out.rules = o.rules.map((r, i) => {
+      const rule: Record<string, unknown> = { name: r.name };
+      if (r.position !== undefined && (exported || r.position !== defaultPosition(i))) rule.position = r.position;
+      if (r.fallbackRule) rule.fallbackRule = true;
+      rule.destinations = (r.destinations ?? []).map((d) => ({ targetType: d.targetType, targetId: d.targetId }));
+      if (r.conditionGroups?.length || exported)
+        rule.conditionGroups = (r.conditionGroups ?? []).map((g, j) => {
+          const group: Record<string, unknown> = {};
+          if (g.position !== undefined && (exported || g.position !== defaultPosition(j))) group.position = g.position;
+          group.conditions = (g.conditions ?? []).map((c) => ({ ...c }));
+          return group;
+        });
+      return rule;
+    });
+  if (o.adoptExisting) out.adoptExisting = true;
+  return out;
+}

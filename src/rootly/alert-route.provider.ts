@@ -9,7 +9,7 @@ import { ignoreNotFound, keyedLock, readConfirmed, sleep } from "../core/idioms"
 import { adoptConflictMessage, adoptedNotice, ambiguousNameError, claim, claimForAdoption, claimedBy, landedOne, letGoIfClaimed } from "../core/ownership";
 import { alertRouteSchema, IDENTITY, type AlertRouteArgs, type AlertRouteOutputs, type NormalRoute } from "./alert-route.schema";
 import { sameJson } from "../core/json";
-import { changedKeys, diff, normalizeRoute, toOutputs } from "./alert-route.diff";
+import { changedKeys, diff, normalizeRoute, toInputs, toOutputs } from "./alert-route.diff";
 import { rootlyProtocol } from "./protocol";
 import { routeFromWire, routeToWire, type WireDocument, type WireList, type WireResource, type WireRuleStatus } from "./wire";
 import { alertRoutePreflight } from "./preflight";
@@ -234,6 +234,8 @@ export const alertRouteDefinition: ResourceDefinition<AlertRouteArgs, AlertRoute
   ...IDENTITY,
   schema: alertRouteSchema,
   diff: (olds, news) => diff(olds, news),
+  toInputs,
+  volatileOutputs: ["createdAt", "updatedAt"],
   // Alerts sources, teams and targets must exist: checked at preview when they change.
   preflight: (news, olds) => alertRoutePreflight({ ...news }, olds && { ...olds }),
 

@@ -11,6 +11,8 @@ export const rootlySettings: VendorSettings = {
   urlEnv: "ROOTLY_API_URL",
   defaultUrl: "https://api.rootly.com",
   label: "Rootly API token",
+  knownHosts: ["api.rootly.com"],
+  domain: "rootly.com",
   // `<vendor>:preflight` false turns off the existence checks at preview (core/preflight.ts).
   extraKeys: ["preflight"],
 };

@@ -89,6 +89,16 @@ if (process.env.WITH_EU) ${rule("eu-0", { name: "eu-0", order: 0, account: "eu",
       expect(noToken.stdout + noToken.stderr).toContain("pulumi config set --secret --path 'opsgenie:accounts.jsm.apiToken'");
       expect(noToken.stdout + noToken.stderr).toContain("OPSGENIE_JSM_API_TOKEN");
       expect(noToken.stdout + noToken.stderr).toContain("OPSGENIE_ACCOUNTS");
+      // A wrong token: the 401 names the account, JSM, the host, the config keys and the env var.
+      ok(await p.run(["config", "set", "--path", "--secret", "opsgenie:accounts.jsm.apiToken", "not-the-token"]));
+      const badToken = await p.run(["up", "--yes"]);
+      seen.push(badToken.stdout, badToken.stderr);
+      expect(badToken.code).not.toBe(0);
+      // The CLI wraps long diagnostics.
+      const bad = (badToken.stdout + badToken.stderr).replace(/\s+/g, " ");
+      expect(bad).toContain(`account "jsm" (JSM Operations, cloud id ${ops.cloudId}) at ${ops.server.url}: check the credential in opsgenie:accounts.jsm.apiToken with opsgenie:accounts.jsm.email (or OPSGENIE_JSM_API_TOKEN)`);
+      expect(bad).toContain("JSM Operations takes an Atlassian API token with its account's email (HTTP basic auth), not an Opsgenie API key");
+      expect(bad).not.toContain("not-the-token");
       ok(await p.run(["config", "set", "--path", "--secret", "opsgenie:accounts.jsm.apiToken", TOKEN]));
 
       // An account that is not configured at all.
@@ -160,6 +170,11 @@ ${names.map((n, i) => rule(n, { name: n, order: i, adopt: true, notify: i % 2 ? 
 
       // The switch: the default account becomes the JSM site; the program is unchanged.
       await setJsmAccount(p, "default");
+      // The default preview says why each rule is replaced: the field that moved, and where to.
+      const pre = await p.run(["preview"]);
+      ok(pre);
+      for (const n of names) expect(pre.stdout).toMatch(new RegExp(`TeamRoutingRule ${n} replace \\[diff: ~target\\]`));
+      expect(pre.stdout + pre.stderr).toContain(`routing rule "first" is replaced because account "default" moved: from opsgenie ${og.server.url} to jsm ${ops.server.url} ${ops.cloudId}`);
       og.server.resetLog();
       ops.server.resetLog();
       ops.jsm.history.length = 0;

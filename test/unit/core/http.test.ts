@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VendorClient, VendorProtocol } from "../../../src/core/http";
 import { VendorError } from "../../../src/core/errors";
+import { flashdutyProtocol } from "../../../src/flashduty/protocol";
 import { EmulatorServer } from "../../../src/emulator/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 
@@ -47,6 +48,17 @@ beforeEach(() => {
 const client = () => new VendorClient(protocol, { vendor: "flashduty", baseUrl: server.url, credential: KEY }, { retry: { baseDelayMs: 5, maxDelayMs: 20 } });
 
 describe("VendorClient", () => {
+  it("ends an unknown API path (Flashduty's RouteNotFound) with the host, config key and env var to fix", async () => {
+    const source = { credentialKey: "flashduty:appKey", credentialEnv: "FLASHDUTY_APP_KEY", urlKey: "flashduty:baseUrl", urlEnv: "FLASHDUTY_BASE_URL" };
+    const c = new VendorClient(flashdutyProtocol, { vendor: "flashduty", baseUrl: `${server.url}/v2`, credential: KEY, source }, { retry: { maxAttempts: 1 } });
+    const e = (await c.call({ method: "POST", path: "/route/info", body: {} }).catch((x: unknown) => x)) as VendorError;
+    expect(e.kind).toBe("config");
+    expect(e.message).toMatch(/unknown API path/);
+    expect(e.message).toContain(new URL(server.url).origin);
+    expect(e.message).toMatch(/flashduty:baseUrl \(or FLASHDUTY_BASE_URL\)/);
+    expect(e.message).not.toContain(KEY);
+  });
+
   it("retries an idempotent call through 5xx and resets", async () => {
     server.inject({ kind: "error-before", method: "GET", times: 2 });
     server.inject({ kind: "reset-before", method: "GET", skip: 2 });

@@ -43,7 +43,7 @@ describe("wire mapping", () => {
     expect(flashdutyProtocol.toError(200, { request_id: "r", error: { code: "InvalidParameter", message: "bad" } }, {})).toMatchObject({ kind: "validation", code: "InvalidParameter" });
     expect(flashdutyProtocol.toError(400, { error: { code: "ResourceNotFound", message: "x" } }, {})).toMatchObject({ kind: "not_found" });
     expect(flashdutyProtocol.toError(429, { error: { code: "RequestTooFrequently", message: "x" } }, {})).toMatchObject({ kind: "rate_limited" });
-    expect(flashdutyProtocol.toError(404, { error: { code: "RouteNotFound", message: "x" } }, {})).toMatchObject({ kind: "config", message: expect.stringMatching(/baseUrl/) });
+    expect(flashdutyProtocol.toError(404, { error: { code: "RouteNotFound", message: "x" } }, {})).toMatchObject({ kind: "config", message: expect.stringMatching(/unknown API path/) });
     expect(flashdutyProtocol.toError(502, "<html>bad gateway</html>", {})).toMatchObject({ kind: "server" });
     expect(flashdutyProtocol.toError(200, { request_id: "r", data: null }, {})).toBeUndefined();
     expect(flashdutyProtocol.requestId({ "flashcat-request-id": "h" }, { request_id: "b" })).toBe("h");

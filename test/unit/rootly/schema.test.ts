@@ -21,7 +21,7 @@ describe("RootlyAlertRoute check", () => {
     const f = check(a);
     expect(f).toContainEqual({ property: "rules[1].destinations[0].targetType", reason: expect.stringContaining('"EscalationPolicy"') });
     expect(f).toContainEqual({ property: "rules[1].destinations[0].targetId", reason: "targetId must be a UUID" });
-    expect(f).toContainEqual({ property: "rules[0].conditionGroups[0].conditions[1].propertyFieldType", reason: expect.stringContaining("must be one of") });
+    expect(f).toContainEqual({ property: "rules[0].conditionGroups[0].conditions[1].propertyFieldType", reason: expect.stringContaining("is not one of") });
     expect(check({ alertsSourceIds: [i.source] })[0].property).toBe("name");
     expect(check({ name: "x", alertsSourceIds: [] })).toEqual([{ property: "alertsSourceIds", reason: expect.stringContaining("at least one") }]);
     expect(check({ name: "x", alertsSourceIds: ["nope"] })).toEqual([{ property: "alertsSourceIds[0]", reason: "an alerts source id must be a UUID" }]);
