@@ -34,7 +34,7 @@ const MIN_CAPACITY = 1;
 export class AdaptiveRate {
   readonly s: AdaptiveState;
   constructor(
-    private readonly unitMs: number,
+    readonly unitMs: number,
     private readonly minFillRate: number,
     private readonly now: () => number = Date.now,
   ) {
@@ -87,6 +87,23 @@ export class AdaptiveRate {
       return 0;
     }
     return Math.ceil(((1 - this.s.tokens) / this.s.fillRate) * this.unitMs);
+  }
+
+  /**
+   * Caps the rate at `rate` (per unit) when the server's count shows other clients on the
+   * key: as if a throttle had set it there, so it recovers along the same CUBIC curve.
+   */
+  cap(rate: number): void {
+    const r = Math.max(rate, this.minFillRate);
+    if (this.s.enabled && r >= this.s.fillRate) return;
+    this.refill();
+    this.s.enabled = true;
+    this.s.lastMaxRate = r / BETA;
+    this.s.timeWindow = Math.cbrt((this.s.lastMaxRate * (1 - BETA)) / SCALE);
+    this.s.lastThrottle = this.t();
+    this.s.fillRate = r;
+    this.s.capacity = Math.max(r, MIN_CAPACITY);
+    this.s.tokens = Math.min(this.s.tokens, this.s.capacity);
   }
 
   /** Gives back a token taken for a call that was never sent. */

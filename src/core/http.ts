@@ -232,9 +232,11 @@ export class VendorClient {
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} failed: ${redactSecrets(e.message)}`);
         const elapsed = Date.now() - started;
         if (e.kind === "rate_limited") {
-          // No word from the server on when: full jitter over a backoff that grows from one call's share of the window.
-          const base = this.limiter.spreadMs(cls);
-          const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, backoffDelay(attempt, { ...this.policy, baseDelayMs: base, maxDelayMs: Math.max(this.policy.maxDelayMs, base * 8) }));
+          // No word from the server on when: full jitter over a span that doubles with each recent 429
+          // (from one call's share of the window). With a reset or Retry-After, the limiter spreads the
+          // wake-up over that span after the instant (every client of the key was told the same one).
+          const span = this.limiter.jitterSpanMs(cls);
+          const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, Math.floor(Math.random() * span));
           if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
           rateLimitWait += wait;
           if (wait >= visibleWaitMs()) notice(`${this.protocol.vendor}: rate limited (HTTP 429) on ${spec.method} ${spec.path}; waiting ${Math.ceil(wait / 1000)} s as the server asked`);

@@ -102,6 +102,10 @@ export class RateLimiter {
   private readonly answered: Record<RateClass, boolean> = { read: false, write: false };
   private readonly inFlight: Record<RateClass, number> = { read: 0, write: 0 };
   private readonly wakers: Record<RateClass, (() => void)[]> = { read: [], write: [] };
+  /** Per class: 429s lately, less one per success (widens the jitter of server-set waits). */
+  private readonly contention: Record<RateClass, number> = { read: 0, write: 0 };
+  /** Per class: our smoothed part of the calls the server counts (1 alone). */
+  private readonly share: Record<RateClass, number> = { read: 1, write: 1 };
 
   constructor(spec: string, private readonly now: () => number = Date.now, store?: BudgetStore, opts: AdaptiveOptions = {}) {
     this.spec = spec;
@@ -200,7 +204,7 @@ export class RateLimiter {
         if (this.adaptive) rate.giveBack();
         let wait = r.waitUntil - this.now() + 1;
         // Every client of the key was told the same instant: spread the wake-ups over the span after it.
-        if (this.adaptive && r.server) wait += Math.floor(this.random() * this.spreadMs(cls));
+        if (this.adaptive && r.server) wait += Math.floor(this.random() * this.jitterSpanMs(cls));
         if (wait >= visibleWaitMs() && this.now() - announced >= visibleWaitMs()) {
           announced = this.now();
           const limits = this.windows.filter((w) => w.classes.includes(cls)).map((w) => `${w.limit}/${w.windowMs / 1000}s`).join(", ");
@@ -249,6 +253,7 @@ export class RateLimiter {
   answer(cls: RateClass, throttled: boolean): void {
     if (!this.adaptive) return;
     this.rates[cls].update(throttled);
+    this.contention[cls] = throttled ? Math.min(this.contention[cls] + 1, 6) : Math.max(0, this.contention[cls] - 1);
     if (throttled) {
       // A 429 on a key several clients share: the other class is likely short too.
       const other: RateClass = cls === "read" ? "write" : "read";
@@ -256,6 +261,16 @@ export class RateLimiter {
     }
     this.answered[cls] = true;
     this.wake(cls);
+  }
+
+  /**
+   * The span a wake-up at a server-set instant is spread over: one call's share of the
+   * window, doubled for each recent 429 (more clients want the slot than one share
+   * separates), at most two windows.
+   */
+  jitterSpanMs(cls: RateClass): number {
+    const w = this.tightest(cls);
+    return Math.min(2 * (w?.windowMs ?? 1000), this.spreadMs(cls) * 2 ** (this.contention[cls] ? this.contention[cls] + 1 : 0));
   }
 
   /** Calls per second the CUBIC rate allows `cls` now (Infinity before the first 429). */
@@ -284,12 +299,27 @@ export class RateLimiter {
       const t = this.now();
       for (const { w, i } of target) {
         const inWindow = s.stamps[i].filter((x) => x > t - w.windowMs);
+        if (this.adaptive) {
+          // Our part of what the server counts: with others on the key, our rate is capped at
+          // that share of the limit (smoothed), so that each client takes its part, not the whole.
+          const foreign = new Set(s.foreign?.[i] ?? []);
+          const own = inWindow.filter((x) => !foreign.has(x)).length;
+          const counted = w.limit - remaining;
+          if (counted > 0) {
+            this.share[cls] = (this.share[cls] + Math.min(1, own / counted)) / 2;
+            if (own < counted) this.rates[cls].cap(Math.max(1, w.limit * this.share[cls]) * (this.rates[cls].unitMs / w.windowMs));
+          }
+        }
         const missing = w.limit - remaining - inWindow.length;
         if (missing <= 0) continue;
-        const at = Math.min(t, Math.max(t - w.windowMs + 1, resetAt - w.windowMs));
-        s.stamps[i] = [...inWindow, ...Array.from({ length: missing }, () => at)].sort((a, b) => a - b);
+        // The header times only the oldest call the server counts: the others may be as
+        // recent as now. Taking them all to expire at the reset is what made every client
+        // wake at that one instant and take the whole window.
+        const first = Math.min(t, Math.max(t - w.windowMs + 1, resetAt - w.windowMs));
+        const added = Array.from({ length: missing }, (_, k) => (k === 0 ? first : t));
+        s.stamps[i] = [...inWindow, ...added].sort((a, b) => a - b);
         s.foreign ??= s.stamps.map(() => []);
-        s.foreign[i] = [...(s.foreign[i] ?? []), at];
+        s.foreign[i] = [...(s.foreign[i] ?? []), ...added];
       }
     });
   }
