@@ -126,9 +126,12 @@ export class AdaptiveRate {
   update(throttled: boolean): void {
     this.updateMeasured();
     const t = this.t();
+    // A few calls a window (engine steps, not a loop) measure far below what the client may
+    // send: counted as at least one per unit, or one 429 would drop the rate to the floor.
+    const measured = Math.max(this.s.measured, 1);
     let rate: number;
     if (throttled) {
-      const use = this.s.enabled ? Math.min(this.s.measured, this.s.fillRate) : this.s.measured;
+      const use = this.s.enabled ? Math.min(measured, this.s.fillRate) : measured;
       this.s.lastMaxRate = use;
       this.s.timeWindow = Math.cbrt((this.s.lastMaxRate * (1 - BETA)) / SCALE);
       this.s.lastThrottle = t;
@@ -138,7 +141,7 @@ export class AdaptiveRate {
       this.s.timeWindow = Math.cbrt((this.s.lastMaxRate * (1 - BETA)) / SCALE);
       rate = SCALE * (t - this.s.lastThrottle - this.s.timeWindow) ** 3 + this.s.lastMaxRate;
     }
-    const next = Math.min(rate, 2 * this.s.measured);
+    const next = Math.min(rate, 2 * measured);
     this.refill();
     this.s.fillRate = Math.max(next, this.minFillRate);
     this.s.capacity = Math.max(next, MIN_CAPACITY);

@@ -232,11 +232,10 @@ export class VendorClient {
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} failed: ${redactSecrets(e.message)}`);
         const elapsed = Date.now() - started;
         if (e.kind === "rate_limited") {
-          // No word from the server on when: full jitter over a span that doubles with each recent 429
-          // (from one call's share of the window). With a reset or Retry-After, the limiter spreads the
-          // wake-up over that span after the instant (every client of the key was told the same one).
-          const span = this.limiter.jitterSpanMs(cls);
-          const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, Math.floor(Math.random() * span));
+          // The limiter spreads the wake-up over a span after this instant that doubles with each
+          // recent 429 (every client of the key was told the same reset or Retry-After). No word
+          // from the server on when: one call's share of the window, then that jitter.
+          const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, this.limiter.spreadMs(cls));
           if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
           rateLimitWait += wait;
           if (wait >= visibleWaitMs()) notice(`${this.protocol.vendor}: rate limited (HTTP 429) on ${spec.method} ${spec.path}; waiting ${Math.ceil(wait / 1000)} s as the server asked`);
