@@ -37,6 +37,8 @@ export class AdaptiveRate {
     readonly unitMs: number,
     private readonly minFillRate: number,
     private readonly now: () => number = Date.now,
+    /** The least sending rate a throttle is measured at (per unit): see `update`. */
+    private readonly minMeasured = 1,
   ) {
     const t = this.t();
     this.s = { enabled: false, fillRate: minFillRate, capacity: MIN_CAPACITY, tokens: MIN_CAPACITY, lastRefill: t, measured: 0, lastBucket: Math.floor(t * 2) / 2, count: 0, lastMaxRate: 0, lastThrottle: t, timeWindow: 0 };
@@ -127,8 +129,8 @@ export class AdaptiveRate {
     this.updateMeasured();
     const t = this.t();
     // A few calls a window (engine steps, not a loop) measure far below what the client may
-    // send: counted as at least one per unit, or one 429 would drop the rate to the floor.
-    const measured = Math.max(this.s.measured, 1);
+    // send: counted as at least `minMeasured` per unit, or one 429 would drop the rate to the floor.
+    const measured = Math.max(this.s.measured, this.minMeasured);
     let rate: number;
     if (throttled) {
       const use = this.s.enabled ? Math.min(measured, this.s.fillRate) : measured;

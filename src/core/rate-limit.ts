@@ -116,7 +116,7 @@ export class RateLimiter {
     const rate = (cls: RateClass) => {
       // The class's tightest window sets the unit of time and the floor (a twentieth of its limit).
       const w = this.tightest(cls);
-      return new AdaptiveRate(w?.windowMs ?? 1000, (w?.limit ?? 1) / 20, now);
+      return new AdaptiveRate(w?.windowMs ?? 1000, (w?.limit ?? 1) / 20, now, Math.max(1, (w?.limit ?? 1) / 10));
     };
     this.rates = { read: rate("read"), write: rate("write") };
   }
@@ -266,11 +266,13 @@ export class RateLimiter {
   /**
    * The span a wake-up at a server-set instant is spread over: one call's share of the
    * window, doubled for each recent 429 (more clients want the slot than one share
-   * separates), at most two windows.
+   * separates), at most two windows or eight shares.
    */
   jitterSpanMs(cls: RateClass): number {
     const w = this.tightest(cls);
-    return Math.min(2 * (w?.windowMs ?? 1000), this.spreadMs(cls) * 2 ** (this.contention[cls] ? this.contention[cls] + 1 : 0));
+    // At most two windows, or eight shares where the tightest window is long (Flashduty's minute).
+    const cap = Math.min(2 * (w?.windowMs ?? 1000), 8 * this.spreadMs(cls));
+    return Math.min(cap, this.spreadMs(cls) * 2 ** (this.contention[cls] ? this.contention[cls] + 1 : 0));
   }
 
   /** Calls per second the CUBIC rate allows `cls` now (Infinity before the first 429). */
