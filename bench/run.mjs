@@ -842,6 +842,17 @@ if (process.argv.includes("--only=many-machines")) {
   runManyMachines().then((r) => {
     const date = new Date().toISOString();
     const name = r.adaptive ? "many-machines" : "many-machines-no-adaptive";
+    // --rows= reruns some rows: the others are kept from the last run.
+    if (arg("rows", "")) {
+      try {
+        const prev = JSON.parse(readFileSync(join(root, "bench", "results", `${name}.json`), "utf8"));
+        const again = new Set(r.rows.map((x) => x.key));
+        const order = prev.rows.map((x) => x.key);
+        r.rows = [...prev.rows.filter((x) => !again.has(x.key)), ...r.rows].sort((a, b) => (order.indexOf(a.key) + 1 || 99) - (order.indexOf(b.key) + 1 || 99));
+      } catch {
+        /* no earlier run */
+      }
+    }
     mkdirSync(join(root, "bench", "results"), { recursive: true });
     writeFileSync(join(root, "bench", "results", `${name}.json`), JSON.stringify({ date, node: process.version, ...r }, null, 2) + "\n");
     const md = manyMachinesMd(r, date);

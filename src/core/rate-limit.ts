@@ -114,8 +114,10 @@ export class RateLimiter {
     this.adaptive = opts.adaptive ?? false;
     this.random = opts.random ?? Math.random;
     const rate = (cls: RateClass) => {
-      // The class's tightest window sets the unit of time and the floor (a twentieth of its limit).
-      const w = this.tightest(cls);
+      // The class's shortest window sets the unit of time and the floor (a twentieth of its limit):
+      // with a per-second and a per-minute window (Flashduty), a rate counted in minutes would
+      // recover over minutes; the minute window is kept by the windows themselves.
+      const w = this.windows.filter((x) => x.classes.includes(cls)).sort((a, b) => a.windowMs - b.windowMs)[0];
       return new AdaptiveRate(w?.windowMs ?? 1000, (w?.limit ?? 1) / 20, now, Math.max(1, (w?.limit ?? 1) / 10));
     };
     this.rates = { read: rate("read"), write: rate("write") };
@@ -277,7 +279,7 @@ export class RateLimiter {
 
   /** Calls per second the CUBIC rate allows `cls` now (Infinity before the first 429). */
   currentRate(cls: RateClass): number {
-    const w = this.tightest(cls);
+    const w = this.windows.filter((x) => x.classes.includes(cls)).sort((a, b) => a.windowMs - b.windowMs)[0];
     return (this.rates[cls].rate * 1000) / (w?.windowMs ?? 1000);
   }
 
