@@ -433,13 +433,15 @@ function budgetFloorSeconds(windows, counts) {
  * provider's default) limits so that the budget, not the engine, sets the pace. The
  * provider is configured with the same limits (`<vendor>:rateLimits`).
  */
-async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true } = {}) {
+async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true, machines = false, headers = "vendor" } = {}) {
   const emu =
     vendor === "rootly"
       ? emus.createRootlyEmulator({ timeScale: 0.1 }) // 5 reads / 3 writes per 60 s -> per 6 s
       : vendor === "opsgenie"
         ? emus.createOpsgenieEmulator({ rateLimit: { limit: 5, windowMs: 6_000 } })
         : emus.createFlashdutyEmulator({ perSecond: 2, perMinute: 40 });
+  // How the emulator shows its limits: its own headers, none (a bare 429), or Retry-After only.
+  emu.server.rateLimitHeaders = headers;
   await emu.server.start();
   // The windows the emulator enforces, by the class of call each counts.
   const limits = {
@@ -500,7 +502,13 @@ async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true } = 
   config[`${vendor}:rateLimits`] = { value: limits.spec };
 
   // Without the machine-wide store each process has only its own counts and the server's headers (as on separate machines).
-  const par = await parallelUps(`bench-par-${vendor}`, stacks, program, config, () => resetLogs(emu), shared ? {} : { ALERT_ROUTING_SHARED_BUDGET: "0" });
+  // Separate machines: each stack's processes get their own temp dir, so no budget file is shared.
+  const ownTmp = (_s, dir) => {
+    mkdirSync(join(dir, "tmp"), { recursive: true });
+    return { TMPDIR: join(dir, "tmp") };
+  };
+  const env = machines ? ownTmp : shared ? {} : { ALERT_ROUTING_SHARED_BUDGET: "0" };
+  const par = await parallelUps(`bench-par-${vendor}`, stacks, program, config, () => resetLogs(emu), env);
   const { t0, t1, ups } = par;
   const log = emu.server.log;
   const accepted = log.filter((e) => e.status !== 429);
@@ -518,7 +526,8 @@ async function parallelStacks(vendor, stacks = 10, per = 3, { shared = true } = 
   const floor = budgetFloorSeconds(limits.windows, counts);
   const span = (es) => (es.length ? (es[es.length - 1].time - es[0].time) / 1000 : 0);
   const out = {
-    vendor: shared ? vendor : `${vendor}, no shared budget`,
+    vendor: machines ? `${vendor}, ${stacks} machines${headers === "vendor" ? "" : `, ${headers === "none" ? "no rate-limit headers" : "Retry-After only"}`}` : shared ? vendor : `${vendor}, no shared budget`,
+    headers,
     stacks,
     resources: stacks * per,
     limits: limits.spec,
@@ -564,7 +573,7 @@ async function parallelUps(project, stacks, program, config, beforeStart = () =>
       dirs.push(dir);
       mkdirSync(join(dir, ".backend"));
       symlinkSync(nm, join(dir, "node_modules"), "dir");
-      const envVars = { PULUMI_BACKEND_URL: `file://${join(dir, ".backend")}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(dir, ".pulumi-home"), PATH: process.env.PATH, ...env };
+      const envVars = { PULUMI_BACKEND_URL: `file://${join(dir, ".backend")}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: join(dir, ".pulumi-home"), PATH: process.env.PATH, ...(typeof env === "function" ? env(s, dir) : env) };
       const stack = await automation.LocalWorkspace.createOrSelectStack(
         { stackName: `team${s}`, projectName: project, program: program(s) },
         { workDir: dir, envVars, projectSettings: { name: project, runtime: "nodejs", backend: { url: envVars.PULUMI_BACKEND_URL } } },
@@ -698,6 +707,7 @@ async function main() {
   record({ scenario: `ten Rootly creates, documented limits, time x${scaleFactor}`, seconds: rt.seconds, calls: rt.calls, note: `= ${(rt.projectedRealSeconds / 60).toFixed(1)} min at real speed, ${rt.rateLimited} 429s, ${rt.routes} routes` });
 
   const par = await runParallel(["rootly", "opsgenie", "flashduty"]);
+  const mm = await runManyMachines();
 
   // The route simulator, through the installed package (no engine): many alerts against many rules.
   const simBench = await import("./simulator.mjs");
@@ -728,6 +738,8 @@ async function main() {
     "",
     simBench.simulatorMd(sim),
     "",
+    manyMachinesMd(mm, new Date().toISOString()).replace(/^# /, "## "),
+    "",
     `Mapping data: ${m.rows} rows, state ${m.stateBytes} bytes; baseline for its preview is one trivial dynamic resource holding the same rows.`,
     `Rootly: ${JSON.stringify(rt)}`,
     "",
@@ -746,6 +758,12 @@ async function main() {
   const throttled = par.rows.filter((r) => r.maxPerStack > 1 || !r.allPresent);
   if (throttled.length) {
     console.error(`parallel stacks: more than one 429 per stack or resources missing: ${throttled.map((r) => r.vendor).join(", ")}`);
+    process.exitCode = 1;
+  }
+  // Issue #26: separate machines on one token, at most two 429s per stack, every object there.
+  const missed = mm.rows.filter((r) => r.maxPerStack > 2 || !r.allPresent);
+  if (missed.length) {
+    console.error(`many machines: more than two 429s per stack or resources missing: ${missed.map((r) => r.vendor).join(", ")}`);
     process.exitCode = 1;
   }
 }
@@ -786,11 +804,84 @@ function writeIssue12Results(part) {
   console.log(`\n${md.join("\n")}`);
 }
 
+/**
+ * Issue #26, many machines, one token: the parallel stacks again, but each stack's engine and
+ * provider get their own temp dir, so no budget file is shared (a CI job matrix: one runner per
+ * stack). They pace by the server's answers alone. Rows: one machine (the issue #12 figures must
+ * hold), then 10 machines per vendor, and under a vendor that sends no rate-limit headers at all
+ * (Opsgenie's bare 429) and one that sends only Retry-After. `--rows=` picks rows by key.
+ */
+async function runManyMachines() {
+  const stacks = Number(arg("stacks", "10"));
+  const per = Number(arg("per", "3"));
+  const all = [
+    { key: "rootly-one", vendor: "rootly", opts: { shared: true } },
+    { key: "rootly", vendor: "rootly", opts: { machines: true } },
+    { key: "opsgenie-none", vendor: "opsgenie", opts: { machines: true, headers: "none" } },
+    { key: "rootly-retry-after", vendor: "rootly", opts: { machines: true, headers: "retry-after" } },
+    { key: "flashduty", vendor: "flashduty", opts: { machines: true } },
+  ];
+  const pick = arg("rows", all.map((r) => r.key).join(",")).split(",");
+  console.log("Many machines: trivial baseline");
+  const baseline = await parallelBaseline(stacks, per);
+  console.log(JSON.stringify(baseline));
+  const rows = [];
+  for (const r of all.filter((x) => pick.includes(x.key))) {
+    console.log(`Many machines: ${r.key}`);
+    const out = await parallelStacks(r.vendor, stacks, per, r.opts);
+    out.key = r.key;
+    console.log(JSON.stringify(out));
+    rows.push(out);
+  }
+  return { baseline, rows, adaptive: process.env.ALERT_ROUTING_ADAPTIVE_RATE !== "0" };
+}
+
+function manyMachinesMd({ baseline, rows, adaptive }, date) {
+  const met = (ok) => (ok ? "met" : "MISSED");
+  return [
+    `# Many machines, one token (issue #26), ${date}`,
+    "",
+    "`node bench/run.mjs --only=many-machines`" + (adaptive ? "" : " with ALERT_ROUTING_ADAPTIVE_RATE=0 (no adaptive pacing: the behaviour before #26)") + ". " +
+      "Each stack is its own engine and provider process; in the rows marked \"machines\" each stack also has its own temp dir (TMPDIR), so no budget file is shared and " +
+      "every process knows of the others only from the server's answers, as on separate CI runners. Limits scaled as in the parallel-stacks section (Rootly 5 reads / 3 writes per 6 s, " +
+      "Opsgenie 5 per 6 s, Flashduty 2/s and 40/min); the provider is configured with the same limits. Targets: at most two 429s per stack, every up succeeds, one object per name, " +
+      "wall time <= 1.3x the budget floor (the first row, one machine with the machine-wide store: 0 429s, about 1.2x).",
+    "",
+    table([PARALLEL_HEAD, ...rows.map(parallelRow)]),
+    "",
+    ...rows.map((r) => `- ${r.vendor}: per-stack 429s [${r.per429.join(", ")}]${r.unattributed ? ` + ${r.unattributed} unattributed` : ""}; at most 2 per stack ${met(r.maxPerStack <= 2)} (max ${r.maxPerStack}); every up succeeded and one object per name ${met(r.allPresent)} (${r.present}/${r.resources}); wall <= 1.3x floor ${met(r.ratio <= 1.3)} (${r.ratio.toFixed(2)}x; first call to done ${((r.seconds - r.firstCallAfter) / r.floor).toFixed(2)}x).`),
+    "",
+    baseline ? `Engine alone: ${baseline.stacks} parallel stacks of ${baseline.resources / baseline.stacks} trivial dynamic resources took ${baseline.seconds.toFixed(1)} s, the first create ${baseline.firstCreateAfter.toFixed(1)} s after the start.` : "",
+    "",
+  ].join("\n");
+}
+
 const fail = (e) => {
   console.error(e);
   process.exit(1);
 };
-if (process.argv.includes("--only=parallel")) {
+if (process.argv.includes("--only=many-machines")) {
+  runManyMachines().then((r) => {
+    const date = new Date().toISOString();
+    const name = r.adaptive ? "many-machines" : "many-machines-no-adaptive";
+    // --rows= reruns some rows: the others are kept from the last run.
+    if (arg("rows", "")) {
+      try {
+        const prev = JSON.parse(readFileSync(join(root, "bench", "results", `${name}.json`), "utf8"));
+        const again = new Set(r.rows.map((x) => x.key));
+        const order = prev.rows.map((x) => x.key);
+        r.rows = [...prev.rows.filter((x) => !again.has(x.key)), ...r.rows].sort((a, b) => (order.indexOf(a.key) + 1 || 99) - (order.indexOf(b.key) + 1 || 99));
+      } catch {
+        /* no earlier run */
+      }
+    }
+    mkdirSync(join(root, "bench", "results"), { recursive: true });
+    writeFileSync(join(root, "bench", "results", `${name}.json`), JSON.stringify({ date, node: process.version, ...r }, null, 2) + "\n");
+    const md = manyMachinesMd(r, date);
+    writeFileSync(join(root, "bench", "results", `${name}.md`), md);
+    console.log(`\n${md}`);
+  }, fail);
+} else if (process.argv.includes("--only=parallel")) {
   // --shared=0: each provider process on its own (as on separate machines); kept apart from the main rows.
   runParallel(arg("vendors", "rootly,opsgenie,flashduty").split(",")).then((p) => writeIssue12Results(arg("shared", "1") === "0" ? { parallelUnshared: p } : { parallel: p }), fail);
 } else if (process.argv.includes("--only=issue12-md")) {

@@ -7,6 +7,8 @@ import { processAlive } from "./idioms";
 export interface BudgetState {
   stamps: number[][];
   blockedUntil: number;
+  /** Per window, the stamps that stand for calls the server counted and we did not make (their expiry is the server's reset). */
+  foreign?: number[][];
 }
 
 /** Where a limiter keeps its counts: this process only, or every process of the machine. */

@@ -2,12 +2,12 @@ import type { Agent } from "undici";
 import { agentClass, requestOn } from "./undici";
 import { Endpoint, endpointHelp, setting } from "./config";
 import { ErrorKind, VendorError, VendorErrorInit, redactSecrets, registerSecret } from "./errors";
-import { RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
+import { NotSentError, RateClass, RateLimiter, limiterFor, serverBudget } from "./rate-limit";
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, serverWaitMs } from "./retry";
 import { sleep } from "./idioms";
 import { processGlobal } from "./registry";
 import { debug, notice, visibleWaitMs } from "./log";
-import { engineGone } from "./engine-watch";
+import { engineCancelled, engineGone, writeSignal } from "./engine-watch";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -50,6 +50,8 @@ export interface VendorProtocol {
 
 export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
+  /** The limiter to pace with, instead of the process-wide one for this vendor, endpoint and key (tests: one per simulated machine). */
+  limiter?: RateLimiter;
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
@@ -70,6 +72,15 @@ function agentFor(baseUrl: string, o: Required<Pick<ClientOptions, "connectTimeo
     agents.set(key, a);
   }
   return a;
+}
+
+/** A write the engine no longer wants (Ctrl-C, or the engine is gone): never sent, so state stays exact. */
+function notSent(base: { vendor: string; method: string; path: string }): VendorError {
+  return new VendorError({
+    ...base,
+    kind: "cancelled",
+    message: engineGone() ? "not sent: the Pulumi engine that asked for it is gone" : "cancelled before it was sent: the update was interrupted (Ctrl-C) while this call waited for rate budget",
+  });
 }
 
 // Failures where the request cannot have reached the server.
@@ -131,7 +142,7 @@ export class VendorClient {
     registerSecret(endpoint.credential);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     const spec = setting(protocol.vendor, "rateLimits", `${protocol.vendor.toUpperCase()}_RATE_LIMITS`) ?? protocol.defaultRateLimits;
-    this.limiter = limiterFor(protocol.vendor, endpoint.credential, spec, endpoint.baseUrl);
+    this.limiter = options.limiter ?? limiterFor(protocol.vendor, endpoint.credential, spec, endpoint.baseUrl);
     this.agent = agentFor(endpoint.baseUrl, {
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       headersTimeoutMs: options.headersTimeoutMs ?? Number(process.env.ALERT_ROUTING_HTTP_TIMEOUT_MS ?? 30_000),
@@ -168,7 +179,7 @@ export class VendorClient {
       headers["content-type"] = this.protocol.contentType;
     }
     const base = { vendor: this.protocol.vendor, method: spec.method, path: shown.split("?")[0] };
-    if (spec.method !== "GET" && engineGone()) throw new VendorError({ ...base, kind: "cancelled", message: "not sent: the Pulumi engine that asked for it is gone" });
+    if (spec.method !== "GET" && (engineGone() || engineCancelled())) throw notSent(base);
     let res;
     try {
       res = await requestOn(this.agent, url, { method: spec.method, headers, body });
@@ -252,18 +263,38 @@ export class VendorClient {
     const cls: RateClass = spec.rateClass ?? (spec.method === "GET" ? "read" : "write");
     const started = Date.now();
     let rateLimitWait = 0;
+    // Writes that still wait for budget when the engine cancels are never sent (reads are harmless).
+    const signal = spec.method === "GET" ? undefined : writeSignal();
     for (let attempt = 0; ; attempt++) {
-      const slot = await this.limiter.acquire(cls);
+      let slot;
       try {
-        const r = await (spec.beforeSend ? spec.beforeSend().then(() => this.send<T>(spec)) : this.send<T>(spec)).finally(() => slot.done());
+        slot = await this.limiter.acquire(cls, signal);
+      } catch (e) {
+        if (e instanceof NotSentError) throw notSent({ vendor: this.protocol.vendor, method: spec.method, path: spec.path });
+        throw e;
+      }
+      // Whether a failure is this call's own answer (not one of the lookup beforeSend made).
+      let own = false;
+      const sendOwn = () => {
+        own = true;
+        return this.send<T>(spec);
+      };
+      try {
+        const r = await (spec.beforeSend ? spec.beforeSend().then(sendOwn) : sendOwn()).finally(() => slot.done());
+        this.limiter.answer(cls, false);
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} -> ${r.status}`);
         return r;
       } catch (e) {
         if (!(e instanceof VendorError)) throw e;
+        // Any answer of the server's moves the adaptive rate; a failure before it answered does not.
+        if (e.status !== undefined && own) this.limiter.answer(cls, e.kind === "rate_limited");
         debug(`${this.protocol.vendor} ${spec.method} ${spec.path} failed: ${redactSecrets(e.message)}`);
         const elapsed = Date.now() - started;
         if (e.kind === "rate_limited") {
-          const wait = e.retryAfterMs ?? backoffDelay(attempt, this.policy) + this.policy.baseDelayMs;
+          // The limiter spreads the wake-up over a span after this instant that doubles with each
+          // recent 429 (every client of the key was told the same reset or Retry-After). No word
+          // from the server on when: one call's share of the window, then that jitter.
+          const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, this.limiter.spreadMs(cls));
           if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
           rateLimitWait += wait;
           if (wait >= visibleWaitMs()) notice(`${this.protocol.vendor}: rate limited (HTTP 429) on ${spec.method} ${spec.path}; waiting ${Math.ceil(wait / 1000)} s as the server asked`);

@@ -76,6 +76,13 @@ export interface EmulatorHooks {
   notFound(req: EmuRequest): EmuResponse;
 }
 
+/**
+ * How rate limits show in answers: the vendor's own headers, none at all (a bare 429),
+ * or only `Retry-After` on a 429 (whole seconds, from the vendor's own reset). Lets a
+ * client be tested against the header styles other vendors use.
+ */
+export type RateLimitHeaderStyle = "vendor" | "none" | "retry-after";
+
 interface Route {
   method: string;
   regex: RegExp;
@@ -98,6 +105,7 @@ export class EmulatorServer {
   private readonly sockets = new Set<Socket>();
   readonly log: LogEntry[] = [];
   url = "";
+  rateLimitHeaders: RateLimitHeaderStyle = "vendor";
 
   constructor(
     readonly name: string,
@@ -255,7 +263,7 @@ export class EmulatorServer {
   private reply(er: EmuRequest, res: ServerResponse, entry: LogEntry, out: EmuResponse, cut?: (payload: string) => string): void {
     this.hooks.decorate?.(er, out);
     entry.status = out.status;
-    const headers: Record<string, string> = { ...(out.headers ?? {}) };
+    const headers: Record<string, string> = restyleRateLimitHeaders(this.rateLimitHeaders, out.status, { ...(out.headers ?? {}) });
     let payload = "";
     if (out.body !== undefined) {
       payload = typeof out.body === "string" ? out.body : JSON.stringify(out.body);
@@ -292,6 +300,21 @@ export class EmulatorServer {
 /** A gateway's page in place of the API's answer: 2xx, HTML, no envelope. */
 const ACCEPTED_PAGE =
   "<!DOCTYPE html><html><head><title>Request accepted</title></head><body><h1>Request accepted</h1><p>Your request is being processed by the upstream service.</p></body></html>";
+
+function restyleRateLimitHeaders(style: RateLimitHeaderStyle, status: number, h: Record<string, string>): Record<string, string> {
+  if (style === "vendor") return h;
+  const lower = Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
+  const out = Object.fromEntries(Object.entries(h).filter(([k]) => !/^(x-ratelimit-|retry-after$)/i.test(k)));
+  if (style === "retry-after" && status === 429) {
+    const now = Date.now();
+    const reset = lower["x-ratelimit-reset"];
+    const n = Number(reset);
+    const resetMs = reset === undefined ? undefined : Number.isFinite(n) ? (n > 1e9 ? n * 1000 - now : n * 1000) : Date.parse(reset) - now;
+    const secs = Number(lower["retry-after"] ?? lower["x-ratelimit-period-in-sec"] ?? (resetMs !== undefined ? resetMs / 1000 : 1));
+    out["retry-after"] = String(Math.max(1, Math.ceil(Number.isFinite(secs) ? secs : 1)));
+  }
+  return out;
+}
 
 /** What a misbehaving gateway might send: HTML, no envelope, the credential without its scheme or parameter name. */
 function proxyPage(er: EmuRequest): EmuResponse {

@@ -7,11 +7,6 @@ import { describe, expect, it } from "vitest";
 // links must be in the tarball users install.
 const root = resolve(__dirname, "../..");
 
-/** Pages the README's index names that are written on other branches of this release. */
-const WRITTEN_ELSEWHERE = new Set(
-  ["adoption", "troubleshooting-errors", "preflight-checks", "simulating-programs", "lint-and-impact", "policy-pack", "ci-workflow", "rate-limits-many-machines"].map((p) => `docs/${p}.md`),
-);
-
 function markdownFiles(): string[] {
   const out = ["README.md", "CONTRIBUTING.md"];
   const walk = (dir: string) => {
@@ -58,7 +53,7 @@ describe("docs", () => {
         const [path, anchor] = link.split("#");
         const target = path ? relative(root, resolve(root, dirname(file), path)) : file;
         if (!existsSync(join(root, target))) {
-          if (!WRITTEN_ELSEWHERE.has(target)) broken.push(`${file}: ${link} (no ${target})`);
+          broken.push(`${file}: ${link} (no ${target})`);
           continue;
         }
         if (anchor && target.endsWith(".md") && !anchors(readFileSync(join(root, target), "utf8")).has(anchor)) broken.push(`${file}: ${link} (no heading #${anchor} in ${target})`);

@@ -4,6 +4,7 @@ import { VendorError } from "../../../src/core/errors";
 import { flashdutyProtocol } from "../../../src/flashduty/protocol";
 import { EmulatorServer } from "../../../src/emulator/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
+import { signalCancel } from "../../../src/core/engine-watch";
 
 const KEY = "query-string-key-9d8e7f";
 const protocol: VendorProtocol = {
@@ -120,5 +121,21 @@ describe("VendorClient", () => {
   it("gives up on a connect failure with a clear error", async () => {
     const c = new VendorClient(protocol, { vendor: "flashduty", baseUrl: "http://127.0.0.1:9", credential: KEY }, { retry: { baseDelayMs: 1, maxAttempts: 2 } });
     await expect(c.call({ method: "GET", path: "/x" })).rejects.toThrow(/could not connect \(ECONNREFUSED\)/);
+  });
+});
+
+describe("the engine cancels (Ctrl-C)", () => {
+  it("writes waiting for rate budget fail 'cancelled before it was sent'; the write in flight and reads finish", async () => {
+    const paced = new VendorClient({ ...protocol, defaultRateLimits: "write=1/5s,read=100/1s" }, { vendor: "flashduty", baseUrl: server.url, credential: `${KEY}-cancel` });
+    server.inject({ kind: "slow", method: "POST", delayMs: 300 });
+    const first = paced.call({ method: "POST", path: "/things", body: {} });
+    await new Promise((r) => setTimeout(r, 50));
+    const queued = [1, 2, 3].map(() => paced.call({ method: "POST", path: "/things", body: {} }).then(() => "sent", (e: VendorError) => e.message));
+    await new Promise((r) => setTimeout(r, 50));
+    signalCancel("cancel");
+    expect((await first).status).toBe(200);
+    expect(await Promise.all(queued)).toEqual(Array(3).fill(expect.stringMatching(/cancelled before it was sent/)));
+    expect((await paced.call({ method: "GET", path: "/things" })).status).toBe(200);
+    expect(server.calls({ method: "POST" })).toHaveLength(1);
   });
 });
