@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { setStackConfig } from "../core/config";
 import { redactSecrets, registerSecret } from "../core/errors";
 import { exportRouting, printProgram, type ExportSelection } from "../export";
+import { commandArgs } from "./args";
 import type { Command } from "./main";
 
 const HELP = `usage: alert-routing export [what to read] [options]
@@ -57,33 +57,21 @@ async function loadStackConfig(stackName: string, workDir: string): Promise<void
 export const exportCommand: Command = {
   summary: "write a Pulumi program that adopts the routing that exists in a vendor account",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        "opsgenie-team": { type: "string", multiple: true },
-        "opsgenie-all-teams": { type: "boolean", default: false },
-        "opsgenie-account": { type: "string" },
-        "rootly-routes": { type: "string", multiple: true },
-        "rootly-all": { type: "boolean", default: false },
-        "flashduty-integration": { type: "string", multiple: true },
-        "flashduty-schema": { type: "string", multiple: true },
-        stack: { type: "string" },
-        cwd: { type: "string", default: "." },
-        out: { type: "string" },
-        format: { type: "string", default: "ts" },
-        "skip-unsupported": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
+    const { values, helped, usage } = commandArgs("export", HELP, argv, {
+      "opsgenie-team": { type: "string", multiple: true },
+      "opsgenie-all-teams": { type: "boolean", default: false },
+      "opsgenie-account": { type: "string" },
+      "rootly-routes": { type: "string", multiple: true },
+      "rootly-all": { type: "boolean", default: false },
+      "flashduty-integration": { type: "string", multiple: true },
+      "flashduty-schema": { type: "string", multiple: true },
+      stack: { type: "string" },
+      cwd: { type: "string", default: "." },
+      out: { type: "string" },
+      format: { type: "string", default: "ts" },
+      "skip-unsupported": { type: "boolean", default: false },
     });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    const usage = (msg: string) => {
-      process.stderr.write(`alert-routing export: ${msg}\n\n${HELP}`);
-      return 2;
-    };
+    if (helped) return 0;
     if (values.format !== "ts" && values.format !== "json") return usage(`--format must be ts or json, got "${values.format}"`);
     const teams = values["opsgenie-team"] ?? [];
     const routes = (values["rootly-routes"] ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);

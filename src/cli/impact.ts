@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { recentAlerts } from "../analysis/recent";
 import { impact, impactMarkdown, impactText, type CorpusAlert } from "../analysis/impact";
 import type { ExportDocument } from "../export/format";
 import { loadProgramRouting } from "../simulator/program";
 import { addRegistered, emptyRouting, routingFromExport } from "../simulator/routing";
 import { VENDORS, type Routing, type Vendor } from "../simulator/types";
+import { commandArgs } from "./args";
 import type { Command } from "./main";
 import { parseConfig } from "./simulate";
 
@@ -62,33 +62,21 @@ export function readCorpus(file: string, vendors: Vendor[] | undefined): CorpusA
 export const impactCommand: Command = {
   summary: "which alerts would a routing change send elsewhere (or to nobody)?",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        base: { type: "string" },
-        cwd: { type: "string" },
-        program: { type: "string", default: "." },
-        stack: { type: "string" },
-        config: { type: "string", multiple: true },
-        alerts: { type: "string" },
-        recent: { type: "string" },
-        vendor: { type: "string", multiple: true },
-        at: { type: "string" },
-        "account-timezone": { type: "string" },
-        format: { type: "string", default: "text" },
-        "allow-unrouted": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
+    const { values, helped, usage } = commandArgs("impact", HELP, argv, {
+      base: { type: "string" },
+      cwd: { type: "string" },
+      program: { type: "string", default: "." },
+      stack: { type: "string" },
+      config: { type: "string", multiple: true },
+      alerts: { type: "string" },
+      recent: { type: "string" },
+      vendor: { type: "string", multiple: true },
+      at: { type: "string" },
+      "account-timezone": { type: "string" },
+      format: { type: "string", default: "text" },
+      "allow-unrouted": { type: "boolean", default: false },
     });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    const usage = (msg: string) => {
-      process.stderr.write(`alert-routing impact: ${msg}\n\n${HELP}`);
-      return 2;
-    };
+    if (helped) return 0;
     if (!values.base) return usage("--base is required");
     if (!values.alerts === !values.recent) return usage("give --alerts <file.jsonl> or --recent <N> (one of them)");
     const format = values.format;

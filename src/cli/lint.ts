@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import type { ExportDocument } from "../export/format";
 import { routingFromExport } from "../simulator/routing";
 import { lintRouting, SEVERITY_RANK, type Finding, type Severity } from "../analysis/lint";
 import { loadProgramRouting } from "../simulator/program";
 import { parseAt } from "../simulator/simulate";
+import { commandArgs } from "./args";
 import type { Command } from "./main";
 import { parseConfig } from "./simulate";
 
@@ -70,29 +70,17 @@ export function formatMarkdown(findings: Finding[]): string {
 export const lintCommand: Command = {
   summary: "static findings over a program's declared routing (dead rules, coverage gaps, ...)",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        program: { type: "string", default: "." },
-        routing: { type: "string" },
-        stack: { type: "string" },
-        config: { type: "string", multiple: true },
-        format: { type: "string", default: "text" },
-        "fail-on": { type: "string", default: "error" },
-        at: { type: "string" },
-        "account-timezone": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
+    const { values, helped, usage } = commandArgs("lint", HELP, argv, {
+      program: { type: "string", default: "." },
+      routing: { type: "string" },
+      stack: { type: "string" },
+      config: { type: "string", multiple: true },
+      format: { type: "string", default: "text" },
+      "fail-on": { type: "string", default: "error" },
+      at: { type: "string" },
+      "account-timezone": { type: "string" },
     });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    const usage = (msg: string) => {
-      process.stderr.write(`alert-routing lint: ${msg}\n\n${HELP}`);
-      return 2;
-    };
+    if (helped) return 0;
     const format = values.format;
     if (format !== "text" && format !== "json" && format !== "markdown") return usage(`--format must be text, json or markdown, got "${format}"`);
     const failOn = values["fail-on"] as (typeof FAIL_ON)[number];

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { explain } from "../simulator/explain";
 import { loadProgramRouting } from "../simulator/program";
 import { hasRealMatch, simulate } from "../simulator/simulate";
 import { VENDORS, type SimAlert, type Vendor } from "../simulator/types";
+import { commandArgs } from "./args";
 import type { Command } from "./main";
 import type { ExportDocument } from "../export/format";
 import { routingFromExport } from "../simulator/routing";
@@ -67,33 +67,22 @@ export function readAlert(file: string, vendors: Vendor[] | undefined): SimAlert
 export const simulateCommand: Command = {
   summary: "where would this alert go? (from a program's declared routing, offline)",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        program: { type: "string", default: "." },
-        routing: { type: "string" },
-        alert: { type: "string" },
-        at: { type: "string" },
-        vendor: { type: "string", multiple: true },
-        config: { type: "string", multiple: true },
-        stack: { type: "string" },
-        "stack-outputs": { type: "string", multiple: true },
-        "opsgenie-case-sensitive": { type: "boolean", default: false },
-        "account-timezone": { type: "string" },
-        "expect-match": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
+    const { values, helped, usage } = commandArgs("simulate", HELP, argv, {
+      program: { type: "string", default: "." },
+      routing: { type: "string" },
+      alert: { type: "string" },
+      at: { type: "string" },
+      vendor: { type: "string", multiple: true },
+      config: { type: "string", multiple: true },
+      stack: { type: "string" },
+      "stack-outputs": { type: "string", multiple: true },
+      "opsgenie-case-sensitive": { type: "boolean", default: false },
+      "account-timezone": { type: "string" },
+      "expect-match": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
     });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    if (!values.alert) {
-      process.stderr.write(`alert-routing simulate: --alert is required\n\n${HELP}`);
-      return 2;
-    }
+    if (helped) return 0;
+    if (!values.alert) return usage("--alert is required");
     const vendors = values.vendor?.map((v) => {
       if (!(VENDORS as readonly string[]).includes(v)) throw new Error(`--vendor must be one of ${VENDORS.join(", ")}, got "${v}"`);
       return v as Vendor;
