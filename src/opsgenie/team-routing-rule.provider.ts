@@ -15,30 +15,18 @@ import { diffNormalized, toInputs, contentChanged, normalize, notifyChanged, ord
 import { checkSchema, IDENTITY, type ParsedArgs } from "./team-routing-rule.schema";
 import { declaredContext, formatId, parseId, patchedRule, toPatchBody, type LiveRule, type OutputContext } from "./wire";
 import { routingRulePreflight } from "./preflight";
-import { checkedTeamKey, placement, replacing as recordReplacing, resolveTeam, teamKey, teamOn, type Team } from "./team/team";
-import { yieldToOtherWriter, type Created } from "./team/create";
+import { announce, checkedTeamKey, replacing as recordReplacing, resolveTeam, teamKey, teamOn } from "./team/team";
+import { yieldToOtherWriter } from "./team/create";
 
 // The provider's verbs: normalize, get the team (team/team.ts: what this process knows
 // of one team on one account), ask it, shape the outputs. Every vendor call goes through
 // the account's platform client (platform.ts): Opsgenie, JSM Operations or Compass Operations.
 
-/** Queues the create in the team's next settle (the creates that arrive together are POSTed together, each at its index). */
-function queueCreate(t: Team, n: ReturnType<typeof normalize>, replacing: string | undefined): { made: Promise<Created>; settled: Promise<LiveRule[]> } {
-  let settled!: Promise<LiveRule[]>;
-  t.writing();
-  try {
-    const made = new Promise<Created>((resolve, reject) => (settled = placement().settleCreate(t.key, { n, replacing, resolve, reject }, newKey(n.name), n.order)));
-    return { made, settled };
-  } finally {
-    t.done();
-  }
-}
-
 async function create(inputs: ParsedArgs): Promise<{ id: string; outs: TeamRoutingRuleOutputs }> {
   const n = normalize(inputs);
   const t = await resolveTeam(await platformFor(n.account), n);
   const replacing = t.takeReplacement(n.name);
-  const { made, settled } = queueCreate(t, n, replacing);
+  const { made, settled } = t.queueCreate(n, replacing);
   const { ruleId, posted } = await made;
   let list: LiveRule[];
   try {
@@ -103,9 +91,8 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
   p.remember(t.id, olds.notify?.type, olds.notifyId, olds.notifyName);
   refuseUpdate(olds, n);
   const moving = orderChanged(olds, n);
-  const co = placement();
   t.writing();
-  co.arrived(t.key, ruleId);
+  t.arrived(ruleId);
   // The rule as the PATCH leaves it; a changed notify's id and name come from the server (or an earlier list).
   const patched = patchedRule(olds, n);
   const notify = notifyChanged(olds, n) ? t.learned.resolvedNotify(n.notify) : patched.notify;
@@ -115,14 +102,11 @@ async function update(_id: string, olds: TeamRoutingRuleOutputs, inputs: ParsedA
     if (contentChanged(olds, n).length) {
       const body = await p.prepare(t.id, toPatchBody(n, { isDefault: olds.isDefault }));
       // The PATCH's answer is not used (partial or full PATCH alike): the view takes the declared rule.
-      await co.withLock(t.key, async () => {
-        await p.patch(t.id, ruleId, body);
-        t.patched(patched);
-      });
+      await t.patch(patched, body);
     }
     // A rule whose order is no longer declared is no longer placed.
-    if (n.order === undefined) co.forget(t.key, ruleId);
-    if (moving || !notify) settled = co.settle(t.key, { ruleId, order: moving ? n.order : undefined, needsList: !notify });
+    if (n.order === undefined) t.forget(ruleId);
+    if (moving || !notify) settled = t.settle({ ruleId, order: moving ? n.order : undefined, needsList: !notify });
   } finally {
     t.done();
   }
@@ -190,7 +174,7 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
   checked(news, isNew) {
     if (!isNew) return;
     const n = normalize(news);
-    placement().announce(checkedTeamKey(n), newKey(n.name), n.order, true);
+    announce(checkedTeamKey(n), newKey(n.name), n.order, true);
   },
   // Where the account resolves now, as an input: a replace that config caused (the account
   // switched platform or site) then shows `~target` in the step. State of older versions
@@ -216,9 +200,9 @@ export const teamRoutingRule: ResourceDefinition<ParsedArgs, TeamRoutingRuleOutp
     const key = teamKey(now ?? olds.target ?? "", olds.teamId);
     if (r.replaces?.length) {
       if (!r.deleteBeforeReplace && olds.ruleId && !targetChanged(olds, now, sameTarget, LEGACY_TARGET)) recordReplacing(key, n.name, olds.ruleId);
-      placement().announce(checkedTeamKey(n), newKey(n.name), n.order, true);
+      announce(checkedTeamKey(n), newKey(n.name), n.order, true);
     } else if (olds.ruleId && olds.teamId && !olds.isDefault) {
-      placement().announce(key, olds.ruleId, n.order, orderChanged(olds, n));
+      announce(key, olds.ruleId, n.order, orderChanged(olds, n));
     }
     return r;
   },

@@ -1,11 +1,12 @@
 import { ignoreNotFound, isVendorError, processGlobal } from "../../core";
 import { currentTarget } from "../accounts";
-import { arrange, TeamPlan } from "../placement";
+import { arrange, newKey, TeamPlan } from "../placement";
 import type { RulesPlatform } from "../platform";
-import type { TeamRoutingRuleOutputs } from "../team-routing-rule.diff";
+import type { NormalizedArgs, TeamRoutingRuleOutputs } from "../team-routing-rule.diff";
 import { toOutputs, type LiveRule, type OutputContext } from "../wire";
 import { coordinator, gatherer, type TeamCoordinator } from "./batching";
 import { learnedOn, type Learned } from "./learned";
+import type { Created } from "./create";
 import { settle, type PendingCreate } from "./settle";
 
 // What this process knows of one team on one account lives in one Team object: its
@@ -39,6 +40,11 @@ export const placement = (): TeamCoordinator<LiveRule[], PendingCreate> => coord
  * that the create lets exactly that one same-named rule stand and goes right above it.
  */
 const replacements = () => processGlobal("opsgenie-replacements.v2", () => new Map<string, Map<string, string>>());
+
+/** Check/diff: a resource of the team at `key` declares `order` for `ruleKey` (its id, or `newKey` of a create); `comes`: its step will settle here. */
+export function announce(key: string, ruleKey: string, order: number | undefined, comes: boolean): void {
+  placement().announce(key, ruleKey, order, comes);
+}
 
 /** Diff: the create of `name` in the team at `key`, later in this run, replaces `ruleId`. */
 export function replacing(key: string, name: string, ruleId: string): void {
@@ -116,6 +122,45 @@ export class Team {
     if (i >= 0) this.rules![i] = { ...rule, order: i };
   }
 
+  /**
+   * Queues a create for the team's next settle (the creates that arrive together are
+   * POSTed together, each at its index): `made` resolves with the rule, `settled` with
+   * the team's list after the settle.
+   */
+  queueCreate(n: NormalizedArgs, replacing: string | undefined): { made: Promise<Created>; settled: Promise<LiveRule[]> } {
+    let settled!: Promise<LiveRule[]>;
+    this.writing();
+    try {
+      const made = new Promise<Created>((resolve, reject) => (settled = placement().settleCreate(this.key, { n, replacing, resolve, reject }, newKey(n.name), n.order)));
+      return { made, settled };
+    } finally {
+      this.done();
+    }
+  }
+
+  /** The announced step of rule `ruleId` has arrived (call between `writing` and `done`). */
+  arrived(ruleId: string): void {
+    placement().arrived(this.key, ruleId);
+  }
+
+  /** The rule's order is no longer managed (or it is being deleted). */
+  forget(ruleId: string): void {
+    placement().forget(this.key, ruleId);
+  }
+
+  /** Asks for the next settle (placing `ruleId` at `order`, or a list after the writes): resolves with the list after it. */
+  settle(op: { ruleId: string; order?: number; needsList?: boolean }): Promise<LiveRule[]> {
+    return placement().settle(this.key, op);
+  }
+
+  /** PATCHes a rule in the team's turn; the view takes `rule`, the rule as declared (the answer is not used). */
+  async patch(rule: LiveRule, body: Record<string, unknown>): Promise<void> {
+    await placement().withLock(this.key, async () => {
+      await this.p.patch(this.id, rule.id, body);
+      this.patched(rule);
+    });
+  }
+
   /** A rule this process deleted. */
   dropped(ruleId: string): void {
     this.rules = this.rules?.filter((r) => r.id !== ruleId);
@@ -125,7 +170,7 @@ export class Team {
 
   /** Deletes a rule (gone already is fine), in the team's turn. */
   async remove(ruleId: string): Promise<void> {
-    placement().forget(this.key, ruleId);
+    this.forget(ruleId);
     await placement().withLock(this.key, async () => {
       await ignoreNotFound(this.p.remove(this.id, ruleId));
       this.dropped(ruleId);
