@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { EmulatorServer, SlidingWindow, type EmuRequest, type EmuResponse, type VendorEmulator } from "../../emulator/framework";
+import { EmulatorServer, SlidingWindow, type EmuRequest, type EmuResponse, type VendorEmulator } from "../../emulator-kit/framework";
 import { createState, type EmuRule, type EmuTeam, type OpsgenieState } from "./state";
 import { Invalid, isInt, isObj, validNewRule, validPatch } from "./validation";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VendorClient, VendorProtocol } from "../../../src/core/http";
 import { VendorError } from "../../../src/core/errors";
 import { flashdutyProtocol } from "../../../src/flashduty/protocol";
-import { EmulatorServer } from "../../../src/emulator/framework";
+import { EmulatorServer } from "../../../src/emulator-kit/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 
 const KEY = "query-string-key-9d8e7f";
