@@ -36,34 +36,7 @@ export abstract class Classes extends Escapes {
         operands.push([]);
         continue;
       }
-      if (c === "\\" && this.peek(1) === "Q") {
-        this.i += 2;
-        const end = this.src.indexOf("\\E", this.i);
-        const text = end < 0 ? this.src.slice(this.i) : this.src.slice(this.i, end);
-        this.i = end < 0 ? this.src.length : end + 2;
-        for (const ch of text) items.push(this.char(ch.codePointAt(0)!, flags));
-        continue;
-      }
-      const lo = this.classAtom(flags);
-      if (typeof lo === "string") {
-        items.push(lo);
-        continue;
-      }
-      // A range?
-      if (this.peek() === "-" && this.peek(1) !== undefined && this.peek(1) !== "]" && this.peek(1) !== "[") {
-        const save = this.i;
-        this.i++;
-        const hi = this.classAtom(flags);
-        if (typeof hi === "string") {
-          // `a-\d`: Java refuses a range to a class.
-          this.i = save;
-          throw this.invalid("Illegal character range");
-        }
-        if (hi < lo) throw this.invalid("Illegal character range");
-        items.push(this.range(lo, hi, flags));
-        continue;
-      }
-      items.push(this.char(lo, flags));
+      this.classItem(flags, items);
     }
     const parts = operands.map((items) => `[${items.join("")}]`);
     if (operands.length > 1 && operands.some((o) => o.length === 0)) {
@@ -72,6 +45,38 @@ export abstract class Classes extends Escapes {
     }
     const body = parts.length === 1 ? parts[0].slice(1, -1) : parts.join("&&");
     return negated ? `[^${body}]` : `[${body}]`;
+  }
+
+  /** One item of a class (nested classes and && are the caller's): a quoted run, a set, a character or a range. */
+  private classItem(flags: Flags, items: string[]): void {
+    if (this.peek() === "\\" && this.peek(1) === "Q") {
+      this.i += 2;
+      const end = this.src.indexOf("\\E", this.i);
+      const text = end < 0 ? this.src.slice(this.i) : this.src.slice(this.i, end);
+      this.i = end < 0 ? this.src.length : end + 2;
+      for (const ch of text) items.push(this.char(ch.codePointAt(0)!, flags));
+      return;
+    }
+    const lo = this.classAtom(flags);
+    if (typeof lo === "string") {
+      items.push(lo);
+      return;
+    }
+    // A range?
+    if (this.peek() === "-" && this.peek(1) !== undefined && this.peek(1) !== "]" && this.peek(1) !== "[") {
+      const save = this.i;
+      this.i++;
+      const hi = this.classAtom(flags);
+      if (typeof hi === "string") {
+        // `a-\d`: Java refuses a range to a class.
+        this.i = save;
+        throw this.invalid("Illegal character range");
+      }
+      if (hi < lo) throw this.invalid("Illegal character range");
+      items.push(this.range(lo, hi, flags));
+      return;
+    }
+    items.push(this.char(lo, flags));
   }
 
   protected skipClassSpace(): void {

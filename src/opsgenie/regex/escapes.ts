@@ -16,7 +16,13 @@ export abstract class Escapes extends Scanner {
     this.i++;
     const c = this.peek();
     if (c === undefined) throw this.invalid("Unexpected internal error: a trailing backslash");
-    const one = (src: string): Piece => ({ src, unbounded: false, atom: true });
+    const piece = this.reference(c, flags, at) ?? this.anchor(c, flags, at);
+    if (piece) return piece;
+    return { src: this.classEscape(flags), unbounded: false, atom: true };
+  }
+
+  /** A backreference (`\1`, `\k<name>`) or a quoted run (`\Q…\E`), or undefined. */
+  private reference(c: string, flags: Flags, at: number): Piece | undefined {
     // Backreferences: Java takes as many digits as name an existing group.
     if (/[1-9]/.test(c)) {
       let n = Number(c);
@@ -46,6 +52,12 @@ export abstract class Escapes extends Scanner {
       // A quantifier after \Q…\E applies to its last character, as in Java.
       return { src: cps[cps.length - 1], prefix: cps.slice(0, -1).join(""), unbounded: false, atom: true };
     }
+    return undefined;
+  }
+
+  /** An anchor or boundary escape (`\A`, `\z`, `\b`, `\R`, ...), or undefined. */
+  private anchor(c: string, flags: Flags, at: number): Piece | undefined {
+    const one = (src: string): Piece => ({ src, unbounded: false, atom: true });
     switch (c) {
       case "A":
         this.i++;
@@ -74,8 +86,7 @@ export abstract class Escapes extends Scanner {
       case "N":
         throw this.unsupported(`\\${c}`, at);
     }
-    const cls = this.classEscape(flags);
-    return one(cls);
+    return undefined;
   }
 
   /** An escape that stands for a set or a character (valid both inside and outside a class). Consumes it. */

@@ -4,6 +4,13 @@ import { LINE_TERMS, type Flags, type Piece } from "./scanner";
 
 // The top of the translator: alternation, sequences, quantifiers, atoms and groups.
 
+interface GroupHead {
+  prefix: string;
+  kind: "capture" | "plain" | "look" | "lookbehind" | "atomic";
+  /** The Java group number of a capturing group. */
+  javaGroup?: number;
+}
+
 export class Translator extends Classes {
   run(): string {
     const flags: Flags = { i: false, u: false, s: false, m: false, x: false, d: false };
@@ -115,66 +122,16 @@ export class Translator extends Classes {
     const open = this.i;
     this.i++;
     const saved = { ...flags };
-    const restore = () => Object.assign(flags, saved);
-    let prefix: string;
-    let kind: "capture" | "plain" | "look" | "lookbehind" | "atomic" = "plain";
-    let javaGroup: number | undefined;
-    if (this.peek() !== "?") {
-      javaGroup = ++this.groups;
-      prefix = `(?<g${javaGroup}>`;
-      kind = "capture";
-    } else {
-      this.i++;
-      const rest = this.src.slice(this.i);
-      if (rest.startsWith(":")) {
-        this.i++;
-        prefix = "(?:";
-      } else if (rest.startsWith("=") || rest.startsWith("!")) {
-        prefix = `(?${rest[0]}`;
-        this.i++;
-        kind = "look";
-      } else if (rest.startsWith("<=") || rest.startsWith("<!")) {
-        prefix = `(?${rest.slice(0, 2)}`;
-        this.i += 2;
-        kind = "lookbehind";
-      } else if (rest.startsWith(">")) {
-        this.i++;
-        prefix = "";
-        kind = "atomic";
-      } else if (rest.startsWith("<")) {
-        const m = /^<([a-zA-Z][a-zA-Z0-9]*)>/.exec(rest);
-        if (!m) throw this.invalid("named capturing group is missing trailing '>' or has an invalid name (letters and digits, a letter first)");
-        if (this.names.has(m[1])) throw this.invalid(`Named capturing group <${m[1]}> is already defined`);
-        javaGroup = ++this.groups;
-        this.names.set(m[1], javaGroup);
-        prefix = `(?<g${javaGroup}>`;
-        kind = "capture";
-        this.i += m[0].length;
-      } else {
-        const m = /^([idmsuxU]*)(?:-([idmsuxU]*))?([:)])/.exec(rest);
-        if (!m) throw this.invalid("Unknown inline modifier");
-        const set = (s: string, on: boolean) => {
-          for (const ch of s) {
-            if (ch === "U") throw this.unsupported("the UNICODE_CHARACTER_CLASS flag (?U)", open);
-            flags[ch as keyof Flags] = on;
-          }
-        };
-        set(m[1], true);
-        set(m[2] ?? "", false);
-        this.i += m[0].length;
-        if (m[3] === ")") {
-          // `(?i)` alone: on for the rest of the enclosing group (the caller restores at its end).
-          return { src: "", unbounded: false, atom: false };
-        }
-        prefix = "(?:";
-      }
-    }
+    const head = this.groupHead(flags, open);
+    // `(?i)` alone: on for the rest of the enclosing group (the caller restores at its end).
+    if (head === undefined) return { src: "", unbounded: false, atom: false };
+    const { prefix, kind, javaGroup } = head;
     const body = this.alternation(flags, true);
     if (this.peek() !== ")") {
       throw this.invalid("Unclosed group", this.src.length);
     }
     this.i++;
-    restore();
+    Object.assign(flags, saved);
     if (javaGroup !== undefined) this.closed.add(javaGroup);
     if (kind === "lookbehind" && body.unbounded) throw this.invalid("Look-behind group does not have an obvious maximum length", open);
     if (kind === "atomic") {
@@ -183,4 +140,57 @@ export class Translator extends Classes {
     }
     return { src: `${prefix}${body.src})`, unbounded: kind === "look" || kind === "lookbehind" ? false : body.unbounded, atom: true };
   }
+
+  /** A group's opening after `(`: its JS prefix and kind; undefined for a bare flag group `(?i)` (its flags set). */
+  private groupHead(flags: Flags, open: number): GroupHead | undefined {
+    if (this.peek() !== "?") {
+      const javaGroup = ++this.groups;
+      return { prefix: `(?<g${javaGroup}>`, kind: "capture", javaGroup };
+    }
+    this.i++;
+    const rest = this.src.slice(this.i);
+    if (rest.startsWith(":")) {
+      this.i++;
+      return { prefix: "(?:", kind: "plain" };
+    }
+    if (rest.startsWith("=") || rest.startsWith("!")) {
+      this.i++;
+      return { prefix: `(?${rest[0]}`, kind: "look" };
+    }
+    if (rest.startsWith("<=") || rest.startsWith("<!")) {
+      this.i += 2;
+      return { prefix: `(?${rest.slice(0, 2)}`, kind: "lookbehind" };
+    }
+    if (rest.startsWith(">")) {
+      this.i++;
+      return { prefix: "", kind: "atomic" };
+    }
+    if (rest.startsWith("<")) {
+      const m = /^<([a-zA-Z][a-zA-Z0-9]*)>/.exec(rest);
+      if (!m) throw this.invalid("named capturing group is missing trailing '>' or has an invalid name (letters and digits, a letter first)");
+      if (this.names.has(m[1])) throw this.invalid(`Named capturing group <${m[1]}> is already defined`);
+      const javaGroup = ++this.groups;
+      this.names.set(m[1], javaGroup);
+      this.i += m[0].length;
+      return { prefix: `(?<g${javaGroup}>`, kind: "capture", javaGroup };
+    }
+    return this.inlineFlags(flags, rest, open);
+  }
+
+  /** `(?idmsux-idmsux)` or `(?idmsux-idmsux:`: sets the flags; undefined for the bare form. */
+  private inlineFlags(flags: Flags, rest: string, open: number): GroupHead | undefined {
+    const m = /^([idmsuxU]*)(?:-([idmsuxU]*))?([:)])/.exec(rest);
+    if (!m) throw this.invalid("Unknown inline modifier");
+    const set = (s: string, on: boolean) => {
+      for (const ch of s) {
+        if (ch === "U") throw this.unsupported("the UNICODE_CHARACTER_CLASS flag (?U)", open);
+        flags[ch as keyof Flags] = on;
+      }
+    };
+    set(m[1], true);
+    set(m[2] ?? "", false);
+    this.i += m[0].length;
+    return m[3] === ")" ? undefined : { prefix: "(?:", kind: "plain" };
+  }
+
 }
