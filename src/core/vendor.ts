@@ -1,7 +1,7 @@
 import type { VendorSettings } from "./config";
 import type { VendorProtocol } from "./http";
 import type { AnyResourceDefinition } from "./kit";
-import type { VendorEmulator } from "../emulator/framework";
+import type { VendorEmulator } from "../emulator-kit/framework";
 
 /**
  * Everything the package needs from one vendor folder (`src/<vendor>/vendor.ts`),

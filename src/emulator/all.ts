@@ -1,4 +1,4 @@
-import { seededUuid, type VendorEmulator } from "./framework";
+import { seededUuid, type VendorEmulator } from "../emulator-kit/framework";
 import "../vendors";
 import { registeredVendors } from "../core/vendor";
 import type { FlashdutyEmulator } from "../flashduty/emulator";

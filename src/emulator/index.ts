@@ -1,4 +1,4 @@
-export * from "./framework";
+export * from "../emulator-kit/framework";
 export { createFlashdutyEmulator } from "../flashduty/emulator";
 export type { FlashdutyEmulator, FlashdutyEmulatorOptions } from "../flashduty/emulator";
 export { createOpsgenieEmulator, createAtlassianOpsEmulator } from "../opsgenie/emulator";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type * as pulumi from "@pulumi/pulumi";
-import type { EmulatorServer, FaultSpec } from "../../src/emulator/framework";
+import type { EmulatorServer, FaultSpec } from "../../src/emulator-kit/framework";
 import { createFlashdutyEmulator, type FlashdutyEmulator } from "../../src/flashduty/emulator";
 import { createRootlyEmulator, type RootlyEmulator } from "../../src/rootly/emulator";
 import { inlineStack, installed, type InlineStack } from "./harness";

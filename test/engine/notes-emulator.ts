@@ -1,4 +1,4 @@
-import { EmulatorServer } from "../../src/emulator/framework";
+import { EmulatorServer } from "../../src/emulator-kit/framework";
 
 export interface Note {
   id: string;

@@ -1,4 +1,4 @@
-import type { EmulatorServer } from "../../src/emulator/framework";
+import type { EmulatorServer } from "../../src/emulator-kit/framework";
 import { createAtlassianOpsEmulator, createOpsgenieEmulator, emulatorAccount, type AtlassianOpsEmulator, type OpsgenieEmulator } from "../../src/opsgenie/emulator";
 import type { OpsgenieState } from "../../src/opsgenie/emulator/state";
 import type { ConfigMap } from "./harness";

@@ -5,7 +5,7 @@
 // state.ts keeps the data, validation.ts the documented rules, server.ts the
 // shared HTTP surface, routes.ts the endpoints.
 import { randomBytes } from "node:crypto";
-import type { EmulatorServer, VendorEmulator } from "../../emulator/framework";
+import type { EmulatorServer, VendorEmulator } from "../../emulator-kit/framework";
 import { registerAlertList, registerRoutes, PATHS, type EmuAlert } from "./routes";
 import { flashdutyServer, replies, type Glitches } from "./server";
 import { FlashdutyState, type EmuChannel, type EmuRoute, type EmuRow, type EmuSchema } from "./state";

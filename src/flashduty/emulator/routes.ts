@@ -1,5 +1,5 @@
 // The endpoints: routing rules (`/route/*`) and mapping data (`/enrichment/mapping/*`).
-import type { EmuRequest, EmuResponse, EmulatorServer } from "../../emulator/framework";
+import type { EmuRequest, EmuResponse, EmulatorServer } from "../../emulator-kit/framework";
 import { sleep } from "../../core/idioms";
 import type { Replies } from "./server";
 import type { EmuRow, EmuSchema, FlashdutyState } from "./state";

@@ -1,7 +1,7 @@
 // The HTTP surface every endpoint shares: `?app_key=` auth, 50/s + 1,000/min per key,
 // POST + JSON only, the `{request_id, data}` / `{request_id, error}` envelopes, the
 // Flashcat-Request-Id header, and the glitches tests ask for.
-import { EmulatorServer, SlidingWindow, type EmuRequest, type EmuResponse } from "../../emulator/framework";
+import { EmulatorServer, SlidingWindow, type EmuRequest, type EmuResponse } from "../../emulator-kit/framework";
 
 /** HTTP status of each error code (the docs' ErrorCode table). */
 const STATUS: Record<string, number> = {

@@ -1,4 +1,4 @@
-import { EmulatorServer, SlidingWindow, type VendorEmulator } from "../../emulator/framework";
+import { EmulatorServer, SlidingWindow, type VendorEmulator } from "../../emulator-kit/framework";
 import { registerAlertRoutes, registerRoutes, createReplies, serverHooks } from "./routes";
 import { createState, type OpsgenieState } from "./state";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { EmulatorHooks, EmulatorServer, EmuRequest, EmuResponse, SlidingWindow } from "../../emulator/framework";
+import type { EmulatorHooks, EmulatorServer, EmuRequest, EmuResponse, SlidingWindow } from "../../emulator-kit/framework";
 import type { EmuRule, EmuTeam, OpsgenieState } from "./state";
 import { Invalid, isInt, isObj, validNewRule, validPatch } from "./validation";
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { seededUuid } from "../../emulator/framework";
+import { seededUuid } from "../../emulator-kit/framework";
 
 // The emulator's in-memory account: teams with their rules in evaluation order,
 // schedules and escalations, and a history of every team after each write.

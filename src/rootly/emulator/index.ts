@@ -1,4 +1,4 @@
-import type { EmulatorServer, VendorEmulator } from "../../emulator/framework";
+import type { EmulatorServer, VendorEmulator } from "../../emulator-kit/framework";
 import { rootlyServer } from "./routes";
 import { applyPending, createState, newRoute, seed, seedDemo, type CatalogKind, type EmuAlert, type StoredRoute } from "./state";
 

@@ -1,4 +1,4 @@
-import { EmulatorServer, type EmulatorHooks, type EmuRequest, type EmuResponse } from "../../emulator/framework";
+import { EmulatorServer, type EmulatorHooks, type EmuRequest, type EmuResponse } from "../../emulator-kit/framework";
 import { applyPending, applyWrite, known, newRoute, resource, RESOURCE_TYPE, visible, type CatalogKind, type RootlyState, type StoredRoute } from "./state";
 import { validateRoute, type JsonApiError } from "./validation";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VendorClient, VendorProtocol, bodySnippet } from "../../../src/core/http";
 import { VendorError, registerSecret } from "../../../src/core/errors";
-import { EmulatorServer } from "../../../src/emulator/framework";
+import { EmulatorServer } from "../../../src/emulator-kit/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { ambiguousNameError, claim, claimForAdoption, landedOne } from "../../../src/core/ownership";
 import { carriesCreate, oneRuleNamed } from "../../../src/opsgenie/adopt-one";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { VendorClient, VendorProtocol } from "../../../src/core/http";
 import { VendorError } from "../../../src/core/errors";
 import { flashdutyProtocol } from "../../../src/flashduty/protocol";
-import { EmulatorServer } from "../../../src/emulator/framework";
+import { EmulatorServer } from "../../../src/emulator-kit/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { signalCancel } from "../../../src/core/engine-watch";
 

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { VendorClient, type VendorProtocol } from "../../../src/core/http";
-import { EmulatorServer } from "../../../src/emulator/framework";
+import { EmulatorServer } from "../../../src/emulator-kit/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 import { adoptConflictMessage, claim, letGoIfClaimed } from "../../../src/core/ownership";
 import { keyedLock, onceCache, processAlive, readConfirmed } from "../../../src/core/idioms";

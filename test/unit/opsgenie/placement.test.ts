@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { arrange, lisIndices, newKey, planMoves, TeamCoordinator, TeamPlan, type Work } from "../../../src/opsgenie/placement";
+import { arrange, lisIndices, newKey, planMoves, TeamPlan } from "../../../src/opsgenie/placement";
+import { TeamCoordinator, type Work } from "../../../src/opsgenie/team/batching";
 
 function perms<T>(a: T[]): T[][] {
   if (a.length <= 1) return [a];

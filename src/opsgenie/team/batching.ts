@@ -1,0 +1,279 @@
+import { keyedLock, processGlobal } from "../../core";
+
+// Batching. The engine runs creates/updates of one team's rules in parallel and in
+// any order, a few at a time, while Opsgenie `order` is an index that shifts with
+// every insert and move. So, per team and per provider process: all work is
+// serialized and gathered in batches (a quiet period); check and diff, which the
+// engine runs for each resource a little ahead of its step (about one past its busy
+// workers), announce declared orders and which steps are still to come, so each
+// batch works to one plan over what is known of the team (placement.ts's TeamPlan).
+
+interface Waiter<L> {
+  resolve(v: L): void;
+  reject(e: unknown): void;
+}
+
+interface TeamState<L, C> {
+  active: number;
+  /** Creates waiting for the next settle: posted together, in ascending target order. */
+  creates: C[];
+  waiters: Waiter<L>[];
+  /**
+   * Every declared order known in this process, by rule id or `newKey`: from check and
+   * diff (each resource of the run, changed or not, as the engine reaches it) and from the
+   * work itself. Plans arrange all of them, not only the batch at hand.
+   */
+  declared: Map<string, number>;
+  /** Work announced by check/diff (`newKey` for a create, rule id for a move) that has not arrived yet. */
+  pending: Set<string>;
+  /** Rules whose own update is in this batch (they may be moved now). */
+  arrived: Set<string>;
+  /** A write in this batch left a server value to learn (a resolved notify, a timezone). */
+  needsList: boolean;
+  /** Bumped when `declared` changes in a way a plan must see. */
+  version: number;
+  timer?: NodeJS.Timeout;
+  /** When the wait for the current batch began (check/diff activity may extend it, up to a bound). */
+  since?: number;
+}
+
+/** What a settle is handed. */
+export interface Work<C> {
+  /** This settle's copy of the declared orders; rules placed by the creates are added to it. */
+  declared: Map<string, number>;
+  version: number;
+  creates: C[];
+  arrived: ReadonlySet<string>;
+  /** Announced work still to come: a rule with its own step coming is moved by that step. */
+  pending: ReadonlySet<string>;
+  /** Nothing announced is left for the team: the settle ends with a check against the live list. */
+  last: boolean;
+  needsList: boolean;
+}
+
+export interface SettleHooks<L, C> {
+  /**
+   * Runs alone for the team: create the pending `creates` (each settles its own outcome),
+   * move rules into place, return the team's list as it stands after.
+   */
+  flush(teamId: string, work: Work<C>): Promise<L>;
+}
+
+function settleDelayMs(): number {
+  const v = Number(process.env.OPSGENIE_ORDER_SETTLE_MS);
+  return Number.isFinite(v) && v >= 0 && process.env.OPSGENIE_ORDER_SETTLE_MS !== undefined ? v : 150;
+}
+
+/** How long check/diff activity may hold a batch back (the engine is still announcing work). */
+const MAX_DEFER_MS = 2_000;
+
+/** The per-team coordinator shared by every provider copy in this process. */
+export class TeamCoordinator<L, C = never> {
+  private readonly teams = new Map<string, TeamState<L, C>>();
+  /** Team references (`name:<teamName>`) resolved to the team id. */
+  private readonly aliases = new Map<string, string>();
+  private lastObserved = 0;
+  private readonly lock: <T>(teamId: string, fn: () => Promise<T>) => Promise<T>;
+  constructor(
+    private readonly hooks: SettleHooks<L, C>,
+    lockName = "opsgenie-team",
+  ) {
+    this.lock = keyedLock(lockName);
+  }
+
+  private state(team: string): TeamState<L, C> {
+    const teamId = this.aliases.get(team) ?? team;
+    let s = this.teams.get(teamId);
+    if (!s) {
+      s = { active: 0, creates: [], waiters: [], declared: new Map(), pending: new Set(), arrived: new Set(), needsList: false, version: 0 };
+      this.teams.set(teamId, s);
+    }
+    return s;
+  }
+
+  /** `ref` (how check saw the team, e.g. by name) is team `teamId`: what was announced under it joins the team. */
+  alias(ref: string, teamId: string): void {
+    if (ref === teamId || this.aliases.get(ref) === teamId) return;
+    const from = this.teams.get(ref);
+    this.aliases.set(ref, teamId);
+    if (!from) return;
+    this.teams.delete(ref);
+    const to = this.state(teamId);
+    for (const [k, o] of from.declared) to.declared.set(k, o);
+    for (const k of from.pending) to.pending.add(k);
+    to.version++;
+  }
+
+  /**
+   * Check/diff announce a resource of the team (no I/O): its declared order (undefined:
+   * not managed) and, with `comes`, that its step will settle here.
+   */
+  announce(team: string, key: string, order: number | undefined, comes: boolean): void {
+    const s = this.state(team);
+    if (order === undefined ? s.declared.delete(key) : s.declared.get(key) !== order) {
+      if (order !== undefined) s.declared.set(key, order);
+      s.version++;
+    }
+    if (comes) s.pending.add(key);
+    this.lastObserved = Date.now();
+  }
+
+  /** Runs `fn` alone for this team (FIFO). */
+  withLock<T>(teamId: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock(teamId, fn);
+  }
+
+  /** Marks an operation in flight: no settle runs before it ends. */
+  begin(teamId: string): void {
+    const s = this.state(teamId);
+    s.active++;
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = undefined;
+    }
+  }
+
+  end(teamId: string): void {
+    const s = this.state(teamId);
+    s.active = Math.max(0, s.active - 1);
+    this.arm(teamId);
+  }
+
+  /** The announced step for `key` has arrived (whether or not it settles). */
+  arrived(teamId: string, key: string): void {
+    this.state(teamId).pending.delete(key);
+  }
+
+  /**
+   * Asks for the next settle of the team (optionally placing `ruleId` at `order`, or
+   * asking for a list after the writes: `needsList`); resolves with the list after it.
+   * Call between begin() and end().
+   */
+  settle(teamId: string, op?: { ruleId: string; order?: number; needsList?: boolean }): Promise<L> {
+    const s = this.state(teamId);
+    if (op) {
+      s.pending.delete(op.ruleId);
+      if (op.order !== undefined) {
+        if (s.declared.get(op.ruleId) !== op.order) s.version++;
+        s.declared.set(op.ruleId, op.order);
+        s.arrived.add(op.ruleId);
+      }
+      if (op.needsList) s.needsList = true;
+    }
+    const p = new Promise<L>((resolve, reject) => s.waiters.push({ resolve, reject }));
+    // Avoid an unhandled rejection if the caller fails before awaiting.
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Queues a create for the next settle (it runs inside the flush, with the others
+   * that arrive within the quiet period); resolves with the list after it. `key` is
+   * its `newKey`, `order` its declared order. Call between begin() and end().
+   */
+  settleCreate(teamId: string, create: C, key: string, order: number | undefined): Promise<L> {
+    const s = this.state(teamId);
+    s.pending.delete(key);
+    if (order !== undefined && s.declared.get(key) !== order) {
+      s.declared.set(key, order);
+      s.version++;
+    }
+    s.creates.push(create);
+    return this.settle(teamId);
+  }
+
+  /** A rule created or adopted inside a flush: its declared order moves from its `newKey` to its id. */
+  place(teamId: string, key: string, ruleId: string, order: number): void {
+    const s = this.state(teamId);
+    s.declared.delete(key);
+    s.declared.set(ruleId, order);
+  }
+
+  /** Forgets a rule's placement (it is being deleted, or its order is no longer managed). */
+  forget(teamId: string, ruleId: string): void {
+    const s = this.state(teamId);
+    s.pending.delete(ruleId);
+    if (s.declared.delete(ruleId)) s.version++;
+  }
+
+  private arm(teamId: string): void {
+    const s = this.state(teamId);
+    if (s.active > 0 || !s.waiters.length) return;
+    if (s.timer) clearTimeout(s.timer);
+    s.since ??= Date.now();
+    const fire = () => {
+      s.timer = undefined;
+      if (s.active > 0 || !s.waiters.length) return;
+      // The engine is still announcing resources (check/diff): their orders belong in this plan.
+      const quietFor = Date.now() - this.lastObserved;
+      if (quietFor < settleDelayMs() && Date.now() - s.since! < MAX_DEFER_MS) {
+        s.timer = setTimeout(fire, settleDelayMs() - quietFor);
+        return;
+      }
+      s.since = undefined;
+      const waiters = s.waiters.splice(0);
+      const work: Work<C> = {
+        declared: new Map(s.declared),
+        version: s.version,
+        creates: s.creates.splice(0),
+        arrived: new Set(s.arrived),
+        pending: new Set(s.pending),
+        last: s.pending.size === 0,
+        needsList: s.needsList,
+      };
+      s.arrived.clear();
+      s.needsList = false;
+      this.withLock(teamId, () => this.hooks.flush(teamId, work)).then(
+        (list) => {
+          for (const w of waiters) w.resolve(list);
+        },
+        (e) => {
+          for (const w of waiters) w.reject(e);
+        },
+      );
+    };
+    s.timer = setTimeout(fire, settleDelayMs());
+  }
+}
+
+export function coordinator<L, C>(hooks: SettleHooks<L, C>): TeamCoordinator<L, C> {
+  // One per process: every deserialized provider copy must share the locks.
+  return processGlobal("opsgenie-team-coordinator.v3", () => new TeamCoordinator<L, C>(hooks));
+}
+
+interface Gathering<L> {
+  declared: Map<string, number>;
+  waiters: Waiter<{ list: L; declared: ReadonlyMap<string, number> }>[];
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Gathers the declared orders of the rules read together (one refresh) per team, then
+ * lists the team once, after a quiet period, for all of them. Never moves anything.
+ */
+export class ReadGatherer<L> {
+  private readonly teams = new Map<string, Gathering<L>>();
+  constructor(private readonly list: (teamId: string) => Promise<L>) {}
+
+  gather(teamId: string, ruleId: string, order: number): Promise<{ list: L; declared: ReadonlyMap<string, number> }> {
+    let g = this.teams.get(teamId);
+    if (!g) this.teams.set(teamId, (g = { declared: new Map(), waiters: [] }));
+    const s = g;
+    s.declared.set(ruleId, order);
+    const p = new Promise<{ list: L; declared: ReadonlyMap<string, number> }>((resolve, reject) => s.waiters.push({ resolve, reject }));
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      this.teams.delete(teamId);
+      const declared = new Map(s.declared);
+      this.list(teamId).then(
+        (list) => s.waiters.forEach((w) => w.resolve({ list, declared })),
+        (e) => s.waiters.forEach((w) => w.reject(e)),
+      );
+    }, settleDelayMs());
+    return p;
+  }
+}
+
+export function gatherer<L>(list: (teamId: string) => Promise<L>): ReadGatherer<L> {
+  return processGlobal("opsgenie-read-gatherer.v1", () => new ReadGatherer<L>(list));
+}
