@@ -357,6 +357,8 @@ interface CompiledRule {
   label: string;
   type: "match-all" | "match-any-condition" | "match-all-conditions";
   conds: CompiledCondition[];
+  /** match-any-condition: one condition decides (match-all has no conditions, all must hold). */
+  any: boolean;
   tz?: string;
   /** Set when an exact condition guards the rule (see guard.ts). */
   guard?: number;
@@ -404,7 +406,7 @@ export class OpsgenieEvaluator {
         const a = r.args;
         const type = a.criteria?.type ?? "match-all";
         const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs, this.memo));
-        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
+        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, any: type === "match-any-condition", tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
       });
       this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
     }
@@ -438,17 +440,21 @@ export class OpsgenieEvaluator {
   }
 
   /** Which rules decide, without explanation text. */
-  fast(alert: OpsgenieAlert, at: Date): FastUnit[] {
+  fast(alert: OpsgenieAlert, at: Date, out: FastUnit[] = []): FastUnit[] {
     const ctx = contextOf(alert);
-    this.index.begin();
+    const index = this.index;
+    index.begin();
     for (const mark of this.markers) mark(ctx);
     const times = new Map<string, WallTime>();
-    const out: FastUnit[] = [];
-    for (const team of this.selected(alert)) {
+    const teams = this.selected(alert);
+    for (let t = 0; t < teams.length; t++) {
+      const team = teams[t];
+      const rules = team.rules;
       let result: FastUnit | undefined;
-      for (const r of team.rules) {
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i];
         // Its guard condition is false: the rule cannot match.
-        if (r.guard !== undefined && !this.index.possible(r.guard)) continue;
+        if (r.guard !== undefined && !index.possible(r.guard)) continue;
         const m = this.ruleResult(r, ctx, at, times);
         if (m === false) continue;
         result = m === true ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
@@ -470,19 +476,20 @@ export class OpsgenieEvaluator {
 
   private ruleResult(r: CompiledRule, ctx: Ctx, at: Date, times: Map<string, WallTime>): Tri {
     if (r.inTime && r.tz && !r.inTime(this.time(r.tz, at, times))) return false;
-    if (r.type === "match-all") return true;
-    if (r.type === "match-any-condition") {
+    const conds = r.conds;
+    if (r.any) {
       let unknown = false;
-      for (const c of r.conds) {
-        const t = c.test(ctx);
+      for (let i = 0; i < conds.length; i++) {
+        const t = conds[i].test(ctx);
         if (t === true) return true;
         if (t === undefined) unknown = true;
       }
       return unknown ? undefined : false;
     }
+    // match-all has no conditions: true.
     let unknown = false;
-    for (const c of r.conds) {
-      const t = c.test(ctx);
+    for (let i = 0; i < conds.length; i++) {
+      const t = conds[i].test(ctx);
       if (t === false) return false;
       if (t === undefined) unknown = true;
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VendorClient, type VendorProtocol } from "../../../src/core/http";
 import { RateLimiter } from "../../../src/core/rate-limit";
-import { EmulatorServer, SlidingWindow, type RateLimitHeaderStyle } from "../../../src/emulator/framework";
+import { EmulatorServer, SlidingWindow, type RateLimitHeaderStyle } from "../../../src/emulator-kit/framework";
 import { resetProcessGlobals } from "../../../src/core/registry";
 
 // Many machines, one token: each simulated machine has its own limiter (its own memory,
