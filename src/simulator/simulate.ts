@@ -47,16 +47,18 @@ export function compileRouting(routing: Partial<Routing>, opts: SimulateOptions 
     for (const v of ["opsgenie", "rootly", "flashduty"] as const) {
       if (!want(alert, v)) continue;
       if (counts[v] === 0) notDeclared.push(v);
-      if (v === "opsgenie") units.push(...parts.opsgenie(alert.opsgenie!));
-      else if (v === "rootly") units.push(...parts.rootly(alert.rootly!));
-      else units.push(...parts.flashduty(alert.flashduty!));
+      const got = v === "opsgenie" ? parts.opsgenie(alert.opsgenie!) : v === "rootly" ? parts.rootly(alert.rootly!) : parts.flashduty(alert.flashduty!);
+      for (let i = 0; i < got.length; i++) units.push(got[i]);
     }
     return { units, notDeclared };
   }
+  // Made once, not per alert: `simulate` is the many-alerts path.
+  let fastAt = new Date();
+  const fastParts = { opsgenie: (a: NonNullable<SimAlert["opsgenie"]>) => og.fast(a, fastAt), rootly: (a: NonNullable<SimAlert["rootly"]>) => ro.fast(a), flashduty: (a: NonNullable<SimAlert["flashduty"]>) => fd.fast(a) };
   return {
     simulate(alert, at) {
-      const when = parseAt(at ?? defaultAt);
-      return run<FastUnit>(alert, { opsgenie: (a) => og.fast(a, when), rootly: (a) => ro.fast(a), flashduty: (a) => fd.fast(a) });
+      fastAt = parseAt(at ?? defaultAt);
+      return run<FastUnit>(alert, fastParts);
     },
     explain(alert, at) {
       const when = parseAt(at ?? defaultAt);
