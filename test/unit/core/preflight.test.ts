@@ -32,15 +32,15 @@ describe("did-you-mean", () => {
     expect(didYouMean("1111111111111", ids, "id")).toBeUndefined();
   });
   it("names the reference, its property, where, and the suggestion", () => {
-    expect(missingReference(team("Paymnts"), TEAMS, "account default (api.opsgenie.com)")).toEqual({
+    expect(missingReference(team("Paymnts"), TEAMS, "account default (127.0.0.1:4010)")).toEqual({
       property: "teamName",
-      reason: 'team "Paymnts" (teamName) does not exist on account default (api.opsgenie.com); did you mean "Payments"?',
+      reason: 'team "Paymnts" (teamName) does not exist on account default (127.0.0.1:4010); did you mean "Payments"?',
     });
     expect(missingReference(team("Payments"), TEAMS, "x")).toBeUndefined();
     expect(missingReference(team("Marketing"), TEAMS, "x")?.reason).toBe('team "Marketing" (teamName) does not exist on x; listed there: "Payments", "Platform", "SRE"');
     const id: Reference = { property: "default.channelIds[0]", what: "channel", collection: "channels", by: "id", value: "2533748993132" };
-    expect(missingReference(id, [{ id: "2533748993131", name: "SRE" }], "Flashduty (api.flashcat.cloud)")?.reason).toBe(
-      'channel 2533748993132 (default.channelIds[0]) does not exist on Flashduty (api.flashcat.cloud); did you mean 2533748993131 ("SRE")?',
+    expect(missingReference(id, [{ id: "2533748993131", name: "SRE" }], "Flashduty (127.0.0.1:4013)")?.reason).toBe(
+      'channel 2533748993132 (default.channelIds[0]) does not exist on Flashduty (127.0.0.1:4013); did you mean 2533748993131 ("SRE")?',
     );
   });
 });

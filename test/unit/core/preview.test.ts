@@ -51,13 +51,13 @@ describe("endpoint checks (no call)", () => {
     for (const fine of ["https://api.opsgenie.com", "https://api.eu.opsgenie.com/", "http://127.0.0.1:4010", "https://proxy.example.com/opsgenie"]) expect(og(fine)).toBeUndefined();
   });
   it("endpointUrl names the setting it read, and the fix", () => {
-    setStackConfig({ "rootly:apiUrl": "api.rootly.com" });
-    expect(() => endpointUrl("rootly")).toThrow(/rootly:apiUrl is "api.rootly.com", which has no scheme: use "https:\/\/api.rootly.com". Set it with `pulumi config set rootly:apiUrl <url>` or the ROOTLY_API_URL environment variable/);
+    setStackConfig({ "rootly:apiUrl": "127.0.0.1:4011" });
+    expect(() => endpointUrl("rootly")).toThrow(/rootly:apiUrl is "127.0.0.1:4011", which has no scheme: use "https:\/\/127.0.0.1:4011". Set it with `pulumi config set rootly:apiUrl <url>` or the ROOTLY_API_URL environment variable/);
   });
   it("errors name the host, the account, the config key and the env var", () => {
     const src = { account: 'account "ops" (JSM Operations, site acme)', credentialKey: "opsgenie:accounts.ops.apiToken", credentialEnv: "OPSGENIE_OPS_API_TOKEN", urlKey: "opsgenie:accounts.ops.apiUrl", urlEnv: "OPSGENIE_ACCOUNTS" };
-    const auth = endpointHelp("https://api.atlassian.com/jsm/ops/api/c1", src, "auth");
-    expect(auth).toContain('account "ops" (JSM Operations, site acme) at https://api.atlassian.com');
+    const auth = endpointHelp("http://127.0.0.1:4012/jsm/ops/api/c1", src, "auth");
+    expect(auth).toContain('account "ops" (JSM Operations, site acme) at http://127.0.0.1:4012');
     expect(auth).toContain("opsgenie:accounts.ops.apiToken (or OPSGENIE_OPS_API_TOKEN)");
     expect(endpointHelp("http://127.0.0.1:9", src, "network")).toContain("check opsgenie:accounts.ops.apiUrl (or OPSGENIE_ACCOUNTS)");
   });
@@ -90,8 +90,8 @@ describe("toInputs: the declared shape from outputs", () => {
       const declared = { ...team, name: "db", order: 0, criteria: { type: "match-all-conditions", conditions: [{ field: "message", operation: "contains", expectedValue: "db" }] }, notify: { type: "schedule", name: "Primary" } };
       const n = normalize(checkSchema.parse(declared) as never);
       const live = { id: "rule-1", name: "db", isDefault: false, order: 0, criteria: n.criteria, notify: { type: "schedule" as const, id: "s-1", name: "Primary" } };
-      const outs = { ...opsgenieOutputs(live, declaredContext(n, "3f1c2b4a-9d8e-4f7a-a6b5-1c2d3e4f5a6b")), target: "opsgenie https://api.opsgenie.com" };
-      expect(opsgenieInputs(outs)).toEqual({ ...declared, target: "opsgenie https://api.opsgenie.com" });
+      const outs = { ...opsgenieOutputs(live, declaredContext(n, "3f1c2b4a-9d8e-4f7a-a6b5-1c2d3e4f5a6b")), target: "opsgenie http://127.0.0.1:4010" };
+      expect(opsgenieInputs(outs)).toEqual({ ...declared, target: "opsgenie http://127.0.0.1:4010" });
     }
   });
 });
