@@ -18,7 +18,7 @@ export abstract class Classes extends Escapes {
     const operands: string[][] = [[]];
     let first = true;
     for (;;) {
-      if (flags.x) this.skipClassSpace();
+      this.skipSpace(flags);
       const c = this.peek();
       if (c === undefined) throw this.invalid("Unclosed character class", this.src.length);
       if (c === "]" && !first) {
@@ -77,16 +77,6 @@ export abstract class Classes extends Escapes {
       return;
     }
     items.push(this.char(lo, flags));
-  }
-
-  protected skipClassSpace(): void {
-    for (;;) {
-      const c = this.peek();
-      if (c !== undefined && /[ \t\n\u000b\f\r]/.test(c)) this.i++;
-      else if (c === "#") {
-        while (this.i < this.src.length && !/[\n\r\u0085\u2028\u2029]/.test(this.src[this.i])) this.i++;
-      } else return;
-    }
   }
 
   /** A code point, or a set (string) for class escapes. */
