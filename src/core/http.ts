@@ -8,6 +8,7 @@ import { sleep } from "./idioms";
 import { processGlobal } from "./registry";
 import { debug, notice, visibleWaitMs } from "./log";
 import { engineCancelled, engineGone, writeSignal } from "./engine-watch";
+import { inBackground } from "./shared-lists";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -264,12 +265,19 @@ export class VendorClient {
     const started = Date.now();
     let rateLimitWait = 0;
     // Writes that still wait for budget when the engine cancels are never sent (reads are harmless).
-    const signal = spec.method === "GET" ? undefined : writeSignal();
+    const engine = spec.method === "GET" ? undefined : writeSignal();
+    // A check that may be skipped (preflight lists) waits one window of its class at most, so
+    // the budget goes to the writes; see `asBackground`.
+    const background = inBackground();
+    const bounded = background ? AbortSignal.timeout(this.limiter.windowMs(cls)) : undefined;
+    const signal = engine && bounded ? AbortSignal.any([engine, bounded]) : (engine ?? bounded);
     for (let attempt = 0; ; attempt++) {
       let slot;
       try {
         slot = await this.limiter.acquire(cls, signal);
       } catch (e) {
+        if (e instanceof NotSentError && bounded?.aborted && !engine?.aborted)
+          throw new VendorError({ vendor: this.protocol.vendor, kind: "rate_limited", method: spec.method, path: spec.path, message: `not sent: the ${cls} budget is taken (checks give way to writes)` });
         if (e instanceof NotSentError) throw notSent({ vendor: this.protocol.vendor, method: spec.method, path: spec.path });
         throw e;
       }
@@ -295,6 +303,11 @@ export class VendorClient {
           // recent 429 (every client of the key was told the same reset or Retry-After). No word
           // from the server on when: one call's share of the window, then that jitter.
           const wait = e.retryAfterMs ?? Math.max(this.policy.baseDelayMs, this.limiter.spreadMs(cls));
+          // A skippable check is not tried again: others are using the budget the writes need.
+          if (background) {
+            this.limiter.blockUntil(Date.now() + wait);
+            throw e;
+          }
           if (rateLimitWait + wait > this.policy.maxRateLimitWaitMs) throw e;
           rateLimitWait += wait;
           if (wait >= visibleWaitMs()) notice(`${this.protocol.vendor}: rate limited (HTTP 429) on ${spec.method} ${spec.path}; waiting ${Math.ceil(wait / 1000)} s as the server asked`);

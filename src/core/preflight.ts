@@ -6,6 +6,7 @@ import { onceCache } from "./idioms";
 import type { CheckFailure } from "./kit";
 import { warn } from "./log";
 import { processGlobal } from "./registry";
+import { asBackground, sharedDir, sharedList } from "./shared-lists";
 
 // Preflight: at `check` (so at preview too), the objects a resource refers to (a team, a
 // schedule, a channel...) must exist, or the preview fails naming the reference, with a
@@ -64,9 +65,26 @@ export function changedReferences(news: readonly Reference[], olds: readonly Ref
 
 const refKey = (r: Reference) => `${r.property}\u0000${r.by}\u0000${r.value}\u0000${r.scope ?? ""}`;
 
-/** The collection, listed once per process per source and collection (a failed list is tried again next time). */
-export function listed(vendor: string, source: ListSource, collection: string): Promise<Known[]> {
-  return onceCache<Known[]>("preflight-lists.v1")(`${vendor}\u0000${source.key}\u0000${collection}`, () => source.list(collection));
+/**
+ * The collection, listed once per process per source and collection (a failed list is tried
+ * again next time), and shared for a short time with the machine's other provider processes
+ * (`shared-lists.ts`): the update after a preview, parallel stacks on one token. Its calls
+ * give way to writes (`asBackground`): a list that would wait long for budget, or meets a 429,
+ * fails and the check is skipped with a notice. `fresh` lists anew (and shares that).
+ */
+export async function listedFrom(vendor: string, source: ListSource, collection: string, fresh = false): Promise<{ known: Known[]; shared: boolean }> {
+  const key = `${vendor}\u0000${source.key}\u0000${collection}`;
+  return onceCache<{ known: Known[]; shared: boolean }>("preflight-lists.v2")(`${key}${fresh ? "\u0000fresh" : ""}`, async () => {
+    const load = () => asBackground(() => source.list(collection));
+    const dir = sharedDir();
+    if (!dir) return { known: await load(), shared: false };
+    const r = await sharedList(dir, key, load, { fresh });
+    return { known: r.value, shared: r.shared };
+  });
+}
+
+export async function listed(vendor: string, source: ListSource, collection: string): Promise<Known[]> {
+  return (await listedFrom(vendor, source, collection)).known;
 }
 
 /** One line per process and key (a skipped check is said once, not per resource). */
@@ -118,15 +136,17 @@ export function missingReference(ref: Reference, known: readonly Known[], where:
 export async function checkReferences(vendor: string, refs: readonly Reference[], source: ListSource): Promise<CheckFailure[]> {
   const failures: CheckFailure[] = [];
   for (const ref of refs) {
-    let known: Known[];
+    let f: CheckFailure | undefined;
     try {
-      known = await listed(vendor, source, ref.collection);
+      const l = await listedFrom(vendor, source, ref.collection);
+      f = missingReference(ref, l.known, source.where);
+      // Another run's list may predate the object: a reference it lacks is looked for anew.
+      if (f && l.shared) f = missingReference(ref, (await listedFrom(vendor, source, ref.collection, true)).known, source.where);
     } catch (e) {
       if (isVendorError(e, "not_found") && ref.collection.includes(":")) continue;
       warnOnce(`${vendor}\u0000${source.key}\u0000${ref.collection}`, `${vendor}: could not list ${ref.what}s on ${source.where} to check that they exist (${e instanceof Error ? e.message : String(e)}); they are checked when written`);
       continue;
     }
-    const f = missingReference(ref, known, source.where);
     if (f) failures.push(f);
   }
   return failures;

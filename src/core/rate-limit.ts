@@ -127,6 +127,11 @@ export class RateLimiter {
     return this.windows.filter((w) => w.classes.includes(cls)).sort((a, b) => a.limit / a.windowMs - b.limit / b.windowMs)[0];
   }
 
+  /** The length of the class's tightest window (ms). */
+  windowMs(cls: RateClass): number {
+    return this.tightest(cls)?.windowMs ?? 1000;
+  }
+
   /** The span a server-set wait is spread over: one call's share of the class's tightest window. */
   spreadMs(cls: RateClass): number {
     const w = this.tightest(cls);
