@@ -150,3 +150,56 @@ export class AdaptiveRate {
     this.s.tokens = Math.min(this.s.tokens, this.s.capacity);
   }
 }
+
+/**
+ * p-persistent access for clients that share a key and nothing else (slotted ALOHA where
+ * the first `limit` senders of a window all get in). Every client of a full key hears the
+ * same answers (no budget left, the same reset), so no answer says who goes next; what each
+ * can set is how often it tries. With `n` clients each trying at `limit / n` a window, at
+ * random instants, the tries of all together arrive as a Poisson stream at the limit: for a
+ * limit of 3 a window, 2.33 get in per window and 0.67 are refused.
+ *
+ * `n`, the competing clients, is estimated from the answers: up on each 429, at least the
+ * server's count over ours when it counts calls we did not make, down when an answer shows
+ * budget left after our call (or, with no headers, on each success). Off until the first
+ * sign of another client.
+ */
+export class ContentionGate {
+  on = false;
+  n = 1;
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly random: () => number = Math.random,
+    private readonly maxClients = 64,
+  ) {}
+
+  /** ms to wait before the next try: exponential, mean `windowMs * n / limit` (0 while off). */
+  delay(): number {
+    if (!this.on) return 0;
+    const mean = (this.windowMs * this.n * Number(process.env.G_SCALE ?? 1)) / this.limit;
+    return Math.round(-Math.log(1 - Math.min(this.random(), 0.999)) * mean);
+  }
+
+  /** A 429: more want in than the limit. The first one means at least the limit and one more. */
+  throttled(): void {
+    if (!this.on) {
+      this.on = true;
+      this.n = Math.max(this.n, this.limit + 1);
+    } else this.n = Math.min(this.maxClients, this.n * Number(process.env.G_UP ?? 1.5));
+  }
+
+  /** A success; `remaining`: what the server said is left after it (undefined: no headers). */
+  succeeded(remaining?: number): void {
+    if (!this.on) return;
+    if (remaining === undefined) this.n *= Number(process.env.G_DOWN0 ?? 0.9);
+    else if (remaining > 0) this.n *= Number(process.env.G_DOWN ?? 0.8);
+    this.n = Math.max(1, this.n);
+  }
+
+  /** The server counts `counted` calls in the window, `own` of them ours: others are on the key. */
+  others(counted: number, own: number): void {
+    this.on = true;
+    this.n = Math.min(this.maxClients, Math.max(this.n, counted / Math.max(1, own)));
+  }
+}
