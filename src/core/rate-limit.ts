@@ -3,7 +3,7 @@ import { processGlobal } from "./registry";
 import { sleep } from "./idioms";
 import { notice, visibleWaitMs } from "./log";
 import { FileStore, MemoryStore, type BudgetStore } from "./budget-store";
-import { AdaptiveRate, ContentionGate } from "./adaptive-rate";
+import { AdaptiveRate } from "./adaptive-rate";
 
 export type RateClass = "read" | "write";
 
@@ -53,8 +53,6 @@ export interface AdaptiveOptions {
   adaptive?: boolean;
   /** Uniform in [0, 1): the jitter. */
   random?: () => number;
-  /** With `adaptive`: p-persistent tries (`ContentionGate`) once others show on the key (default off: an experiment). */
-  gate?: boolean;
 }
 
 /** Sleeps `ms`, or rejects with NotSentError as soon as `signal` aborts. */
@@ -108,11 +106,6 @@ export class RateLimiter {
   private readonly contention: Record<RateClass, number> = { read: 0, write: 0 };
   /** Per class: our smoothed part of the calls the server counts (1 alone). */
   private readonly share: Record<RateClass, number> = { read: 1, write: 1 };
-  /** Per window (the classes it limits share it): p-persistent tries when others are on the key. */
-  private readonly gates: Map<number, ContentionGate> = new Map();
-  private readonly gated: boolean;
-  /** Per class: X-RateLimit-Remaining of the answer being handled. */
-  private readonly lastRemaining: Record<RateClass, number | undefined> = { read: undefined, write: undefined };
 
   constructor(spec: string, private readonly now: () => number = Date.now, store?: BudgetStore, opts: AdaptiveOptions = {}) {
     this.spec = spec;
@@ -128,19 +121,6 @@ export class RateLimiter {
       return new AdaptiveRate(w?.windowMs ?? 1000, (w?.limit ?? 1) / 20, now, Math.max(1, (w?.limit ?? 1) / 10));
     };
     this.rates = { read: rate("read"), write: rate("write") };
-    this.gated = this.adaptive && (opts.gate ?? false);
-  }
-
-  /** The gate of the class's tightest window (undefined when not adaptive). */
-  gate(cls: RateClass): ContentionGate | undefined {
-    if (!this.gated) return undefined;
-    if (process.env.G_CLASSES && !process.env.G_CLASSES.split(",").includes(cls)) return undefined;
-    const w = this.tightest(cls);
-    if (!w) return undefined;
-    const i = this.windows.indexOf(w);
-    let g = this.gates.get(i);
-    if (!g) this.gates.set(i, (g = new ContentionGate(w.limit, w.windowMs, this.random)));
-    return g;
   }
 
   private tightest(cls: RateClass): Window | undefined {
@@ -200,8 +180,6 @@ export class RateLimiter {
     this.queued[cls]++;
     const turn = this.queues[cls].then(async () => {
       let announced = 0;
-      // Gated: one random wait before each try (again after any wait the windows impose).
-      let drawn = false;
       for (;;) {
         if (signal?.aborted) throw new NotSentError(signal.reason);
         // Until the server's first answer says what is left, one call at a time.
@@ -216,18 +194,8 @@ export class RateLimiter {
           });
           continue;
         }
-        const gate = this.gate(cls);
-        if (gate?.on && !drawn) {
-          drawn = true;
-          const d = gate.delay();
-          if (d > 0) {
-            await sleepUnless(d, signal);
-            continue;
-          }
-        }
         const rate = this.rates[cls];
-        // The gate, once on, paces in place of the CUBIC rate.
-        const tokenWait = this.adaptive && !gate?.on ? rate.take() : 0;
+        const tokenWait = this.adaptive ? rate.take() : 0;
         if (tokenWait > 0) {
           // Jitter of up to one more token's time: processes that backed off together do not come back together.
           // Short naps: the rate recovers while we wait.
@@ -240,12 +208,10 @@ export class RateLimiter {
           this.inFlight[cls]++;
           return;
         }
-        if (this.adaptive && !gate?.on) rate.giveBack();
+        if (this.adaptive) rate.giveBack();
         let wait = r.waitUntil - this.now() + 1;
-        // Every client of the key was told the same instant: spread the wake-ups over the span after it
-        // (gated, by a new random wait after it).
-        if (gate?.on) drawn = false;
-        else if (this.adaptive && r.server) wait += Math.floor(this.random() * this.jitterSpanMs(cls));
+        // Every client of the key was told the same instant: spread the wake-ups over the span after it.
+        if (this.adaptive && r.server) wait += Math.floor(this.random() * this.jitterSpanMs(cls));
         if (wait >= visibleWaitMs() && this.now() - announced >= visibleWaitMs()) {
           announced = this.now();
           const limits = this.windows.filter((w) => w.classes.includes(cls)).map((w) => `${w.limit}/${w.windowMs / 1000}s`).join(", ");
@@ -293,12 +259,6 @@ export class RateLimiter {
    */
   answer(cls: RateClass, throttled: boolean): void {
     if (!this.adaptive) return;
-    const gate = this.gate(cls);
-    if (gate) {
-      if (throttled) gate.throttled();
-      else gate.succeeded(this.lastRemaining[cls]);
-      this.lastRemaining[cls] = undefined;
-    }
     this.rates[cls].update(throttled);
     this.contention[cls] = throttled ? Math.min(this.contention[cls] + 1, 6) : Math.max(0, this.contention[cls] - 1);
     if (throttled) {
@@ -354,8 +314,6 @@ export class RateLimiter {
           const foreign = new Set(s.foreign?.[i] ?? []);
           const own = inWindow.filter((x) => !foreign.has(x)).length;
           const counted = w.limit - remaining;
-          this.lastRemaining[cls] = remaining;
-          if (own < counted) this.gate(cls)?.others(counted, own);
           if (counted > 0) {
             this.share[cls] = (this.share[cls] + Math.min(1, own / counted)) / 2;
             if (own < counted) this.rates[cls].cap(Math.max(1, w.limit * this.share[cls]) * (this.rates[cls].unitMs / w.windowMs));
@@ -401,7 +359,7 @@ export function limiterFor(vendor: string, credential: string, spec: string, bas
   let l = limiters.get(id);
   if (!l) {
     const shared = process.env.ALERT_ROUTING_SHARED_BUDGET !== "0";
-    l = new RateLimiter(spec, Date.now, shared ? new FileStore(`${vendor}-${id}`, parseRateLimits(spec).length) : undefined, { adaptive: process.env.ALERT_ROUTING_ADAPTIVE_RATE !== "0", gate: process.env.ALERT_ROUTING_ADAPTIVE_GATE === "1" });
+    l = new RateLimiter(spec, Date.now, shared ? new FileStore(`${vendor}-${id}`, parseRateLimits(spec).length) : undefined, { adaptive: process.env.ALERT_ROUTING_ADAPTIVE_RATE !== "0" });
     l.label = vendor;
     limiters.set(id, l);
   }

@@ -70,7 +70,7 @@ async function run(machines: number, per: number, style: RateLimitHeaderStyle, a
   const start = Date.now();
   const perMachine = await Promise.all(
     Array.from({ length: machines }, async (_, m) => {
-      const limiter = new RateLimiter(protocol.defaultRateLimits, Date.now, undefined, { adaptive, gate: process.env.MM_GATE === "1" });
+      const limiter = new RateLimiter(protocol.defaultRateLimits, Date.now, undefined, { adaptive });
       const client = new VendorClient(protocol, { vendor: "fake", baseUrl: server.url, credential: KEY }, { limiter, retry: { maxRateLimitWaitMs: 120_000 } });
       await Promise.all(
         Array.from({ length: per }, (_, i) =>
