@@ -37,8 +37,13 @@ describe("preflight through the real CLI", () => {
       config: { "opsgenie:apiKey": { value: KEY, secret: true }, "opsgenie:apiUrl": { value: emu.server.url }, "opsgenie:rateLimits": { value: "200/1s" } },
     });
     try {
+      emu.server.resetLog();
       const up = await p.run(["up", "--yes"]);
       expect(up.code, up.stdout + up.stderr).toBe(0);
+      // `up` checks in its preview and again in its update (another provider process): the
+      // update reads the preview's lists from the machine-wide cache instead of listing again.
+      expect(calls().filter((c) => c === "GET /v2/teams")).toHaveLength(1);
+      expect(calls().filter((c) => c === "GET /v2/schedules")).toHaveLength(1);
 
       emu.server.resetLog();
       const steady = await p.run(["preview"]);

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher, type AnyResourceDefinition, type CheckFailure } from "../../src/core/kit";
 import { resetProcessGlobals } from "../../src/core/registry";
@@ -30,8 +33,14 @@ beforeAll(async () => {
   await Promise.all([og.server.start(), ro.server.start(), fd.server.start()]);
 });
 afterAll(() => Promise.all([og.server.stop(), ro.server.stop(), fd.server.stop()]));
+// Each test a fresh machine: lists are shared between the provider processes of one (through the temp dir).
+const baseTmp = tmpdir();
+const machines: string[] = [];
+afterAll(() => machines.forEach((d) => rmSync(d, { recursive: true, force: true })));
 beforeEach(() => {
   resetProcessGlobals();
+  machines.push(mkdtempSync(join(baseTmp, "ar-preflight-machine-")));
+  process.env.TMPDIR = machines[machines.length - 1];
   Object.assign(process.env, {
     OPSGENIE_API_KEY: OG_KEY,
     OPSGENIE_API_URL: og.server.url,
