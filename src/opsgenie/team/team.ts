@@ -63,6 +63,10 @@ export class Team {
   readonly posted = new Map<string, string>();
   /** Rules being replaced: their successor shares the name on purpose. */
   readonly replaced = new Set<string>();
+  /** Rules this process wrote a place for (moved, or POSTed at an index): never moved again if it can be helped. */
+  readonly written = new Set<string>();
+  /** The view a held last check saw (every write makes a new one): unchanged, the check needs no second list. */
+  checkedView?: LiveRule[];
   private readList?: { at: number; list: Promise<LiveRule[]> };
 
   constructor(
@@ -119,7 +123,7 @@ export class Team {
   /** The view takes the rule as a PATCH left it, in its place. */
   patched(rule: LiveRule): void {
     const i = this.rules?.findIndex((r) => r.id === rule.id) ?? -1;
-    if (i >= 0) this.rules![i] = { ...rule, order: i };
+    if (i >= 0) this.rules = this.rules!.map((r, j) => (j === i ? { ...rule, order: i } : r));
   }
 
   /**
@@ -192,6 +196,7 @@ export class Team {
     }
     const rule = this.rules!.find((r) => r.id === ruleId);
     if (rule) this.put(rule, order);
+    this.written.add(ruleId);
     return true;
   }
 
@@ -242,7 +247,7 @@ export class Team {
   }
 }
 
-const teams = () => processGlobal("opsgenie-teams.v1", () => new Map<string, Team>());
+const teams = () => processGlobal("opsgenie-teams.v2", () => new Map<string, Team>());
 
 /** The team `teamId` on `p`'s account (one object per process; it keeps the latest client). */
 export function teamOn(p: RulesPlatform, teamId: string): Team {
