@@ -51,11 +51,9 @@ export function lisIndices(seq: readonly number[]): number[] {
  * increasing subsequence stay; the rest are moved, ascending by target, to just
  * after their target predecessor. Returns [ruleId, index] in call order.
  */
-export function planMoves(current: readonly string[], target: readonly string[], weight?: (id: string) => number): [string, number][] {
+export function planMoves(current: readonly string[], target: readonly string[]): [string, number][] {
   const pos = new Map(target.map((id, i) => [id, i]));
-  const seq = current.map((id) => pos.get(id)!);
-  const kept = weight ? heaviestIncreasing(seq, current.map(weight)) : lisIndices(seq);
-  const keep = new Set(kept.map((i) => current[i]));
+  const keep = new Set(lisIndices(current.map((id) => pos.get(id)!)).map((i) => current[i]));
   const moving = current.filter((id) => !keep.has(id)).sort((a, b) => pos.get(a)! - pos.get(b)!);
   const model = [...current];
   const moves: [string, number][] = [];
@@ -118,8 +116,6 @@ export class TeamPlan {
   /** Keys with a declared order (ids, and `newKey`s until created). */
   private placed = new Set<string>();
   private settled = new Set<string>();
-  /** Declared rules settled once (kept in place with their order known, moved, or created at their index): they stay. */
-  private anchored = new Set<string>();
 
   /** `current`: the team's rules (default excluded) in live order; `declared`: by rule id, or `newKey` for rules to create. */
   constructor(current: readonly string[], declared: ReadonlyMap<string, number>) {
@@ -137,20 +133,17 @@ export class TeamPlan {
   }
 
   /**
-   * The rules that stay: the heaviest increasing run. A declared rule settled once
-   * weighs more than all the rest (it is never written twice); then declared rules,
-   * then rules with no declared order (yet), which hold their place (a rule with no
-   * step keeps its index): never moved here, they leave the run when an order
-   * announced later says otherwise, and having been in it as a guess gives no weight.
-   * Two guesses outweigh one declared rule: moving the declared one is the sure write.
+   * The rules that stay: the heaviest increasing run. A declared rule already settled
+   * weighs more than all the rest (it is never written twice); then declared rules; a
+   * rule with no declared order (yet) only holds its guessed slot: it is never moved
+   * here, and leaves the run when its order, announced later, says otherwise.
    */
   private choose(): void {
     const pos = new Map(this.target.map((k, i) => [k, i]));
     const ids = this.model.filter((id) => pos.has(id));
-    const heavy = 3 * ids.length + 1;
-    const weights = ids.map((id) => (!this.placed.has(id) ? 2 : this.anchored.has(id) ? heavy : 3));
+    const heavy = 2 * ids.length + 1;
+    const weights = ids.map((id) => (!this.placed.has(id) ? 1 : this.settled.has(id) ? heavy : 2));
     this.settled = new Set(heaviestIncreasing(ids.map((id) => pos.get(id)!), weights).map((i) => ids[i]));
-    for (const id of this.settled) if (this.placed.has(id)) this.anchored.add(id);
   }
 
   /** Where `key` stands in the target (Infinity when it is not placed): POST new rules ascending. */
@@ -206,7 +199,6 @@ export class TeamPlan {
     this.model.splice(this.model.indexOf(id), 1);
     this.model.splice(Math.min(at, this.model.length), 0, id);
     this.settled.add(id);
-    if (this.placed.has(id)) this.anchored.add(id);
   }
 
   /** The rule for `key` was created as `id` at index `at` (undefined: appended, its place not managed). */
@@ -218,7 +210,6 @@ export class TeamPlan {
     this.placed.delete(key);
     this.placed.add(id);
     this.settled.add(id);
-    this.anchored.add(id);
   }
 
   /** The rule for `key` exists as `id` (found after an ambiguous failure; `reset` places it). */
@@ -234,7 +225,6 @@ export class TeamPlan {
   removed(id: string): void {
     this.model = this.model.filter((x) => x !== id);
     this.settled.delete(id);
-    this.anchored.delete(id);
   }
 
   /** A fresh list of the team: the model follows it, and the rules that stay are chosen again (settled ones first). */

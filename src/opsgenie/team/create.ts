@@ -148,7 +148,6 @@ function post(t: Team, work: Work<PendingCreate>, n: NormalizedArgs, replacing: 
       const id = returned ?? (await t.list()).find((r) => sameName(r) && !(t.rules ?? []).some((x) => x.id === r.id))?.id;
       if (!id) throw new VendorError({ vendor: "opsgenie", kind: "server", message: `the create of routing rule "${n.name}" answered without an id, and no such rule is listed in team ${team}` });
       t.planFor(work).inserted(key, id, at);
-      if (at !== undefined) t.written.add(id);
       const rule = t.learned.createdRule(n, id, platform.platform === "opsgenie" ? undefined : (sent.notify as LiveRule["notify"] | undefined));
       known = rule !== undefined;
       // Until a list tells the server's values, the rule holds its place in the view with the declared ones.

@@ -26,14 +26,15 @@ export async function settle(t: Team, work: Work<PendingCreate>): Promise<LiveRu
   try {
     return await withTeamFileLock(lockPath(t.p.baseUrl, t.id), async (lock) => {
       if (lock.othersSince) t.rules = undefined;
+      // After a hold: nothing was written since the held check's list (only this batch's own moves follow), so no second list.
+      const checked = work.final && t.rules !== undefined && t.rules === t.checkedView;
       const listedHere = !t.rules;
       if (!t.rules) t.listed(await t.list());
       const posted = new Set<string>();
       let needsList = work.needsList;
       if (work.creates.length && (await createAll(t, work, done, posted))) needsList = true;
       await moveArrived(t, work, t.planFor(work));
-      // The team's last batch checks a list (unless this one was listed for it and only moved rules, or nothing was written since the held check's list).
-      const checked = work.final && t.rules === t.checkedView;
+      // The team's last batch checks a list (unless this one was listed for it, or by the held check, and only moved rules).
       if (needsList || (work.last && !checked && (posted.size > 0 || !listedHere || work.final))) t.listed(await t.list());
       if (work.last && !(await placeRest(t, work, posted))) {
         t.checkedView = t.rules;
@@ -61,17 +62,11 @@ async function moveArrived(t: Team, work: Work<PendingCreate>, p: TeamPlan): Pro
   }
 }
 
-/**
- * Where the team's last check would move rules to put every declared order at its
- * index: rules written in this run stay whenever they can, then rules with a declared
- * order (the rest is what stands in their way).
- */
+/** Where the team's last check would move rules to put every declared order at its index. */
 function checkMoves(t: Team, declared: ReadonlyMap<string, number>): [string, number][] {
   const current = movable(t.rules!);
   const present = new Map([...declared].filter(([id]) => current.includes(id)));
-  if (!present.size) return [];
-  const heavy = 4 * current.length + 4;
-  return planMoves(current, arrange(current, present), (id) => (t.written.has(id) ? heavy : present.has(id) ? 2 : 1));
+  return present.size ? planMoves(current, arrange(current, present)) : [];
 }
 
 /**

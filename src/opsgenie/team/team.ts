@@ -63,8 +63,6 @@ export class Team {
   readonly posted = new Map<string, string>();
   /** Rules being replaced: their successor shares the name on purpose. */
   readonly replaced = new Set<string>();
-  /** Rules this process wrote a place for (moved, or POSTed at an index): never moved again if it can be helped. */
-  readonly written = new Set<string>();
   /** The view a held last check saw (every write makes a new one): unchanged, the check needs no second list. */
   checkedView?: LiveRule[];
   private readList?: { at: number; list: Promise<LiveRule[]> };
@@ -196,7 +194,6 @@ export class Team {
     }
     const rule = this.rules!.find((r) => r.id === ruleId);
     if (rule) this.put(rule, order);
-    this.written.add(ruleId);
     return true;
   }
 
