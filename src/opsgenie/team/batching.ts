@@ -35,6 +35,8 @@ interface TeamState<L, C> {
   timer?: NodeJS.Timeout;
   /** When the wait for the current batch began (check/diff activity may extend it, up to a bound). */
   since?: number;
+  /** Since when the waiters wait for the team's last check (held: more steps may still come). */
+  heldSince?: number;
 }
 
 /** What a settle is handed. */
@@ -48,24 +50,35 @@ export interface Work<C> {
   pending: ReadonlySet<string>;
   /** Nothing announced is left for the team: the settle ends with a check against the live list. */
   last: boolean;
+  /** The check was held and nothing came since: it may move any rule (the run's steps are done). */
+  final: boolean;
   needsList: boolean;
 }
 
 export interface SettleHooks<L, C> {
   /**
    * Runs alone for the team: create the pending `creates` (each settles its own outcome),
-   * move rules into place, return the team's list as it stands after.
+   * move rules into place, return the team's list as it stands after; or undefined to
+   * hold the waiters for the team's last check (see `hold`).
    */
-  flush(teamId: string, work: Work<C>): Promise<L>;
+  flush(teamId: string, work: Work<C>): Promise<L | undefined>;
 }
 
-function settleDelayMs(): number {
+export function settleDelayMs(): number {
   const v = Number(process.env.OPSGENIE_ORDER_SETTLE_MS);
   return Number.isFinite(v) && v >= 0 && process.env.OPSGENIE_ORDER_SETTLE_MS !== undefined ? v : 150;
 }
 
 /** How long check/diff activity may hold a batch back (the engine is still announcing work). */
 const MAX_DEFER_MS = 2_000;
+
+/**
+ * How long a last check that would move a rule waits for more steps first. With nothing
+ * announced ahead (steps further apart than the quiet period), the check would place the
+ * team by absolute index with only the orders known so far, and a later step could move
+ * the same rule again; within this wait the next step joins the batch instead.
+ */
+const holdMs = (): number => 10 * settleDelayMs();
 
 /** The per-team coordinator shared by every provider copy in this process. */
 export class TeamCoordinator<L, C = never> {
@@ -196,84 +209,72 @@ export class TeamCoordinator<L, C = never> {
     if (s.declared.delete(ruleId)) s.version++;
   }
 
-  private arm(teamId: string): void {
+  private arm(teamId: string, delay = settleDelayMs()): void {
     const s = this.state(teamId);
     if (s.active > 0 || !s.waiters.length) return;
     if (s.timer) clearTimeout(s.timer);
     s.since ??= Date.now();
-    const fire = () => {
-      s.timer = undefined;
-      if (s.active > 0 || !s.waiters.length) return;
-      // The engine is still announcing resources (check/diff): their orders belong in this plan.
-      const quietFor = Date.now() - this.lastObserved;
-      if (quietFor < settleDelayMs() && Date.now() - s.since! < MAX_DEFER_MS) {
-        s.timer = setTimeout(fire, settleDelayMs() - quietFor);
-        return;
-      }
-      s.since = undefined;
-      const waiters = s.waiters.splice(0);
-      const work: Work<C> = {
-        declared: new Map(s.declared),
-        version: s.version,
-        creates: s.creates.splice(0),
-        arrived: new Set(s.arrived),
-        pending: new Set(s.pending),
-        last: s.pending.size === 0,
-        needsList: s.needsList,
-      };
-      s.arrived.clear();
-      s.needsList = false;
-      this.withLock(teamId, () => this.hooks.flush(teamId, work)).then(
-        (list) => {
-          for (const w of waiters) w.resolve(list);
-        },
-        (e) => {
-          for (const w of waiters) w.reject(e);
-        },
-      );
+    s.timer = setTimeout(() => this.fire(teamId), delay);
+  }
+
+  private fire(teamId: string): void {
+    const s = this.state(teamId);
+    s.timer = undefined;
+    if (s.active > 0 || !s.waiters.length) return;
+    // The engine is still announcing resources (check/diff): their orders belong in this plan.
+    const quietFor = Date.now() - this.lastObserved;
+    if (quietFor < settleDelayMs() && Date.now() - s.since! < MAX_DEFER_MS) {
+      s.timer = setTimeout(() => this.fire(teamId), settleDelayMs() - quietFor);
+      return;
+    }
+    const fresh = s.creates.length > 0 || s.arrived.size > 0 || s.needsList;
+    const heldFor = s.heldSince === undefined ? 0 : Date.now() - s.heldSince;
+    // Held, and nothing new since: wait out the hold before checking again.
+    if (!fresh && s.heldSince !== undefined && heldFor < holdMs()) {
+      s.timer = setTimeout(() => this.fire(teamId), holdMs() - heldFor);
+      return;
+    }
+    s.since = undefined;
+    const waiters = s.waiters.splice(0);
+    const work: Work<C> = {
+      declared: new Map(s.declared),
+      version: s.version,
+      creates: s.creates.splice(0),
+      arrived: new Set(s.arrived),
+      pending: new Set(s.pending),
+      last: s.pending.size === 0,
+      final: !fresh && s.heldSince !== undefined,
+      needsList: s.needsList,
     };
-    s.timer = setTimeout(fire, settleDelayMs());
+    s.arrived.clear();
+    s.needsList = false;
+    this.withLock(teamId, () => this.hooks.flush(teamId, work)).then(
+      (list) => {
+        if (list === undefined) return this.hold(teamId, waiters, fresh);
+        s.heldSince = undefined;
+        for (const w of waiters) w.resolve(list);
+      },
+      (e) => {
+        s.heldSince = undefined;
+        for (const w of waiters) w.reject(e);
+      },
+    );
+  }
+
+  /**
+   * The batch is done but its last check would move a rule: its waiters wait for the next
+   * batch (a step that comes within the hold joins them) or, when none comes, for the
+   * check that then moves what it must.
+   */
+  private hold(teamId: string, waiters: Waiter<L>[], fresh: boolean): void {
+    const s = this.state(teamId);
+    s.waiters.unshift(...waiters);
+    if (fresh || s.heldSince === undefined) s.heldSince = Date.now();
+    this.arm(teamId, holdMs());
   }
 }
 
 export function coordinator<L, C>(hooks: SettleHooks<L, C>): TeamCoordinator<L, C> {
   // One per process: every deserialized provider copy must share the locks.
-  return processGlobal("opsgenie-team-coordinator.v3", () => new TeamCoordinator<L, C>(hooks));
-}
-
-interface Gathering<L> {
-  declared: Map<string, number>;
-  waiters: Waiter<{ list: L; declared: ReadonlyMap<string, number> }>[];
-  timer?: NodeJS.Timeout;
-}
-
-/**
- * Gathers the declared orders of the rules read together (one refresh) per team, then
- * lists the team once, after a quiet period, for all of them. Never moves anything.
- */
-export class ReadGatherer<L> {
-  private readonly teams = new Map<string, Gathering<L>>();
-  constructor(private readonly list: (teamId: string) => Promise<L>) {}
-
-  gather(teamId: string, ruleId: string, order: number): Promise<{ list: L; declared: ReadonlyMap<string, number> }> {
-    let g = this.teams.get(teamId);
-    if (!g) this.teams.set(teamId, (g = { declared: new Map(), waiters: [] }));
-    const s = g;
-    s.declared.set(ruleId, order);
-    const p = new Promise<{ list: L; declared: ReadonlyMap<string, number> }>((resolve, reject) => s.waiters.push({ resolve, reject }));
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => {
-      this.teams.delete(teamId);
-      const declared = new Map(s.declared);
-      this.list(teamId).then(
-        (list) => s.waiters.forEach((w) => w.resolve({ list, declared })),
-        (e) => s.waiters.forEach((w) => w.reject(e)),
-      );
-    }, settleDelayMs());
-    return p;
-  }
-}
-
-export function gatherer<L>(list: (teamId: string) => Promise<L>): ReadGatherer<L> {
-  return processGlobal("opsgenie-read-gatherer.v1", () => new ReadGatherer<L>(list));
+  return processGlobal("opsgenie-team-coordinator.v4", () => new TeamCoordinator<L, C>(hooks));
 }

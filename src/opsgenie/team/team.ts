@@ -4,7 +4,8 @@ import { arrange, newKey, TeamPlan } from "../placement";
 import type { RulesPlatform } from "../platform";
 import type { NormalizedArgs, TeamRoutingRuleOutputs } from "../team-routing-rule.diff";
 import { toOutputs, type LiveRule, type OutputContext } from "../wire";
-import { coordinator, gatherer, type TeamCoordinator } from "./batching";
+import { coordinator, type TeamCoordinator } from "./batching";
+import { gatherer } from "./reads";
 import { learnedOn, type Learned } from "./learned";
 import type { Created } from "./create";
 import { settle, type PendingCreate } from "./settle";
@@ -63,6 +64,8 @@ export class Team {
   readonly posted = new Map<string, string>();
   /** Rules being replaced: their successor shares the name on purpose. */
   readonly replaced = new Set<string>();
+  /** The view a held last check saw (every write makes a new one): unchanged, the check needs no second list. */
+  checkedView?: LiveRule[];
   private readList?: { at: number; list: Promise<LiveRule[]> };
 
   constructor(
@@ -119,7 +122,7 @@ export class Team {
   /** The view takes the rule as a PATCH left it, in its place. */
   patched(rule: LiveRule): void {
     const i = this.rules?.findIndex((r) => r.id === rule.id) ?? -1;
-    if (i >= 0) this.rules![i] = { ...rule, order: i };
+    if (i >= 0) this.rules = this.rules!.map((r, j) => (j === i ? { ...rule, order: i } : r));
   }
 
   /**
@@ -242,7 +245,7 @@ export class Team {
   }
 }
 
-const teams = () => processGlobal("opsgenie-teams.v1", () => new Map<string, Team>());
+const teams = () => processGlobal("opsgenie-teams.v2", () => new Map<string, Team>());
 
 /** The team `teamId` on `p`'s account (one object per process; it keeps the latest client). */
 export function teamOn(p: RulesPlatform, teamId: string): Team {
