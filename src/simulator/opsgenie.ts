@@ -352,29 +352,65 @@ export interface OpsgenieOptions {
   opsgenieCaseSensitive?: boolean;
 }
 
-interface CompiledRule {
-  decl: Declared<TeamRoutingRuleArgs>;
-  label: string;
-  type: "match-all" | "match-any-condition" | "match-all-conditions";
+type CriteriaType = "match-all" | "match-any-condition" | "match-all-conditions";
+
+/**
+ * A criteria of the many-alerts path, interned: rules with equal criteria (the
+ * same type and the same conditions, in any order, since AND and OR do not
+ * depend on it) share one, decided once per alert. Teams made from one
+ * template repeat their criteria, so 1,000 rules hold far fewer criteria.
+ */
+interface SharedCriteria {
+  /** Its slot in the per-alert results. */
+  slot: number;
+  type: CriteriaType;
+  conditions: Condition[];
+  /** The conditions' memoized tests. */
   conds: CompiledCondition[];
   /** match-any-condition: one condition decides (match-all has no conditions, all must hold). */
   any: boolean;
-  tz?: string;
-  /** Set when an exact condition guards the rule (see guard.ts). */
+  /** Set when an exact condition guards the criteria (see guard.ts). */
   guard?: number;
+}
+
+/** A time restriction in its zone, interned like criteria (its result is the same for every rule that has it). */
+interface SharedTime {
+  /** Its slot in the per-alert results (after the criteria's). */
+  slot: number;
+  tz: string;
+  inTime: (now: WallTime) => boolean;
+}
+
+interface CompiledRule {
+  decl: Declared<TeamRoutingRuleArgs>;
+  label: string;
+  type: CriteriaType;
+  /** The rule's own conditions, in its order, for the explanation. */
+  conds: CompiledCondition[];
+  tz?: string;
   /** The fast results this rule decides, built once (frozen: shared by every alert). */
   matchedUnit?: FastUnit;
   unevaluableUnit?: FastUnit;
-  /** The time restriction, compiled (undefined: none). */
-  inTime?: (now: WallTime) => boolean;
   notify: { text: string; id: string };
 }
+
+/** Equal keys: equal results for every alert (the fields compileCondition reads; conditions sorted). */
+const criteriaKey = (type: CriteriaType, conditions: Condition[]) =>
+  type === "match-all" ? type : `${type}\u0000${conditions.map((c) => JSON.stringify([c.field, c.key ?? null, c.operation, c.expectedValue ?? "", c.not === true])).sort().join("\u0001")}`;
+
+/** Codes of a decided Tri in the per-alert results. */
+const FALSE = 1;
+const TRUE = 2;
+const UNKNOWN = 3;
 
 interface CompiledTeam {
   defaultUnit?: FastUnit;
   unit: string;
   nameLc: string;
   rules: CompiledRule[];
+  /** Per rule, in order: the slot of its shared criteria, and of its shared time restriction (-1: none). */
+  critSlots: Int32Array;
+  timeSlots: Int32Array;
 }
 
 function contextOf(alert: OpsgenieAlert): Ctx {
@@ -390,6 +426,16 @@ export class OpsgenieEvaluator {
   private readonly index = new GuardIndex();
   private readonly markers: ((ctx: Ctx) => void)[];
   private readonly memo = new ValueMemo();
+  /** The shared criteria, then the shared time restrictions, by slot. */
+  private readonly criteria: SharedCriteria[];
+  private readonly timeGates: SharedTime[];
+  /**
+   * Per alert, each slot's result (FALSE, TRUE, UNKNOWN), valid while its stamp
+   * is the alert's epoch: starting an alert clears nothing.
+   */
+  private readonly stamps: Uint32Array;
+  private readonly codes: Int8Array;
+  private epoch = 0;
 
   constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
     const cs = opts.opsgenieCaseSensitive === true;
@@ -401,34 +447,61 @@ export class OpsgenieEvaluator {
       if (list) list.push(r);
       else byTeam.set(teamOf(r.args), [r]);
     }
+    const criteria = new Map<string, SharedCriteria>();
+    const times = new Map<string, SharedTime>();
+    const teamSlots: [number[], number[]][] = [];
     for (const [unit, teamRules] of byTeam) {
+      const critSlots: number[] = [];
+      const timeSlots: number[] = [];
       const compiled = sortRules(teamRules).map((r, i): CompiledRule => {
         const a = r.args;
         const type = a.criteria?.type ?? "match-all";
-        const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs, this.memo));
-        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, any: type === "match-any-condition", tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
+        const conditions = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+        const key = criteriaKey(type, conditions);
+        let crit = criteria.get(key);
+        if (!crit) criteria.set(key, (crit = { slot: criteria.size, type, conditions, conds: conditions.map((c) => compileCondition(c, cs, this.memo)), any: type === "match-any-condition" }));
+        critSlots.push(crit.slot);
+        const tz = a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined;
+        let time: SharedTime | undefined;
+        if (a.timeRestriction && tz) {
+          const tkey = `${tz}\u0000${JSON.stringify(a.timeRestriction)}`;
+          time = times.get(tkey);
+          if (!time) times.set(tkey, (time = { slot: times.size, tz, inTime: compileTimeRestriction(a.timeRestriction) }));
+        }
+        timeSlots.push(time ? time.slot : -1);
+        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds: conditions.map((c) => compileCondition(c, cs)), tz, notify: notifyText(a.notify) };
       });
-      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
+      teamSlots.push([critSlots, timeSlots]);
+      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled, critSlots: new Int32Array(0), timeSlots: new Int32Array(0) });
     }
-    // Guards: a rule whose conditions are ANDed, by its exact condition on the most selective field.
+    // Time restrictions take the slots after the criteria.
+    this.criteria = [...criteria.values()];
+    this.timeGates = [...times.values()];
+    for (const t of this.timeGates) t.slot += this.criteria.length;
+    this.teams.forEach((team, i) => {
+      const [c, t] = teamSlots[i];
+      team.critSlots = Int32Array.from(c);
+      team.timeSlots = Int32Array.from(t, (s) => (s < 0 ? s : s + this.criteria.length));
+    });
+    this.stamps = new Uint32Array(this.criteria.length + this.timeGates.length);
+    this.codes = new Int8Array(this.stamps.length);
+    // Guards: a criteria whose conditions are ANDed, by its exact condition on the most selective field.
     const norm = cs ? (x: string) => x : lc;
-    const candidates = new Map<CompiledRule, { field: string; vals: string[] }[]>();
+    const candidates = new Map<SharedCriteria, { field: string; vals: string[] }[]>();
     const values = new Map<string, Set<string>>();
-    for (const team of this.teams)
-      for (const r of team.rules) {
-        const conds = r.decl.args.criteria?.conditions ?? [];
-        const anded = r.type === "match-all-conditions" || (r.type === "match-any-condition" && conds.length === 1);
-        if (!anded) continue;
-        const gs = conds.map((c) => guardOf(c, norm)).filter((g) => g !== undefined);
-        candidates.set(r, gs);
-        for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
-      }
+    for (const c of criteria.values()) {
+      const anded = c.type === "match-all-conditions" || (c.type === "match-any-condition" && c.conditions.length === 1);
+      if (!anded) continue;
+      const gs = c.conditions.map((x) => guardOf(x, norm)).filter((g) => g !== undefined);
+      candidates.set(c, gs);
+      for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
+    }
     const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
-    for (const [r, gs] of candidates) {
+    for (const [c, gs] of candidates) {
       const g = pickGuard(gs, distinct);
       if (!g) continue;
-      r.guard = this.index.id();
-      this.index.guard(r.guard, g.field, g.vals);
+      c.guard = this.index.id();
+      this.index.guard(c.guard, g.field, g.vals);
     }
     this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
   }
@@ -445,19 +518,30 @@ export class OpsgenieEvaluator {
     const index = this.index;
     index.begin();
     for (const mark of this.markers) mark(ctx);
+    if (++this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const stamps = this.stamps;
+    const codes = this.codes;
     const times = new Map<string, WallTime>();
     const teams = this.selected(alert);
     for (let t = 0; t < teams.length; t++) {
       const team = teams[t];
-      const rules = team.rules;
+      const critSlots = team.critSlots;
+      const timeSlots = team.timeSlots;
       let result: FastUnit | undefined;
-      for (let i = 0; i < rules.length; i++) {
-        const r = rules[i];
-        // Its guard condition is false: the rule cannot match.
-        if (r.guard !== undefined && !index.possible(r.guard)) continue;
-        const m = this.ruleResult(r, ctx, at, times);
-        if (m === false) continue;
-        result = m === true ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
+      for (let i = 0; i < critSlots.length; i++) {
+        // Each shared criteria and time restriction is decided once per alert, then read back.
+        const c = critSlots[i];
+        const m = stamps[c] === epoch ? codes[c] : this.decide(c, ctx, at, times);
+        if (m === FALSE) continue;
+        // Outside its time restriction: the rule does not match, whatever its criteria.
+        const ts = timeSlots[i];
+        if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at, times)) === FALSE) continue;
+        const r = team.rules[i];
+        result = m === TRUE ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
         break;
       }
       out.push(result ?? (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] })));
@@ -474,26 +558,41 @@ export class OpsgenieEvaluator {
     return wt;
   }
 
-  private ruleResult(r: CompiledRule, ctx: Ctx, at: Date, times: Map<string, WallTime>): Tri {
-    if (r.inTime && r.tz && !r.inTime(this.time(r.tz, at, times))) return false;
-    const conds = r.conds;
-    if (r.any) {
-      let unknown = false;
+  /** Decides slot `slot` (a shared criteria or time restriction) for the current alert and records it. */
+  private decide(slot: number, ctx: Ctx, at: Date, times: Map<string, WallTime>): number {
+    let code: number;
+    if (slot < this.criteria.length) {
+      const crit = this.criteria[slot];
+      // Its guard condition is false: the criteria cannot hold.
+      code = crit.guard !== undefined && !this.index.possible(crit.guard) ? FALSE : this.criteriaResult(crit, ctx);
+    } else {
+      const time = this.timeGates[slot - this.criteria.length];
+      code = time.inTime(this.time(time.tz, at, times)) ? TRUE : FALSE;
+    }
+    this.stamps[slot] = this.epoch;
+    this.codes[slot] = code;
+    return code;
+  }
+
+  /** The criteria's result for the alert, as a code (FALSE, TRUE, UNKNOWN). */
+  private criteriaResult(c: SharedCriteria, ctx: Ctx): number {
+    const conds = c.conds;
+    let unknown = false;
+    if (c.any) {
       for (let i = 0; i < conds.length; i++) {
         const t = conds[i].test(ctx);
-        if (t === true) return true;
+        if (t === true) return TRUE;
         if (t === undefined) unknown = true;
       }
-      return unknown ? undefined : false;
+      return unknown ? UNKNOWN : FALSE;
     }
     // match-all has no conditions: true.
-    let unknown = false;
     for (let i = 0; i < conds.length; i++) {
       const t = conds[i].test(ctx);
-      if (t === false) return false;
+      if (t === false) return FALSE;
       if (t === undefined) unknown = true;
     }
-    return unknown ? undefined : true;
+    return unknown ? UNKNOWN : TRUE;
   }
 
   /** The full evaluation with its explanation. */

@@ -87,3 +87,82 @@ describe("compileRouting: the fast path decides as the explained one", () => {
     });
   }
 });
+
+// The many-alerts path decides each distinct criteria and time restriction once
+// per alert and shares the result between the rules (and teams) that have it.
+// Only what is truly equal may share: these teams differ in one thing each
+// (time restriction, zone, order, `not`, type, key, the pattern's case).
+describe("compileRouting: equal criteria share one result per alert, and only equal ones", () => {
+  const db = [{ field: "message", operation: "contains", expectedValue: "db" }, { field: "source", operation: "equals", expectedValue: "x" }] as const;
+  const reversed = [db[1], db[0]];
+  const window = { type: "time-of-day", restriction: { startHour: 9, startMin: 0, endHour: 17, endMin: 0 } } as const;
+  const rule = (teamName: string, name: string, criteria: OpsgenieTeamRoutingRuleArgs["criteria"], extra: Partial<OpsgenieTeamRoutingRuleArgs> = {}): OpsgenieTeamRoutingRuleArgs => ({ teamName, name, criteria, notify: { type: "schedule", name: `${teamName}-${name}` }, ...extra });
+  const all = (conditions: readonly object[]) => ({ type: "match-all-conditions", conditions }) as OpsgenieTeamRoutingRuleArgs["criteria"];
+  const any = (conditions: readonly object[]) => ({ type: "match-any-condition", conditions }) as OpsgenieTeamRoutingRuleArgs["criteria"];
+  const routing = routingFromArgs({
+    opsgenie: [
+      // The same criteria: in business hours in Berlin, in New York, and at every time.
+      rule("Berlin", "db", all(db), { timezone: "Europe/Berlin", timeRestriction: window, order: 0 }),
+      rule("Berlin", "rest", { type: "match-all" }, { order: 1 }),
+      rule("NewYork", "db", all(reversed), { timezone: "America/New_York", timeRestriction: window }),
+      rule("Always", "db", all(reversed)),
+      // The same two rules in opposite orders (`order` against declaration order in one team).
+      rule("DbFirst", "db", all(db), { order: 0 }),
+      rule("DbFirst", "x", all([db[1]]), { order: 1 }),
+      rule("XFirst", "db", all(db), { order: 1 }),
+      rule("XFirst", "x", all([db[1]]), { order: 0 }),
+      // Differ only in `not`, in the type, in the details key, in the case of a (case-sensitive) pattern.
+      rule("Not", "not db", all([{ ...db[0], not: true }])),
+      rule("Any", "db or y", any([db[0], { ...db[1], expectedValue: "y" }])),
+      rule("AllOfTwo", "db and y", all([db[0], { ...db[1], expectedValue: "y" }])),
+      rule("KeySvc", "svc", all([{ field: "extra-properties", key: "svc", operation: "equals", expectedValue: "db" }])),
+      rule("KeyTeam", "team", all([{ field: "extra-properties", key: "team", operation: "equals", expectedValue: "db" }])),
+      rule("Upper", "DB.*", all([{ field: "message", operation: "matches", expectedValue: "DB.*" }])),
+      rule("Lower", "db.*", all([{ field: "message", operation: "matches", expectedValue: "db.*" }])),
+      // A match-any rule that holds through its second condition; empty fields, negated.
+      rule("ThroughSource", "zzz or x", any([{ field: "message", operation: "contains", expectedValue: "zzz" }, db[1]])),
+      rule("Empty", "no description", all([{ field: "description", operation: "is-empty" }])),
+      rule("NotEmpty", "description", all([{ field: "description", operation: "is-empty", not: true }])),
+      rule("NotContains", "not in description", all([{ field: "description", operation: "contains", expectedValue: "db", not: true }])),
+      // One pattern the simulator cannot evaluate, in two teams: each reports its own rule.
+      rule("Backref1", "lb", all([{ field: "message", operation: "matches", expectedValue: "(?i)(d)\\1.*" }])),
+      rule("Backref2", "lb", all([{ field: "message", operation: "matches", expectedValue: "(?i)(d)\\1.*" }])),
+    ],
+  });
+  const expected = {
+    Berlin: "rest",
+    NewYork: "db",
+    Always: "db",
+    DbFirst: "db",
+    XFirst: "x",
+    Not: "(default)",
+    Any: "db or y",
+    AllOfTwo: "(default)",
+    KeySvc: "svc",
+    KeyTeam: "(default)",
+    Upper: "(default)",
+    Lower: "db.*",
+    ThroughSource: "zzz or x",
+    Empty: "no description",
+    NotEmpty: "(default)",
+    NotContains: "not in description",
+    Backref1: "(cannot evaluate)",
+    Backref2: "(cannot evaluate)",
+  };
+  const outcome = (u: FastUnit) => (u.outcome === "rule" ? u.matched[0] : u.outcome === "default" ? "(default)" : `(${u.outcome.replace("-", " ")})`);
+  for (const caseSensitive of [false, true])
+    it(`in every team, as the explaining path (opsgenieCaseSensitive: ${caseSensitive})`, () => {
+      const compiled = compileRouting(routing, { opsgenieCaseSensitive: caseSensitive });
+      // 18:30 in Berlin, 12:30 in New York; message "db down" from source x, no description.
+      const a: SimAlert = { opsgenie: { message: "db down", source: "x", details: { svc: "db", team: "web" } } };
+      for (let round = 0; round < 3; round++) {
+        // Decided as before on later alerts too (and on another alert in between).
+        const fast = compiled.simulate(a, "2026-11-25T17:30:00Z").units;
+        expect(Object.fromEntries(fast.map((u) => [u.unit, outcome(u)]))).toEqual(expected);
+        expect(fast.map(decision)).toEqual(compiled.explain(a, "2026-11-25T17:30:00Z").units.map(decision));
+        expect(fast.find((u) => u.unit === "Backref2")?.cannotEvaluate?.[0]).toMatch(/\(\?i\)\(d\)/);
+        const other = compiled.simulate({ opsgenie: { message: "web", source: "y", description: "db" } }, "2026-11-25T12:00:00Z").units;
+        expect(Object.fromEntries(other.map((u) => [u.unit, outcome(u)]))).toMatchObject({ Berlin: "rest", Always: "(default)", XFirst: "(default)", Not: "not db", Any: "db or y", Empty: "(default)", NotEmpty: "description", NotContains: "(default)" });
+      }
+    });
+});
