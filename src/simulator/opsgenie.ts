@@ -371,6 +371,9 @@ interface SharedCriteria {
   any: boolean;
   /** Set when an exact condition guards the criteria (see guard.ts). */
   guard?: number;
+  /** The rules that have it, as bits of the evaluator's `candidates`: word indexes and masks. */
+  words: number[];
+  masks: number[];
 }
 
 /** A time restriction in its zone, interned like criteria (its result is the same for every rule that has it). */
@@ -411,11 +414,15 @@ interface CompiledTeam {
   /** Per rule, in order: the slot of its shared criteria, and of its shared time restriction (-1: none). */
   critSlots: Int32Array;
   timeSlots: Int32Array;
+  /** Its rules' bits in `candidates`: words [word, word + words), rule i at bit i % 32 of word + i / 32. */
+  word: number;
+  words: number;
 }
 
+const detailsOf = (alert: OpsgenieAlert) => (alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {}));
+
 function contextOf(alert: OpsgenieAlert): Ctx {
-  const details = alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {});
-  return { alert, details, norm: new Map(), vecs: [] };
+  return { alert, details: detailsOf(alert), norm: new Map(), vecs: [] };
 }
 
 /** Opsgenie's routing compiled once: each team's rules in order, conditions as closures, patterns compiled. */
@@ -436,6 +443,10 @@ export class OpsgenieEvaluator {
   private readonly stamps: Uint32Array;
   private readonly codes: Int8Array;
   private epoch = 0;
+  /** Per alert, one bit per rule (team by team): set when the rule's criteria do not fail. */
+  private readonly candidates: Int32Array;
+  /** The many-alerts path's context, reset for each alert (fast is synchronous: no two alerts share it at once). */
+  private readonly ctx: Ctx = { alert: {}, details: {}, norm: new Map(), vecs: [] };
 
   constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
     const cs = opts.opsgenieCaseSensitive === true;
@@ -459,7 +470,7 @@ export class OpsgenieEvaluator {
         const conditions = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
         const key = criteriaKey(type, conditions);
         let crit = criteria.get(key);
-        if (!crit) criteria.set(key, (crit = { slot: criteria.size, type, conditions, conds: conditions.map((c) => compileCondition(c, cs, this.memo)), any: type === "match-any-condition" }));
+        if (!crit) criteria.set(key, (crit = { slot: criteria.size, type, conditions, conds: conditions.map((c) => compileCondition(c, cs, this.memo)), any: type === "match-any-condition", words: [], masks: [] }));
         critSlots.push(crit.slot);
         const tz = a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined;
         let time: SharedTime | undefined;
@@ -472,17 +483,33 @@ export class OpsgenieEvaluator {
         return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds: conditions.map((c) => compileCondition(c, cs)), tz, notify: notifyText(a.notify) };
       });
       teamSlots.push([critSlots, timeSlots]);
-      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled, critSlots: new Int32Array(0), timeSlots: new Int32Array(0) });
+      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled, critSlots: new Int32Array(0), timeSlots: new Int32Array(0), word: 0, words: 0 });
     }
     // Time restrictions take the slots after the criteria.
     this.criteria = [...criteria.values()];
     this.timeGates = [...times.values()];
     for (const t of this.timeGates) t.slot += this.criteria.length;
+    let words = 0;
     this.teams.forEach((team, i) => {
       const [c, t] = teamSlots[i];
       team.critSlots = Int32Array.from(c);
       team.timeSlots = Int32Array.from(t, (s) => (s < 0 ? s : s + this.criteria.length));
+      team.word = words;
+      team.words = Math.ceil(c.length / 32);
+      words += team.words;
+      c.forEach((slot, r) => {
+        const crit = this.criteria[slot];
+        const w = team.word + (r >> 5);
+        const bit = 1 << (r & 31);
+        // Rules are numbered in order: a criteria's bits in one word are added one after another.
+        if (crit.words[crit.words.length - 1] === w) crit.masks[crit.masks.length - 1] |= bit;
+        else {
+          crit.words.push(w);
+          crit.masks.push(bit);
+        }
+      });
     });
+    this.candidates = new Int32Array(words);
     this.stamps = new Uint32Array(this.criteria.length + this.timeGates.length);
     this.codes = new Int8Array(this.stamps.length);
     // Guards: a criteria whose conditions are ANDed, by its exact condition on the most selective field.
@@ -512,9 +539,20 @@ export class OpsgenieEvaluator {
     return this.teams.filter((t) => wanted.has(t.nameLc));
   }
 
-  /** Which rules decide, without explanation text. */
+  /**
+   * Which rules decide, without explanation text. Every shared criteria is
+   * decided once (a guarded one whose guard fails, without evaluating it), the
+   * rules whose criteria do not fail are marked as bits, and each team's first
+   * marked rule inside its time restriction decides; with `routeTo` (a few
+   * teams), the selected teams' rules are walked instead.
+   */
   fast(alert: OpsgenieAlert, at: Date, out: FastUnit[] = []): FastUnit[] {
-    const ctx = contextOf(alert);
+    const ctx = this.ctx;
+    ctx.alert = alert;
+    ctx.details = detailsOf(alert);
+    ctx.priority = undefined;
+    ctx.norm.clear();
+    ctx.vecs.length = 0;
     const index = this.index;
     index.begin();
     for (const mark of this.markers) mark(ctx);
@@ -522,31 +560,74 @@ export class OpsgenieEvaluator {
       this.stamps.fill(0);
       this.epoch = 1;
     }
+    if (alert.routeTo) return this.walk(this.selected(alert), ctx, at, out);
+    const candidates = this.candidates;
+    candidates.fill(0);
+    const criteria = this.criteria;
+    for (let s = 0; s < criteria.length; s++) {
+      if (this.decide(s, ctx, at) === FALSE) continue;
+      const { words, masks } = criteria[s];
+      for (let j = 0; j < words.length; j++) candidates[words[j]] |= masks[j];
+    }
+    const stamps = this.stamps;
+    const codes = this.codes;
+    const epoch = this.epoch;
+    const teams = this.teams;
+    for (let t = 0; t < teams.length; t++) {
+      const team = teams[t];
+      let result: FastUnit | undefined;
+      for (let w = 0; w < team.words && result === undefined; w++) {
+        let x = candidates[team.word + w];
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          const i = (w << 5) | (31 - Math.clz32(low));
+          // Outside its time restriction: the rule does not match, whatever its criteria.
+          const ts = team.timeSlots[i];
+          if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at)) === FALSE) continue;
+          result = this.ruleUnit(team, i, codes[team.critSlots[i]]);
+          break;
+        }
+      }
+      out.push(result ?? this.defaultUnit(team));
+    }
+    return out;
+  }
+
+  /** The selected teams' rules in order, each shared criteria and time restriction decided when first reached. */
+  private walk(teams: CompiledTeam[], ctx: Ctx, at: Date, out: FastUnit[]): FastUnit[] {
     const epoch = this.epoch;
     const stamps = this.stamps;
     const codes = this.codes;
-    const times = new Map<string, WallTime>();
-    const teams = this.selected(alert);
     for (let t = 0; t < teams.length; t++) {
       const team = teams[t];
       const critSlots = team.critSlots;
       const timeSlots = team.timeSlots;
       let result: FastUnit | undefined;
       for (let i = 0; i < critSlots.length; i++) {
-        // Each shared criteria and time restriction is decided once per alert, then read back.
         const c = critSlots[i];
-        const m = stamps[c] === epoch ? codes[c] : this.decide(c, ctx, at, times);
+        const m = stamps[c] === epoch ? codes[c] : this.decide(c, ctx, at);
         if (m === FALSE) continue;
-        // Outside its time restriction: the rule does not match, whatever its criteria.
         const ts = timeSlots[i];
-        if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at, times)) === FALSE) continue;
-        const r = team.rules[i];
-        result = m === TRUE ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
+        if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at)) === FALSE) continue;
+        result = this.ruleUnit(team, i, m);
         break;
       }
-      out.push(result ?? (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] })));
+      out.push(result ?? this.defaultUnit(team));
     }
     return out;
+  }
+
+  /** Rule `i` of `team` decides, its criteria with `code` (TRUE or UNKNOWN); the result is built once and shared. */
+  private ruleUnit(team: CompiledTeam, i: number, code: number): FastUnit {
+    const r = team.rules[i];
+    return code === TRUE
+      ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] }))
+      : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
+  }
+
+  private defaultUnit(team: CompiledTeam): FastUnit {
+    return (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] }));
   }
 
   private time(tz: string, at: Date, times: Map<string, WallTime>): WallTime {
@@ -559,7 +640,7 @@ export class OpsgenieEvaluator {
   }
 
   /** Decides slot `slot` (a shared criteria or time restriction) for the current alert and records it. */
-  private decide(slot: number, ctx: Ctx, at: Date, times: Map<string, WallTime>): number {
+  private decide(slot: number, ctx: Ctx, at: Date): number {
     let code: number;
     if (slot < this.criteria.length) {
       const crit = this.criteria[slot];
@@ -567,7 +648,8 @@ export class OpsgenieEvaluator {
       code = crit.guard !== undefined && !this.index.possible(crit.guard) ? FALSE : this.criteriaResult(crit, ctx);
     } else {
       const time = this.timeGates[slot - this.criteria.length];
-      code = time.inTime(this.time(time.tz, at, times)) ? TRUE : FALSE;
+      // Decided once per alert; wallTime remembers the zone's last minute.
+      code = time.inTime(wallTime(at, time.tz)) ? TRUE : FALSE;
     }
     this.stamps[slot] = this.epoch;
     this.codes[slot] = code;

@@ -76,6 +76,8 @@ describe("compileRouting: the fast path decides as the explained one", () => {
       const outcomes = new Set<string>();
       for (let i = 0; i < 3000; i++) {
         const a = alert();
+        // Some alerts name their teams (routeTo: a walk of those teams' rules instead of every team's).
+        if (i % 4 === 0) a.opsgenie!.routeTo = [`T${i % 24}`, `t${(i * 7) % 24}`];
         const at = pick(["2026-11-25T10:00:00Z", "2026-11-25T20:00:00Z"]);
         const fast = compiled.simulate(a, at).units.map(decision);
         const full = compiled.explain(a, at).units.map(decision);
@@ -161,6 +163,9 @@ describe("compileRouting: equal criteria share one result per alert, and only eq
         expect(Object.fromEntries(fast.map((u) => [u.unit, outcome(u)]))).toEqual(expected);
         expect(fast.map(decision)).toEqual(compiled.explain(a, "2026-11-25T17:30:00Z").units.map(decision));
         expect(fast.find((u) => u.unit === "Backref2")?.cannotEvaluate?.[0]).toMatch(/\(\?i\)\(d\)/);
+        // routeTo selects teams (matched case-insensitively): the same decisions for those.
+        const routed = compiled.simulate({ opsgenie: { ...a.opsgenie, routeTo: ["berlin", "XFirst", "Backref2"] } }, "2026-11-25T17:30:00Z").units;
+        expect(routed.map((u) => [u.unit, outcome(u)])).toEqual([["Berlin", "rest"], ["XFirst", "x"], ["Backref2", "(cannot evaluate)"]]);
         const other = compiled.simulate({ opsgenie: { message: "web", source: "y", description: "db" } }, "2026-11-25T12:00:00Z").units;
         expect(Object.fromEntries(other.map((u) => [u.unit, outcome(u)]))).toMatchObject({ Berlin: "rest", Always: "(default)", XFirst: "(default)", Not: "not db", Any: "db or y", Empty: "(default)", NotEmpty: "description", NotContains: "(default)" });
       }
