@@ -164,8 +164,8 @@ describe("compileRouting: equal criteria share one result per alert, and only eq
         expect(fast.map(decision)).toEqual(compiled.explain(a, "2026-11-25T17:30:00Z").units.map(decision));
         expect(fast.find((u) => u.unit === "Backref2")?.cannotEvaluate?.[0]).toMatch(/\(\?i\)\(d\)/);
         // routeTo selects teams (matched case-insensitively): the same decisions for those.
-        const routed = compiled.simulate({ opsgenie: { ...a.opsgenie, routeTo: ["berlin", "XFirst", "Backref2"] } }, "2026-11-25T17:30:00Z").units;
-        expect(routed.map((u) => [u.unit, outcome(u)])).toEqual([["Berlin", "rest"], ["XFirst", "x"], ["Backref2", "(cannot evaluate)"]]);
+        const routed = compiled.simulate({ opsgenie: { ...a.opsgenie, routeTo: ["berlin", "always", "XFirst", "Backref2"] } }, "2026-11-25T17:30:00Z").units;
+        expect(routed.map((u) => [u.unit, outcome(u)])).toEqual([["Berlin", "rest"], ["Always", "db"], ["XFirst", "x"], ["Backref2", "(cannot evaluate)"]]);
         const other = compiled.simulate({ opsgenie: { message: "web", source: "y", description: "db" } }, "2026-11-25T12:00:00Z").units;
         expect(Object.fromEntries(other.map((u) => [u.unit, outcome(u)]))).toMatchObject({ Berlin: "rest", Always: "(default)", XFirst: "(default)", Not: "not db", Any: "db or y", Empty: "(default)", NotEmpty: "description", NotContains: "(default)" });
       }
