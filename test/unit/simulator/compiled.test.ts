@@ -78,6 +78,8 @@ describe("compileRouting: the fast path decides as the explained one", () => {
         const a = alert();
         // Some alerts name their teams (routeTo: a walk of those teams' rules instead of every team's).
         if (i % 4 === 0) a.opsgenie!.routeTo = [`T${i % 24}`, `t${(i * 7) % 24}`];
+        // Some name their integration (a walk of that route's cases).
+        if (i % 4 === 1) a.flashduty!.integrationId = 1 + (i % 5);
         const at = pick(["2026-11-25T10:00:00Z", "2026-11-25T20:00:00Z"]);
         const fast = compiled.simulate(a, at).units.map(decision);
         const full = compiled.explain(a, at).units.map(decision);
@@ -170,4 +172,35 @@ describe("compileRouting: equal criteria share one result per alert, and only eq
         expect(Object.fromEntries(other.map((u) => [u.unit, outcome(u)]))).toMatchObject({ Berlin: "rest", Always: "(default)", XFirst: "(default)", Not: "not db", Any: "db or y", Empty: "(default)", NotEmpty: "description", NotContains: "(default)" });
       }
     });
+});
+
+describe("compileRouting: Flashduty cases with equal conditions share one result per alert, and only equal ones", () => {
+  const crit = { key: "severity", oper: "IN", vals: ["Critical"] } as const;
+  const db = { key: "labels.service", oper: "IN", vals: ["db*"] } as const;
+  const route = (integrationId: number, cases: FlashdutyRouteArgs["cases"]): FlashdutyRouteArgs => ({ integrationId, cases, default: { channelIds: [integrationId * 100] } });
+  const routing = routingFromArgs({
+    flashduty: [
+      // The same two cases in opposite orders, the first with fallthrough in one route.
+      route(1, [{ if: [crit], channelIds: [11], fallthrough: true }, { if: [db], channelIds: [12] }]),
+      route(2, [{ if: [db], channelIds: [21] }, { if: [crit], channelIds: [22], fallthrough: true }]),
+      // Differ only in the operator, or in the key; the same conditions in another order.
+      route(3, [{ if: [{ ...crit, oper: "NOTIN" }], channelIds: [31] }]),
+      route(4, [{ if: [{ ...crit, key: "labels.service" }], channelIds: [41] }]),
+      route(5, [{ if: [db, crit], channelIds: [51] }]),
+      // A pattern the simulator cannot evaluate after a fallthrough match: the route cannot be evaluated.
+      route(6, [{ if: [crit], channelIds: [61], fallthrough: true }, { if: [{ key: "title", oper: "IN", vals: ["/(?=x)/"] }], channelIds: [62] }]),
+    ],
+  });
+  const decided = (u: FastUnit) => `${u.outcome} ${u.matched.join(",")} -> ${u.targetIds.join(",")}`;
+  it("in every route, as the explaining path, and with an integrationId", () => {
+    const compiled = compileRouting(routing);
+    const a = { flashduty: { severity: "Critical", title: "t", labels: { service: "db-1" } } };
+    for (let round = 0; round < 3; round++) {
+      const fast = compiled.simulate(a).units;
+      expect(fast.map(decided)).toEqual(["rule 0,1 -> 11,12", "rule 0 -> 21", "default  -> 300", "default  -> 400", "rule 0 -> 51", "cannot-evaluate  -> "]);
+      expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
+      for (const id of [1, 2, 6]) expect(compiled.simulate({ flashduty: { ...a.flashduty, integrationId: id } }).units.map(decided)).toEqual([fast[id - 1]].map(decided));
+      expect(compiled.simulate({ flashduty: { severity: "Info", labels: { service: "web" } } }).units.map(decided)).toEqual(["default  -> 100", "default  -> 200", "rule 0 -> 31", "default  -> 400", "default  -> 500", "default  -> 600"]);
+    }
+  });
 });
