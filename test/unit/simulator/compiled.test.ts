@@ -175,8 +175,9 @@ describe("compileRouting: equal criteria share one result per alert, and only eq
 });
 
 describe("compileRouting: Flashduty cases with equal conditions share one result per alert, and only equal ones", () => {
-  const crit = { key: "severity", oper: "IN", vals: ["Critical"] } as const;
-  const db = { key: "labels.service", oper: "IN", vals: ["db*"] } as const;
+  type Cond = NonNullable<FlashdutyRouteArgs["cases"]>[number]["if"][number];
+  const crit: Cond = { key: "severity", oper: "IN", vals: ["Critical"] };
+  const db: Cond = { key: "labels.service", oper: "IN", vals: ["db*"] };
   const route = (integrationId: number, cases: FlashdutyRouteArgs["cases"]): FlashdutyRouteArgs => ({ integrationId, cases, default: { channelIds: [integrationId * 100] } });
   const routing = routingFromArgs({
     flashduty: [
