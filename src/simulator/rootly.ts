@@ -149,7 +149,37 @@ interface CompiledRule {
   unit?: FastUnit;
   unevaluableUnit?: FastUnit;
   groups: { label: number; conds: CompiledRootlyCondition[] }[];
+  /** The slot of its shared condition groups (see SharedGroups). */
+  slot: number;
 }
+
+/**
+ * A rule's condition groups in the many-alerts path, interned: rules with
+ * equal groups (equal conditions, in any order, since groups are ORed and
+ * their conditions ANDed) share one, decided once per alert (routes made from
+ * one template repeat their rules).
+ */
+interface SharedGroups {
+  groups: CompiledRootlyCondition[][];
+}
+
+/** A condition as a key: every field it has, in a fixed order (a field the evaluator ignores only keeps equal conditions apart). */
+function conditionKey(c: AlertRouteCondition): string {
+  const o = c as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/** Equal keys: equal results for every alert. */
+const groupsKey = (rule: AlertRouteRule) =>
+  (rule.conditionGroups ?? [])
+    .map((g) => JSON.stringify(g.conditions.map(conditionKey).sort()))
+    .sort()
+    .join("\u0000");
+
+/** Codes of a decided Tri in the per-alert results. */
+const FALSE = 1;
+const TRUE = 2;
+const UNKNOWN = 3;
 
 interface CompiledRoute {
   route: Declared<AlertRouteArgs>;
@@ -162,28 +192,47 @@ interface CompiledRoute {
 /** Rootly's routing compiled once: rules in position order, conditions as closures, patterns compiled. */
 export class RootlyEvaluator {
   private readonly routes: CompiledRoute[];
+  private readonly shared: SharedGroups[] = [];
+  /** Per alert, each shared groups' result (FALSE, TRUE, UNKNOWN), valid while its stamp is the alert's epoch. */
+  private readonly stamps: Uint32Array;
+  private readonly codes: Int8Array;
+  private epoch = 0;
 
   constructor(routes: Declared<AlertRouteArgs>[]) {
+    const byKey = new Map<string, number>();
     this.routes = routes.map((route) => {
       const a = route.args;
       return {
         route,
         unit: `${JSON.stringify(a.name)}${route.resource ? ` (${route.resource})` : ""}`,
         sources: new Set(a.alertsSourceIds),
-        rules: sortRootlyRules(a.rules ?? []).map(({ rule, position }) => ({
-          rule,
-          label: `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`,
-          groups: (rule.conditionGroups ?? []).map((g, gi) => ({ label: g.position ?? gi + 1, conds: g.conditions.map(compileRootlyCondition) })),
-        })),
+        rules: sortRootlyRules(a.rules ?? []).map(({ rule, position }) => {
+          const groups = (rule.conditionGroups ?? []).map((g, gi) => ({ label: g.position ?? gi + 1, conds: g.conditions.map(compileRootlyCondition) }));
+          const key = groupsKey(rule);
+          let slot = byKey.get(key);
+          if (slot === undefined) {
+            byKey.set(key, (slot = this.shared.length));
+            this.shared.push({ groups: groups.map((g) => g.conds) });
+          }
+          return { rule, label: `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`, groups, slot };
+        }),
       };
     });
+    this.stamps = new Uint32Array(this.shared.length);
+    this.codes = new Int8Array(this.shared.length);
   }
 
   private selected(alert: RootlyAlert): CompiledRoute[] {
     return alert.alertsSourceId === undefined ? this.routes : this.routes.filter((r) => r.sources.has(alert.alertsSourceId!));
   }
 
+  /** Where the alert goes, without explanation text; each shared condition groups decided once per alert. */
   fast(alert: RootlyAlert): FastUnit[] {
+    if (++this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
     // Each decision's result is built once and shared (frozen) by every alert it applies to.
     return this.selected(alert).map((r): FastUnit => {
       const base = { vendor: "rootly" as const, unit: r.unit };
@@ -191,9 +240,17 @@ export class RootlyEvaluator {
       for (const cr of r.rules) {
         const ids = () => cr.rule.destinations.map((d) => d.targetId);
         if (cr.rule.fallbackRule) return (cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids() }));
-        const m = ruleResult(cr, alert);
-        if (m === true) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() }));
-        if (m === undefined) return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
+        const s = cr.slot;
+        let code = this.stamps[s] === epoch ? this.codes[s] : 0;
+        if (code === 0) {
+          const t = groupsResult(this.shared[s].groups, alert);
+          code = t === true ? TRUE : t === false ? FALSE : UNKNOWN;
+          this.stamps[s] = epoch;
+          this.codes[s] = code;
+        }
+        if (code === FALSE) continue;
+        if (code === TRUE) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() }));
+        return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
       }
       return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
     });
@@ -207,11 +264,12 @@ export class RootlyEvaluator {
   }
 }
 
-function ruleResult(cr: CompiledRule, alert: RootlyAlert): Tri {
+/** Groups ORed, their conditions ANDed; no group: false. */
+function groupsResult(groups: CompiledRootlyCondition[][], alert: RootlyAlert): Tri {
   let unknown = false;
-  for (const g of cr.groups) {
+  for (const conds of groups) {
     let all: Tri = true;
-    for (const c of g.conds) {
+    for (const c of conds) {
       const t = c.test(alert);
       if (t === false) {
         all = false;

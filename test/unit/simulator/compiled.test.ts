@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileRouting, routingFromArgs } from "../../../src/simulator";
 import type { FlashdutyRouteArgs } from "../../../src/flashduty/route.types";
+import type { RootlyAlertRouteArgs, RootlyAlertRouteCondition, RootlyAlertRouteRule } from "../../../src/rootly/alert-route.types";
 import type { OpsgenieTeamRoutingRuleArgs } from "../../../src/opsgenie/team-routing-rule.types";
 import type { FastUnit, SimAlert } from "../../../src/simulator/types";
 
@@ -202,6 +203,54 @@ describe("compileRouting: Flashduty cases with equal conditions share one result
       expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
       for (const id of [1, 2, 6]) expect(compiled.simulate({ flashduty: { ...a.flashduty, integrationId: id } }).units.map(decided)).toEqual([fast[id - 1]].map(decided));
       expect(compiled.simulate({ flashduty: { severity: "Info", labels: { service: "web" } } }).units.map(decided)).toEqual(["default  -> 100", "default  -> 200", "rule 0 -> 31", "default  -> 400", "default  -> 500", "default  -> 600"]);
+    }
+  });
+});
+
+describe("compileRouting: Rootly rules with equal condition groups share one result per alert, and only equal ones", () => {
+  const svc: RootlyAlertRouteCondition = { propertyFieldConditionType: "is_one_of", propertyFieldType: "payload", propertyFieldName: "service", propertyFieldValues: ["db"] };
+  const prod: RootlyAlertRouteCondition = { propertyFieldConditionType: "is_one_of", propertyFieldType: "payload", propertyFieldName: "env", propertyFieldValues: ["prod"] };
+  const rule = (name: string, groups: RootlyAlertRouteCondition[][], position?: number): RootlyAlertRouteRule => ({ name, position, destinations: [{ targetType: "Service", targetId: name }], conditionGroups: groups.map((conditions) => ({ conditions })) });
+  const route = (name: string, rules: RootlyAlertRouteRule[], extra: Partial<RootlyAlertRouteArgs> = {}): RootlyAlertRouteArgs => ({ name, alertsSourceIds: [`src-${name}`], rules: [...rules, { name: "fallback", fallbackRule: true, destinations: [{ targetType: "Service", targetId: `fb-${name}` }] }], ...extra });
+  const routing = routingFromArgs({
+    rootly: [
+      // The same two rules in opposite positions (position against list order in one route).
+      route("SvcFirst", [rule("svc", [[svc]]), rule("prod", [[prod]])]),
+      route("ProdFirst", [rule("svc", [[svc]], 2), rule("prod", [[prod]], 1)]),
+      // Two groups (either holds) against one group of both (both must hold); the same in another order.
+      route("Either", [rule("svc or prod", [[svc], [prod]])]),
+      route("Both", [rule("svc and prod", [[svc, prod]])]),
+      route("BothReordered", [rule("prod and svc", [[prod, svc]])]),
+      // Differ only in the field's type, in its name, in the condition type.
+      route("Attribute", [rule("attribute service", [[{ ...svc, propertyFieldType: "attribute" }]])]),
+      route("Name", [rule("team", [[{ ...svc, propertyFieldName: "team" }]])]),
+      route("NotOneOf", [rule("not svc", [[{ ...svc, propertyFieldConditionType: "is_not_one_of" }]])]),
+      // Equal rules in a disabled route take nothing.
+      route("Disabled", [rule("svc", [[svc]])], { enabled: false }),
+    ],
+  });
+  const decided = (u: FastUnit) => `${u.unit}: ${u.outcome} ${u.matched.join(",")}`;
+  it("in every route, as the explaining path", () => {
+    const compiled = compileRouting(routing);
+    const a: SimAlert = { rootly: { payload: { service: "db", env: "staging", team: "web" }, attributes: { service: "web" } } };
+    for (let round = 0; round < 3; round++) {
+      const fast = compiled.simulate(a).units;
+      expect(fast.map(decided)).toEqual([
+        '"SvcFirst": rule svc',
+        '"ProdFirst": rule svc',
+        '"Either": rule svc or prod',
+        '"Both": fallback fallback',
+        '"BothReordered": fallback fallback',
+        '"Attribute": fallback fallback',
+        '"Name": fallback fallback',
+        '"NotOneOf": fallback fallback',
+        '"Disabled": none ',
+      ]);
+      expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
+      const both = compiled.simulate({ rootly: { payload: { service: "db", env: "prod" } } }).units;
+      expect(both.slice(0, 5).map(decided)).toEqual(['"SvcFirst": rule svc', '"ProdFirst": rule prod', '"Either": rule svc or prod', '"Both": rule svc and prod', '"BothReordered": rule prod and svc']);
+      const web = compiled.simulate({ rootly: { alertsSourceId: "src-NotOneOf", payload: { service: "web" } } }).units;
+      expect(web.map(decided)).toEqual(['"NotOneOf": rule not svc']);
     }
   });
 });
