@@ -254,3 +254,16 @@ describe("compileRouting: Rootly rules with equal condition groups share one res
     }
   });
 });
+
+describe("compileRouting: units with more than 32 rules (several words of bits)", () => {
+  it("Opsgenie: the first matching rule in order, past the first 32; Flashduty: every fallthrough match in order", () => {
+    const criteria = (operation: "equals" | "contains", expectedValue: string): OpsgenieTeamRoutingRuleArgs["criteria"] => ({ type: "match-all-conditions", conditions: [{ field: "message", operation, expectedValue }] });
+    const opsgenie: OpsgenieTeamRoutingRuleArgs[] = Array.from({ length: 70 }, (_, i) => ({ teamName: "Big", name: `r${i}`, order: i, criteria: i === 40 || i === 65 ? criteria("contains", "db") : criteria("equals", `never ${i}`), notify: { type: "schedule", name: `s${i}` } }));
+    const flashduty: FlashdutyRouteArgs[] = [{ integrationId: 1, cases: Array.from({ length: 70 }, (_, i) => ({ if: [{ key: "title", oper: "IN" as const, vals: [i === 33 || i === 38 || i === 66 ? "db" : `never ${i}`] }], channelIds: [i], ...(i < 60 ? { fallthrough: true } : {}) })), default: { channelIds: [999] } }];
+    const compiled = compileRouting(routingFromArgs({ opsgenie, flashduty }));
+    const a: SimAlert = { opsgenie: { message: "db down" }, flashduty: { title: "db" } };
+    const fast = compiled.simulate(a).units;
+    expect(fast.map((u) => `${u.outcome} ${u.matched.join(",")} -> ${u.targetIds.join(",")}`)).toEqual(["rule r40 -> s40", "rule 33,38,66 -> 33,38,66"]);
+    expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
+  });
+});
