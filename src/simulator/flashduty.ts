@@ -348,8 +348,10 @@ export class FlashdutyEvaluator {
     return code;
   }
 
-  explain(alert: FlashdutyAlert): UnitResult[] {
-    return this.selected(alert).map((r) => evaluateRoute(r.route, alert, this.opts));
+  explain(alert: FlashdutyAlert, only?: number): UnitResult[] {
+    const routes = this.selected(alert);
+    // `only`: the one integration (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? routes : routes.slice(only, only + 1)).map((r) => evaluateRoute(r.route, alert, this.opts));
   }
 }
 

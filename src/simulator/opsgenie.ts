@@ -678,10 +678,12 @@ export class OpsgenieEvaluator {
   }
 
   /** The full evaluation with its explanation. */
-  explain(alert: OpsgenieAlert, at: Date): UnitResult[] {
+  explain(alert: OpsgenieAlert, at: Date, only?: number): UnitResult[] {
     const ctx = contextOf(alert);
     const times = new Map<string, WallTime>();
-    return this.selected(alert).map((team) => this.explainTeam(team, ctx, at, times));
+    const teams = this.selected(alert);
+    // `only`: the one team (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? teams : teams.slice(only, only + 1)).map((team) => this.explainTeam(team, ctx, at, times));
   }
 
   private explainTeam(team: CompiledTeam, ctx: Ctx, at: Date, times: Map<string, WallTime>): UnitResult {

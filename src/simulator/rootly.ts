@@ -256,8 +256,10 @@ export class RootlyEvaluator {
     });
   }
 
-  explain(alert: RootlyAlert): UnitResult[] {
-    return this.selected(alert).map((r) => {
+  explain(alert: RootlyAlert, only?: number): UnitResult[] {
+    const routes = this.selected(alert);
+    // `only`: the one route (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? routes : routes.slice(only, only + 1)).map((r) => {
       if (r.route.args.enabled === false) return { vendor: "rootly", unit: r.unit, trace: [], outcome: "none", matched: [], targets: ["nothing: the route is disabled"], targetIds: [], assumptions: ROOTLY_ASSUMPTIONS };
       return explainRoute(r, alert);
     });
