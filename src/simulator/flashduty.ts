@@ -196,6 +196,9 @@ export class FlashdutyEvaluator {
   private epoch = 0;
   /** Per alert, one bit per case (route by route): set when its conditions do not fail. */
   private readonly candidates: Int32Array;
+  /** The conditions without a guard (decided for every alert), and each guard's conditions (decided when the alert marks it). */
+  private unguarded = new Int32Array(0);
+  private readonly guardSlots: number[] = [];
   private vecs: (Int8Array | undefined)[] = [];
 
   constructor(
@@ -238,8 +241,10 @@ export class FlashdutyEvaluator {
       const g = pickGuard(sc.conditions.filter(exactIn).map((cond) => ({ field: cond.key, vals: cond.vals })), distinct);
       if (!g) continue;
       sc.guard = this.index.id();
+      this.guardSlots[sc.guard] = sc.slot;
       this.index.guard(sc.guard, g.field, g.vals);
     }
+    this.unguarded = Int32Array.from(this.shared.filter((sc) => sc.guard === undefined).map((sc) => sc.slot));
     this.guarded = this.index.fields().map((f) => [f, getterOf(f)]);
     // Compile every pattern now, so simulate() does no compiling.
     for (const r of routes) for (const c of r.args.cases ?? []) for (const cond of c.if) for (const v of cond.vals) valueUnevaluable(v);
@@ -270,8 +275,13 @@ export class FlashdutyEvaluator {
     if (alert.integrationId !== undefined) return this.selected(alert).map((r) => this.walk(r, alert));
     const candidates = this.candidates;
     candidates.fill(0);
+    // Only the conditions that can hold are decided: those without a guard, and those the alert's
+    // values marked; any other fails on its guard. The bits put each case back in its place.
     const shared = this.shared;
-    for (let s = 0; s < shared.length; s++) {
+    const unguarded = this.unguarded;
+    const marked = index.marked;
+    for (let k = 0, n = unguarded.length + marked; k < n; k++) {
+      const s = k < unguarded.length ? unguarded[k] : this.guardSlots[index.markedIds[k - unguarded.length]];
       if (this.decide(s, alert) === FALSE) continue;
       const { words, masks } = shared[s];
       for (let j = 0; j < words.length; j++) candidates[words[j]] |= masks[j];

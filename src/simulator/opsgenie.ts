@@ -443,6 +443,9 @@ export class OpsgenieEvaluator {
   private readonly stamps: Uint32Array;
   private readonly codes: Int8Array;
   private epoch = 0;
+  /** The criteria without a guard (decided for every alert), and each guard's criteria (decided when the alert marks it). */
+  private unguarded = new Int32Array(0);
+  private guardSlots: number[] = [];
   /** Per alert, one bit per rule (team by team): set when the rule's criteria do not fail. */
   private readonly candidates: Int32Array;
   /** The many-alerts path's context, reset for each alert (fast is synchronous: no two alerts share it at once). */
@@ -528,8 +531,10 @@ export class OpsgenieEvaluator {
       const g = pickGuard(gs, distinct);
       if (!g) continue;
       c.guard = this.index.id();
+      this.guardSlots[c.guard] = c.slot;
       this.index.guard(c.guard, g.field, g.vals);
     }
+    this.unguarded = Int32Array.from(this.criteria.filter((c) => c.guard === undefined).map((c) => c.slot));
     this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
   }
 
@@ -563,8 +568,13 @@ export class OpsgenieEvaluator {
     if (alert.routeTo) return this.walk(this.selected(alert), ctx, at, out);
     const candidates = this.candidates;
     candidates.fill(0);
+    // Only the criteria that can hold are decided: those without a guard, and those the alert's
+    // values marked; any other fails on its guard. The bits put each rule back in its place.
     const criteria = this.criteria;
-    for (let s = 0; s < criteria.length; s++) {
+    const unguarded = this.unguarded;
+    const marked = index.marked;
+    for (let k = 0, n = unguarded.length + marked; k < n; k++) {
+      const s = k < unguarded.length ? unguarded[k] : this.guardSlots[index.markedIds[k - unguarded.length]];
       if (this.decide(s, ctx, at) === FALSE) continue;
       const { words, masks } = criteria[s];
       for (let j = 0; j < words.length; j++) candidates[words[j]] |= masks[j];
