@@ -2,7 +2,7 @@ import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsg
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
 import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
 import { frozenUnit, GuardIndex, pickGuard, ValueMemo } from "./guard";
-import { vendorRegex } from "./regex";
+import { requiredLiteral, vendorRegex } from "./regex";
 import { and3, or3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
 import { wallTime, type WallTime } from "./zoned";
@@ -258,6 +258,18 @@ function guardOf(c: Condition, norm: (s: string) => string): { field: string; va
 
 /** Marks, for one alert, the rules whose guard on `field` holds (the same values guardOf expects). */
 function guardMarker(field: string, norm: (s: string) => string, index: GuardIndex): (ctx: Ctx) => void {
+  if (field.startsWith("tri\u0000")) {
+    // Every three-character piece of the lower-cased value (literal guards).
+    const slot = field.slice("tri\u0000".length);
+    const key = slot.startsWith("details\u0000") ? slot.slice("details\u0000".length) : undefined;
+    const f = slot as "message";
+    return (ctx) => {
+      const v = key !== undefined ? ctx.details[key] : ctx.alert[f];
+      if (v === undefined) return;
+      const lower = v.toLowerCase();
+      for (let i = 0; i + 3 <= lower.length; i++) index.mark(field, lower.slice(i, i + 3));
+    };
+  }
   if (field === "priority") return (ctx) => index.mark(field, String(priorityNumber(ctx.alert.priority ?? "P3")));
   if (LIST_FIELDS.has(field)) {
     const f = field as "tags";
@@ -534,8 +546,63 @@ export class OpsgenieEvaluator {
       this.guardSlots[c.guard] = c.slot;
       this.index.guard(c.guard, g.field, g.vals);
     }
+    this.literalGuards(cs);
     this.unguarded = Int32Array.from(this.criteria.filter((c) => c.guard === undefined).map((c) => c.slot));
     this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
+  }
+
+  /**
+   * Guards from literals, for the criteria no exact condition guards: a `contains`,
+   * `starts-with`, `ends-with` or `equals` on a string field, or a `matches` with a
+   * required literal (regex.ts), holds only on values that contain the literal, so
+   * only on values that contain one of its three-character pieces (the rarest,
+   * lower case ASCII: lower-casing the value keeps every ASCII piece of a lower-cased
+   * substring). A match-any criteria is guarded only when each of its conditions
+   * is (exactly or by a literal): the alert's values mark it through any of them.
+   */
+  private literalGuards(cs: boolean): void {
+    const norm = cs ? (x: string) => x : lc;
+    const pieces = (c: Condition): string[] => {
+      if (c.not) return [];
+      const slot = slotOf(c);
+      if (slot === undefined) return [];
+      let lit: string | undefined;
+      if (c.operation === "contains" || c.operation === "starts-with" || c.operation === "ends-with" || c.operation === "equals") lit = c.expectedValue ?? "";
+      else if (c.operation === "matches" && vendorRegex("opsgenie", c.expectedValue ?? "").ok) lit = requiredLiteral(c.expectedValue ?? "")?.text;
+      if (lit === undefined) return [];
+      const lower = lit.toLowerCase();
+      const out: string[] = [];
+      for (let i = 0; i + 3 <= lower.length; i++) {
+        const t = lower.slice(i, i + 3);
+        if (/^[\x00-\x7f]{3}$/.test(t)) out.push(t);
+      }
+      return out;
+    };
+    const unguarded = this.criteria.filter((c) => c.guard === undefined && c.type !== "match-all" && c.conditions.length > 0);
+    const frequency = new Map<string, number>();
+    for (const c of unguarded) for (const x of c.conditions) for (const t of new Set(pieces(x))) frequency.set(t, (frequency.get(t) ?? 0) + 1);
+    const rarest = (c: Condition): { field: string; vals: string[] } | undefined => {
+      let best: string | undefined;
+      for (const t of pieces(c)) if (best === undefined || frequency.get(t)! < frequency.get(best)!) best = t;
+      return best === undefined ? undefined : { field: `tri\u0000${slotOf(c)}`, vals: [best] };
+    };
+    for (const c of unguarded) {
+      let gs: { field: string; vals: string[] }[];
+      if (c.type === "match-any-condition" && c.conditions.length > 1) {
+        // Every condition must be guarded: any one of them may hold.
+        const each = c.conditions.map((x) => guardOf(x, norm) ?? rarest(x));
+        if (each.some((g) => g === undefined)) continue;
+        gs = each as { field: string; vals: string[] }[];
+      } else {
+        // ANDed: one literal condition is enough; the rarest piece among them.
+        const all = c.conditions.map(rarest).filter((g) => g !== undefined);
+        if (all.length === 0) continue;
+        gs = [all.reduce((a, b) => (frequency.get(b.vals[0])! < frequency.get(a.vals[0])! ? b : a))];
+      }
+      c.guard = this.index.id();
+      this.guardSlots[c.guard] = c.slot;
+      for (const g of gs) this.index.guard(c.guard, g.field, g.vals);
+    }
   }
 
   private selected(alert: OpsgenieAlert): CompiledTeam[] {

@@ -267,3 +267,53 @@ describe("compileRouting: units with more than 32 rules (several words of bits)"
     expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
   });
 });
+
+// Rules whose values all differ (nothing shared between teams) are skipped through guards from
+// their literals: a contains / starts-with / ends-with / equals on a string field, or a pattern's
+// required literal, holds only on values containing one of its three-character pieces. A wrong
+// guard would skip a rule that holds: one from a `not` condition, one that does not fold case
+// as the condition does (or the pattern's (?i)), a match-any rule guarded by one condition
+// only, a details key read from the wrong place.
+describe("compileRouting: literal guards skip only rules that cannot hold", () => {
+  const rule = (teamName: string, name: string, type: "match-all-conditions" | "match-any-condition", conditions: object[]): OpsgenieTeamRoutingRuleArgs =>
+    ({ teamName, name, criteria: { type, conditions }, notify: { type: "schedule", name: `${teamName}-${name}` } }) as OpsgenieTeamRoutingRuleArgs;
+  const routing = routingFromArgs({
+    opsgenie: [
+      rule("NotContains", "no checkout", "match-all-conditions", [{ field: "message", operation: "contains", expectedValue: "checkout-api", not: true }]),
+      rule("NotEquals", "not the payments host", "match-all-conditions", [{ field: "source", operation: "equals", expectedValue: "payments-host", not: true }]),
+      rule("Folded", "checkout upper", "match-all-conditions", [{ field: "message", operation: "contains", expectedValue: "CHECKOUT-API" }]),
+      rule("StartsEnds", "host prefix and suffix", "match-all-conditions", [{ field: "source", operation: "starts-with", expectedValue: "Pay" }, { field: "entity", operation: "ends-with", expectedValue: "-EU-west" }]),
+      rule("AnyTagOrMessage", "tag or message", "match-any-condition", [{ field: "tags", operation: "contains", expectedValue: "billing" }, { field: "message", operation: "contains", expectedValue: "ledger-sync" }]),
+      rule("AnyTwoFields", "message or source", "match-any-condition", [{ field: "message", operation: "contains", expectedValue: "invoice-queue" }, { field: "source", operation: "ends-with", expectedValue: "queue-host" }]),
+      rule("Details", "details key", "match-all-conditions", [{ field: "extra-properties", key: "component", operation: "contains", expectedValue: "gateway" }]),
+      rule("PatternCi", "pattern (?i)", "match-all-conditions", [{ field: "message", operation: "matches", expectedValue: "(?i).*DISK-FULL on node.*" }]),
+      rule("PatternCs", "pattern case-sensitive", "match-all-conditions", [{ field: "message", operation: "matches", expectedValue: ".*Disk-Full on Node.*" }]),
+      rule("NotPattern", "not pattern", "match-all-conditions", [{ field: "message", operation: "matches", expectedValue: ".*maintenance-window.*", not: true }]),
+      rule("Absent", "description contains", "match-all-conditions", [{ field: "description", operation: "contains", expectedValue: "runbook" }]),
+    ],
+  });
+  const alerts: SimAlert[] = [
+    { opsgenie: { message: "checkout-api down", source: "payments-host" } },
+    { opsgenie: { message: "Checkout-API Down", source: "PAYMENTS-HOST", entity: "db-eu-WEST" } },
+    { opsgenie: { message: "nothing", source: "pay-1", entity: "x-eu-west", tags: ["BILLING"] } },
+    { opsgenie: { message: "LEDGER-SYNC lag", source: "other-queue-HOST", details: { component: "API-Gateway" } } },
+    { opsgenie: { message: "disk-full ON NODE 7", extraProperties: { component: "gateway" } } },
+    { opsgenie: { message: "Disk-Full on Node 7 during maintenance-window" } },
+    { opsgenie: { message: "INVOICE-QUEUE stuck", description: "see the Runbook" } },
+    { opsgenie: {} },
+    // The values exactly as the rules write them (the case-sensitive switch).
+    { opsgenie: { message: "CHECKOUT-API", source: "Pay-queue-host", entity: "a-EU-west", tags: ["billing"], description: "runbook" } },
+  ];
+  for (const caseSensitive of [false, true])
+    it(`as the explaining path, rule by rule (opsgenieCaseSensitive: ${caseSensitive})`, () => {
+      const compiled = compileRouting(routing, { opsgenieCaseSensitive: caseSensitive });
+      const matched = new Set<string>();
+      for (const a of alerts) {
+        const fast = compiled.simulate(a).units;
+        expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
+        for (const u of fast) if (u.outcome === "rule") matched.add(u.unit);
+      }
+      // Every rule holds for some alert: none of the comparisons is vacuous.
+      expect([...matched].sort()).toEqual(["AnyTagOrMessage", "AnyTwoFields", "Details", "Folded", "NotContains", "NotEquals", "NotPattern", "PatternCi", "PatternCs", "StartsEnds", "Absent"].sort());
+    });
+});
