@@ -78,7 +78,11 @@ export function buildRouting(rules, teams = 50, { distinct = false } = {}) {
               : k === 3
                 ? [{ propertyFieldConditionType: "matches_regex", propertyFieldType: "payload", propertyFieldName: "summary", propertyFieldValues: [`\\A\\[${svc}\\].*(?i:timeout)`] }]
                 : [{ propertyFieldConditionType: "is_not_one_of", propertyFieldType: "payload", propertyFieldName: "env", propertyFieldValues: ["staging", "dev"] }, { propertyFieldConditionType: "is_one_of", propertyFieldType: "payload", propertyFieldName: "service", propertyFieldValues: [svc] }];
-      rootlyRules.push({ name: `rule ${i}`, conditionGroups: [{ conditions: rc }], destinations: [{ targetType: "EscalationPolicy", targetId: `esc-${t}-${i}` }] });
+      // Rootly reads one value (propertyFieldValue) for contains, starts_with and matches_regex; the
+      // shared corpus passes a list there, which leaves those conditions "" (they hold for every
+      // alert). Kept for that row's continuity; the distinct row gives the value as Rootly reads it.
+      const rcv = distinct ? rc.map((c) => (["contains", "starts_with", "matches_regex"].includes(c.propertyFieldConditionType) ? { ...c, propertyFieldValues: undefined, propertyFieldValue: c.propertyFieldValues[0] } : c)) : rc;
+      rootlyRules.push({ name: `rule ${i}`, conditionGroups: [{ conditions: rcv }], destinations: [{ targetType: "EscalationPolicy", targetId: `esc-${t}-${i}` }] });
       // Flashduty: IN lists, wildcards, RE2 regexes, NOTIN, some fallthrough.
       const fc =
         k === 0

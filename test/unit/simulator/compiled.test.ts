@@ -317,3 +317,52 @@ describe("compileRouting: literal guards skip only rules that cannot hold", () =
       expect([...matched].sort()).toEqual(["AnyTagOrMessage", "AnyTwoFields", "Details", "Folded", "NotContains", "NotEquals", "NotPattern", "PatternCi", "PatternCs", "StartsEnds", "Absent"].sort());
     });
 });
+
+// Rootly: a rule is skipped unless the alert's payload values mark it (a listed value of an
+// is_one_of, a piece of a contains / starts_with / ends_with value or of a case-sensitive
+// pattern's literal); groups are ORed, so each group must be guarded. A wrong guard (on a
+// negative condition, on one group of two, on a case-insensitive pattern, missing list values
+// or nested paths) would skip a rule that holds.
+describe("compileRouting: Rootly guards skip only rules that cannot hold", () => {
+  const cond = (propertyFieldConditionType: string, propertyFieldName: string, value: string | string[]): RootlyAlertRouteCondition =>
+    ({ propertyFieldConditionType, propertyFieldType: "payload", propertyFieldName, ...(Array.isArray(value) ? { propertyFieldValues: value } : { propertyFieldValue: value }) }) as RootlyAlertRouteCondition;
+  const rules: RootlyAlertRouteRule[] = [
+    { name: "not one of", conditionGroups: [{ conditions: [cond("is_not_one_of", "env", ["production-eu"])] }], destinations: [{ targetType: "Service", targetId: "a" }] },
+    { name: "two groups", conditionGroups: [{ conditions: [cond("is_one_of", "service", ["billing-api"])] }, { conditions: [cond("does_not_contain", "summary", "maintenance")] }], destinations: [{ targetType: "Service", targetId: "b" }] },
+    { name: "one of", conditionGroups: [{ conditions: [cond("is_one_of", "service", ["checkout-api"])] }], destinations: [{ targetType: "Service", targetId: "c" }] },
+    { name: "list value", conditionGroups: [{ conditions: [cond("is_one_of", "tags", ["pager-duty"])] }], destinations: [{ targetType: "Service", targetId: "d" }] },
+    { name: "nested contains", conditionGroups: [{ conditions: [cond("contains", "labels.host", "db-primary")] }], destinations: [{ targetType: "Service", targetId: "e" }] },
+    { name: "pattern ci", conditionGroups: [{ conditions: [cond("matches_regex", "summary", "(?i)disk-full")] }], destinations: [{ targetType: "Service", targetId: "f" }] },
+    { name: "pattern cs", conditionGroups: [{ conditions: [cond("matches_regex", "summary", "Queue-Lag \\d+")] }], destinations: [{ targetType: "Service", targetId: "g" }] },
+    { name: "ends", conditionGroups: [{ conditions: [cond("ends_with", "summary", "-timeout")] }], destinations: [{ targetType: "Service", targetId: "h" }] },
+  ];
+  // One route per rule (each reached alone), plus one with every rule and a fallback.
+  const routes: RootlyAlertRouteArgs[] = [
+    ...rules.map((rule, i) => ({ name: `R${i}`, alertsSourceIds: ["s1"], rules: [rule] })),
+    { name: "All", alertsSourceIds: ["s2"], rules: [...rules.slice(1), { name: "fallback", fallbackRule: true, destinations: [{ targetType: "Service", targetId: "z" }] }] },
+  ];
+  const payloads: Record<string, unknown>[] = [
+    { env: "staging", summary: "in maintenance now" },
+    { env: "production-eu", service: "billing-api", summary: "maintenance" },
+    { env: "production-eu", service: "checkout-api", summary: "maintenance" },
+    { env: "production-eu", tags: ["x", "pager-duty"], summary: "maintenance" },
+    { env: "production-eu", labels: { host: "eu-db-primary-1" }, summary: "maintenance" },
+    { env: "production-eu", summary: "DISK-FULL maintenance" },
+    { env: "production-eu", summary: "maintenance Queue-Lag 42" },
+    { env: "production-eu", summary: "maintenance queue-lag 42" },
+    { env: "production-eu", summary: "maintenance api-timeout" },
+    { env: "production-eu" },
+  ];
+  it("as the explaining path, for alerts of every source and of none", () => {
+    const compiled = compileRouting(routingFromArgs({ rootly: routes }));
+    const matched = new Set<string>();
+    for (const payload of payloads)
+      for (const alertsSourceId of [undefined, "s1", "s2"]) {
+        const a: SimAlert = { rootly: { payload, ...(alertsSourceId ? { alertsSourceId } : {}) } };
+        const fast = compiled.simulate(a).units;
+        expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
+        for (const u of fast) if (u.outcome === "rule") matched.add(u.matched[0]);
+      }
+    expect([...matched].sort()).toEqual(rules.map((r) => r.name).sort());
+  });
+});
