@@ -181,7 +181,7 @@ export function simulatorMd(r) {
   return [
     `${r.rows[0].alerts} alerts per vendor against ${r.rows[0].rules} rules in 50 units (teams / routes / integrations of 20), compiled once, decisions only (no explanation text), after an untimed warm-up over the first ${WARMUP} alerts; target ${TARGET_SECONDS} s per vendor. Load average ${r.load.map((l) => l.toFixed(1)).join(" ")} on ${r.cpus} cores: on a shared machine wall time also counts the others' load, CPU time is this process's own.`,
     "",
-    `Two corpora per vendor: the first row's rules repeat their shapes every two teams (40 services), so equal criteria are shared; the "distinct values" row gives every rule its own service (1,000 services, no two rules with equal values, nothing shared between teams), alerts drawn from those services (80 %) each with its owning team's label.`,
+    `Two corpora per vendor: the first row's rules repeat their shapes every two teams (40 services), so equal criteria are shared; the "distinct values" row gives every rule its own service (1,000 services, no two rules with equal values, nothing shared between teams), alerts drawn from those services (80 %) each with its owning team's label. Rootly's shared row passes a list where contains / starts_with / matches_regex read one value (those conditions test "" and hold for every alert, so no alert gets past a route's third rule); the distinct row gives the value as Rootly reads it.`,
     "",
     "| vendor | alerts | rules | compile ms | wall s | CPU s | µs/alert (wall) | outcomes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
