@@ -116,8 +116,7 @@ interface Entry {
   to: string;
 }
 
-// Names, ids and reasons hold no NUL or U+0001 (unit names never do; ids and case indexes are plain).
-const fastKey = (u: FastUnit) => `${u.vendor}\u0000${u.unit}\u0000${u.outcome}\u0000${u.matched.join("\u0001")}\u0000${u.targetIds.join("\u0001")}\u0000${u.cannotEvaluate?.join("\u0001") ?? ""}`;
+const fastKey = (u: FastUnit) => JSON.stringify([u.vendor, u.unit, u.outcome, u.matched, u.targetIds, u.cannotEvaluate ?? null]);
 
 export function impact(before: Routing, after: Routing, alerts: CorpusAlert[], opts: SimulateOptions = {}): ImpactReport {
   // Groups by unit, then from, then to; `order` keeps them in the order first seen.
