@@ -312,6 +312,9 @@ describe("compileRouting: literal guards skip only rules that cannot hold", () =
         const fast = compiled.simulate(a).units;
         expect(fast.map(decision)).toEqual(compiled.explain(a).units.map(decision));
         for (const u of fast) if (u.outcome === "rule") matched.add(u.unit);
+        // With routeTo, the named teams' rules are walked (guards read when a rule is reached).
+        const routed: SimAlert = { opsgenie: { ...a.opsgenie, routeTo: ["NotEquals", "Folded", "AnyTwoFields", "PatternCi", "Absent"] } };
+        expect(compiled.simulate(routed).units.map(decision)).toEqual(compiled.explain(routed).units.map(decision));
       }
       // Every rule holds for some alert: none of the comparisons is vacuous.
       expect([...matched].sort()).toEqual(["AnyTagOrMessage", "AnyTwoFields", "Details", "Folded", "NotContains", "NotEquals", "NotPattern", "PatternCi", "PatternCs", "StartsEnds", "Absent"].sort());
