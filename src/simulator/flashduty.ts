@@ -140,43 +140,111 @@ function compileUnmemoized(c: Condition): (a: FlashdutyAlert) => Tri {
   };
 }
 
-interface CompiledCase {
-  c: Case;
+/**
+ * A case's conditions in the many-alerts path, interned: cases with equal
+ * conditions (in any order: they are ANDed) share one, decided once per alert
+ * (routes made from one template repeat their cases).
+ */
+interface SharedConditions {
+  /** Its slot in the per-alert results. */
+  slot: number;
+  conditions: Condition[];
   conds: CompiledCondition[];
-  /** Set when an exact `IN` condition guards the case (see guard.ts). */
+  /** Set when an exact `IN` condition guards it (see guard.ts). */
   guard?: number;
+  /** The cases that have it, as bits of the evaluator's `candidates`: word indexes and masks. */
+  words: number[];
+  masks: number[];
 }
+
+/** Equal keys: equal results for every alert. */
+const conditionsKey = (conditions: Condition[]) => conditions.map((c) => JSON.stringify([c.key, c.oper, c.vals])).sort().join("\u0000");
+
+/** Codes of a decided Tri in the per-alert results. */
+const FALSE = 1;
+const TRUE = 2;
+const UNKNOWN = 3;
+
+interface CompiledRoute {
+  route: Declared<RouteArgs>;
+  unit: string;
+  id: number;
+  cases: Case[];
+  /** Per case, in order: the slot of its shared conditions. */
+  slots: Int32Array;
+  /** Its cases' bits in `candidates`: words [word, word + words). */
+  word: number;
+  words: number;
+  defaultUnit?: FastUnit;
+}
+
+/** A case without fallthrough matched: the route ends (its result is built from what matched). */
+const DONE: FastUnit = Object.freeze({ vendor: "flashduty", unit: "", outcome: "none", matched: [], targetIds: [] });
 
 const exactIn = (cond: Condition) => cond.oper === "IN" && cond.vals.length > 0 && cond.vals.every((v) => valueKind(v) === "exact");
 
 /** Flashduty's routing compiled once (patterns are compiled on first use and cached). */
 export class FlashdutyEvaluator {
-  private readonly routes: { route: Declared<RouteArgs>; unit: string; id: number; cases: CompiledCase[]; defaultUnit?: FastUnit }[];
+  private readonly routes: CompiledRoute[];
   private readonly index = new GuardIndex();
   private readonly memo = new ValueMemo();
   private readonly guarded: [string, (a: FlashdutyAlert) => string | undefined][];
+  private readonly shared: SharedConditions[] = [];
+  /** Per alert, each shared conditions' result (FALSE, TRUE, UNKNOWN), valid while its stamp is the alert's epoch. */
+  private readonly stamps: Uint32Array;
+  private readonly codes: Int8Array;
+  private epoch = 0;
+  /** Per alert, one bit per case (route by route): set when its conditions do not fail. */
+  private readonly candidates: Int32Array;
+  /** The conditions without a guard (decided for every alert), and each guard's conditions (decided when the alert marks it). */
+  private unguarded = new Int32Array(0);
+  private readonly guardSlots: number[] = [];
+  private vecs: (Int8Array | undefined)[] = [];
 
   constructor(
     routes: Declared<RouteArgs>[],
     private readonly opts: FlashdutyOptions = {},
   ) {
-    this.routes = routes.map((route) => ({
-      route,
-      unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`,
-      id: Number(route.args.integrationId),
-      cases: (route.args.cases ?? []).map((c) => ({ c, conds: c.if.map((cond) => compileFlashdutyCondition(cond, this.memo)) })),
-    }));
-    // Guards: per case, its exact IN condition on the most selective field.
+    const byKey = new Map<string, SharedConditions>();
+    let words = 0;
+    this.routes = routes.map((route) => {
+      const cases = route.args.cases ?? [];
+      const word = words;
+      words += Math.ceil(cases.length / 32);
+      const slots = cases.map((c, i) => {
+        const key = conditionsKey(c.if);
+        let sc = byKey.get(key);
+        if (!sc) {
+          byKey.set(key, (sc = { slot: this.shared.length, conditions: c.if, conds: c.if.map((cond) => compileFlashdutyCondition(cond, this.memo)), words: [], masks: [] }));
+          this.shared.push(sc);
+        }
+        // Cases are numbered in order: a shared conditions' bits in one word are added one after another.
+        const w = word + (i >> 5);
+        const bit = 1 << (i & 31);
+        if (sc.words[sc.words.length - 1] === w) sc.masks[sc.masks.length - 1] |= bit;
+        else {
+          sc.words.push(w);
+          sc.masks.push(bit);
+        }
+        return sc.slot;
+      });
+      return { route, unit: `integration ${route.args.integrationId}${route.resource ? ` (${route.resource})` : ""}`, id: Number(route.args.integrationId), cases, slots: Int32Array.from(slots), word, words: words - word };
+    });
+    this.stamps = new Uint32Array(this.shared.length);
+    this.codes = new Int8Array(this.shared.length);
+    this.candidates = new Int32Array(words);
+    // Guards: per shared conditions, its exact IN condition on the most selective field.
     const values = new Map<string, Set<string>>();
-    for (const r of this.routes) for (const { c } of r.cases) for (const cond of c.if.filter(exactIn)) for (const v of cond.vals) (values.get(cond.key) ?? values.set(cond.key, new Set()).get(cond.key)!).add(v);
+    for (const sc of this.shared) for (const cond of sc.conditions.filter(exactIn)) for (const v of cond.vals) (values.get(cond.key) ?? values.set(cond.key, new Set()).get(cond.key)!).add(v);
     const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
-    for (const r of this.routes)
-      for (const cc of r.cases) {
-        const g = pickGuard(cc.c.if.filter(exactIn).map((cond) => ({ field: cond.key, vals: cond.vals })), distinct);
-        if (!g) continue;
-        cc.guard = this.index.id();
-        this.index.guard(cc.guard, g.field, g.vals);
-      }
+    for (const sc of this.shared) {
+      const g = pickGuard(sc.conditions.filter(exactIn).map((cond) => ({ field: cond.key, vals: cond.vals })), distinct);
+      if (!g) continue;
+      sc.guard = this.index.id();
+      this.guardSlots[sc.guard] = sc.slot;
+      this.index.guard(sc.guard, g.field, g.vals);
+    }
+    this.unguarded = Int32Array.from(this.shared.filter((sc) => sc.guard === undefined).map((sc) => sc.slot));
     this.guarded = this.index.fields().map((f) => [f, getterOf(f)]);
     // Compile every pattern now, so simulate() does no compiling.
     for (const r of routes) for (const c of r.args.cases ?? []) for (const cond of c.if) for (const v of cond.vals) valueUnevaluable(v);
@@ -186,6 +254,12 @@ export class FlashdutyEvaluator {
     return alert.integrationId === undefined ? this.routes : this.routes.filter((r) => r.id === Number(alert.integrationId));
   }
 
+  /**
+   * Where the alert goes, without explanation text. Every shared conditions is
+   * decided once (a guarded one whose guard fails, without evaluating it), the
+   * cases whose conditions do not fail are marked as bits, and each route reads
+   * its marked cases in order; an alert with an integrationId walks that route.
+   */
   fast(alert: FlashdutyAlert): FastUnit[] {
     const index = this.index;
     index.begin();
@@ -193,41 +267,101 @@ export class FlashdutyEvaluator {
       const v = get(alert);
       if (v !== undefined) index.mark(field, v);
     }
-    const vecs: (Int8Array | undefined)[] = [];
-    return this.selected(alert).map((r): FastUnit => {
-      const { route, unit, cases } = r;
-      const a = route.args;
+    if (++this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+    this.vecs.length = 0;
+    if (alert.integrationId !== undefined) return this.selected(alert).map((r) => this.walk(r, alert));
+    const candidates = this.candidates;
+    candidates.fill(0);
+    // Only the conditions that can hold are decided: those without a guard, and those the alert's
+    // values marked; any other fails on its guard. The bits put each case back in its place.
+    const shared = this.shared;
+    const unguarded = this.unguarded;
+    const marked = index.marked;
+    for (let k = 0, n = unguarded.length + marked; k < n; k++) {
+      const s = k < unguarded.length ? unguarded[k] : this.guardSlots[index.markedIds[k - unguarded.length]];
+      if (this.decide(s, alert) === FALSE) continue;
+      const { words, masks } = shared[s];
+      for (let j = 0; j < words.length; j++) candidates[words[j]] |= masks[j];
+    }
+    const out: FastUnit[] = [];
+    for (const r of this.routes) {
       const matched: string[] = [];
       const ids: string[] = [];
-      for (let i = 0; i < cases.length; i++) {
-        const { c, conds, guard } = cases[i];
-        // Its guard condition is false: the case cannot match.
-        if (guard !== undefined && !index.possible(guard)) continue;
-        let ok: Tri = true;
-        for (const cond of conds) {
-          const t = cond(alert, vecs);
-          if (t === false) {
-            ok = false;
-            break;
-          }
-          if (t === undefined) ok = undefined;
+      let unit: FastUnit | undefined;
+      for (let w = 0; w < r.words && unit === undefined; w++) {
+        let x = candidates[r.word + w];
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          const i = (w << 5) | (31 - Math.clz32(low));
+          unit = this.caseMatched(r, i, this.codes[r.slots[i]], alert, matched, ids);
+          if (unit !== undefined) break;
         }
-        if (ok === undefined) return { vendor: "flashduty", unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(c) };
-        if (!ok) continue;
-        matched.push(String(i));
-        for (const id of caseTargets(alert, c, this.opts).ids) if (!ids.includes(id)) ids.push(id);
-        if (!c.fallthrough) break;
       }
-      if (ids.length > 0) return { vendor: "flashduty", unit, outcome: "rule", matched, targetIds: ids };
-      const def = a.default?.channelIds ?? [];
-      // The common outcome, nothing matched: one shared frozen result per route.
-      if (matched.length === 0) return (r.defaultUnit ??= frozenUnit({ vendor: "flashduty", unit, outcome: def.length > 0 ? "default" : "none", matched: [], targetIds: def.map(String) }));
-      return { vendor: "flashduty", unit, outcome: def.length > 0 ? "default" : "none", matched, targetIds: def.map(String) };
-    });
+      out.push(unit === undefined || unit === DONE ? this.routeResult(r, matched, ids) : unit);
+    }
+    return out;
   }
 
-  explain(alert: FlashdutyAlert): UnitResult[] {
-    return this.selected(alert).map((r) => evaluateRoute(r.route, alert, this.opts));
+  /** One route's cases in order, each shared conditions decided when first reached. */
+  private walk(r: CompiledRoute, alert: FlashdutyAlert): FastUnit {
+    const matched: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < r.slots.length; i++) {
+      const s = r.slots[i];
+      const code = this.stamps[s] === this.epoch ? this.codes[s] : this.decide(s, alert);
+      if (code === FALSE) continue;
+      const unit = this.caseMatched(r, i, code, alert, matched, ids);
+      if (unit !== undefined) return unit === DONE ? this.routeResult(r, matched, ids) : unit;
+    }
+    return this.routeResult(r, matched, ids);
+  }
+
+  /** Case `i` does not fail (`code` TRUE or UNKNOWN): the route's result when it ends here (DONE: no fallthrough), else undefined. */
+  private caseMatched(r: CompiledRoute, i: number, code: number, alert: FlashdutyAlert, matched: string[], ids: string[]): FastUnit | undefined {
+    const c = r.cases[i];
+    if (code === UNKNOWN) return { vendor: "flashduty", unit: r.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(c) };
+    matched.push(String(i));
+    for (const id of caseTargets(alert, c, this.opts).ids) if (!ids.includes(id)) ids.push(id);
+    return c.fallthrough ? undefined : DONE;
+  }
+
+  /** The route's result after its matched cases (none, or each with fallthrough, or one without). */
+  private routeResult(r: CompiledRoute, matched: string[], ids: string[]): FastUnit {
+    if (ids.length > 0) return { vendor: "flashduty", unit: r.unit, outcome: "rule", matched, targetIds: ids };
+    const def = r.route.args.default?.channelIds ?? [];
+    // The common outcome, nothing matched: one shared frozen result per route.
+    if (matched.length === 0) return (r.defaultUnit ??= frozenUnit({ vendor: "flashduty", unit: r.unit, outcome: def.length > 0 ? "default" : "none", matched: [], targetIds: def.map(String) }));
+    return { vendor: "flashduty", unit: r.unit, outcome: def.length > 0 ? "default" : "none", matched, targetIds: def.map(String) };
+  }
+
+  /** Decides shared conditions `slot` for the current alert and records it. */
+  private decide(slot: number, alert: FlashdutyAlert): number {
+    const sc = this.shared[slot];
+    let code = TRUE;
+    // Its guard condition is false: the conditions cannot all hold.
+    if (sc.guard !== undefined && !this.index.possible(sc.guard)) code = FALSE;
+    else
+      for (const cond of sc.conds) {
+        const t = cond(alert, this.vecs);
+        if (t === false) {
+          code = FALSE;
+          break;
+        }
+        if (t === undefined) code = UNKNOWN;
+      }
+    this.stamps[slot] = this.epoch;
+    this.codes[slot] = code;
+    return code;
+  }
+
+  explain(alert: FlashdutyAlert, only?: number): UnitResult[] {
+    const routes = this.selected(alert);
+    // `only`: the one integration (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? routes : routes.slice(only, only + 1)).map((r) => evaluateRoute(r.route, alert, this.opts));
   }
 }
 

@@ -21,6 +21,9 @@ export class GuardIndex {
   private stamps = new Uint32Array(0);
   private generation = 0;
   private count = 0;
+  /** The ids marked for the current alert, each once, in the order marked (`marked` of them). */
+  readonly markedIds: number[] = [];
+  marked = 0;
 
   /** A new rule id, for `guard` and `possible`. */
   id(): number {
@@ -45,6 +48,7 @@ export class GuardIndex {
 
   /** Starts an alert: nothing marked. */
   begin(): void {
+    this.marked = 0;
     if (this.stamps.length < this.count) this.stamps = new Uint32Array(this.count);
     if (++this.generation === 0xffffffff) {
       this.stamps.fill(0);
@@ -55,7 +59,12 @@ export class GuardIndex {
   /** The alert's `field` has `value`: the rules it guards may match. */
   mark(field: string, value: string): void {
     const ids = this.byField.get(field)?.get(value);
-    if (ids) for (const id of ids) this.stamps[id] = this.generation;
+    if (ids)
+      for (const id of ids)
+        if (this.stamps[id] !== this.generation) {
+          this.stamps[id] = this.generation;
+          this.markedIds[this.marked++] = id;
+        }
   }
 
   /** Whether a guarded rule was marked for the current alert. */

@@ -2,7 +2,7 @@ import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsg
 import { DEFAULT_ACCOUNT } from "../opsgenie/accounts";
 import { checkTimeRestriction, compileTimeRestriction } from "./opsgenie-time";
 import { frozenUnit, GuardIndex, pickGuard, ValueMemo } from "./guard";
-import { vendorRegex } from "./regex";
+import { requiredLiteral, vendorRegex } from "./regex";
 import { and3, or3, not3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "./types";
 import { wallTime, type WallTime } from "./zoned";
@@ -258,6 +258,18 @@ function guardOf(c: Condition, norm: (s: string) => string): { field: string; va
 
 /** Marks, for one alert, the rules whose guard on `field` holds (the same values guardOf expects). */
 function guardMarker(field: string, norm: (s: string) => string, index: GuardIndex): (ctx: Ctx) => void {
+  if (field.startsWith("tri\u0000")) {
+    // Every three-character piece of the lower-cased value (literal guards).
+    const slot = field.slice("tri\u0000".length);
+    const key = slot.startsWith("details\u0000") ? slot.slice("details\u0000".length) : undefined;
+    const f = slot as "message";
+    return (ctx) => {
+      const v = key !== undefined ? ctx.details[key] : ctx.alert[f];
+      if (v === undefined) return;
+      const lower = v.toLowerCase();
+      for (let i = 0; i + 3 <= lower.length; i++) index.mark(field, lower.slice(i, i + 3));
+    };
+  }
   if (field === "priority") return (ctx) => index.mark(field, String(priorityNumber(ctx.alert.priority ?? "P3")));
   if (LIST_FIELDS.has(field)) {
     const f = field as "tags";
@@ -352,34 +364,77 @@ export interface OpsgenieOptions {
   opsgenieCaseSensitive?: boolean;
 }
 
-interface CompiledRule {
-  decl: Declared<TeamRoutingRuleArgs>;
-  label: string;
-  type: "match-all" | "match-any-condition" | "match-all-conditions";
+type CriteriaType = "match-all" | "match-any-condition" | "match-all-conditions";
+
+/**
+ * A criteria of the many-alerts path, interned: rules with equal criteria (the
+ * same type and the same conditions, in any order, since AND and OR do not
+ * depend on it) share one, decided once per alert. Teams made from one
+ * template repeat their criteria, so 1,000 rules hold far fewer criteria.
+ */
+interface SharedCriteria {
+  /** Its slot in the per-alert results. */
+  slot: number;
+  type: CriteriaType;
+  conditions: Condition[];
+  /** The conditions' memoized tests. */
   conds: CompiledCondition[];
   /** match-any-condition: one condition decides (match-all has no conditions, all must hold). */
   any: boolean;
-  tz?: string;
-  /** Set when an exact condition guards the rule (see guard.ts). */
+  /** Set when an exact condition guards the criteria (see guard.ts). */
   guard?: number;
+  /** The rules that have it, as bits of the evaluator's `candidates`: word indexes and masks. */
+  words: number[];
+  masks: number[];
+}
+
+/** A time restriction in its zone, interned like criteria (its result is the same for every rule that has it). */
+interface SharedTime {
+  /** Its slot in the per-alert results (after the criteria's). */
+  slot: number;
+  tz: string;
+  inTime: (now: WallTime) => boolean;
+}
+
+interface CompiledRule {
+  decl: Declared<TeamRoutingRuleArgs>;
+  label: string;
+  type: CriteriaType;
+  /** The rule's own conditions, in its order, for the explanation. */
+  conds: CompiledCondition[];
+  tz?: string;
   /** The fast results this rule decides, built once (frozen: shared by every alert). */
   matchedUnit?: FastUnit;
   unevaluableUnit?: FastUnit;
-  /** The time restriction, compiled (undefined: none). */
-  inTime?: (now: WallTime) => boolean;
   notify: { text: string; id: string };
 }
+
+/** Equal keys: equal results for every alert (the fields compileCondition reads; conditions sorted). */
+const criteriaKey = (type: CriteriaType, conditions: Condition[]) =>
+  type === "match-all" ? type : `${type}\u0000${conditions.map((c) => JSON.stringify([c.field, c.key ?? null, c.operation, c.expectedValue ?? "", c.not === true])).sort().join("\u0001")}`;
+
+/** Codes of a decided Tri in the per-alert results. */
+const FALSE = 1;
+const TRUE = 2;
+const UNKNOWN = 3;
 
 interface CompiledTeam {
   defaultUnit?: FastUnit;
   unit: string;
   nameLc: string;
   rules: CompiledRule[];
+  /** Per rule, in order: the slot of its shared criteria, and of its shared time restriction (-1: none). */
+  critSlots: Int32Array;
+  timeSlots: Int32Array;
+  /** Its rules' bits in `candidates`: words [word, word + words), rule i at bit i % 32 of word + i / 32. */
+  word: number;
+  words: number;
 }
 
+const detailsOf = (alert: OpsgenieAlert) => (alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {}));
+
 function contextOf(alert: OpsgenieAlert): Ctx {
-  const details = alert.extraProperties ? { ...(alert.details ?? {}), ...alert.extraProperties } : (alert.details ?? {});
-  return { alert, details, norm: new Map(), vecs: [] };
+  return { alert, details: detailsOf(alert), norm: new Map(), vecs: [] };
 }
 
 /** Opsgenie's routing compiled once: each team's rules in order, conditions as closures, patterns compiled. */
@@ -390,6 +445,23 @@ export class OpsgenieEvaluator {
   private readonly index = new GuardIndex();
   private readonly markers: ((ctx: Ctx) => void)[];
   private readonly memo = new ValueMemo();
+  /** The shared criteria, then the shared time restrictions, by slot. */
+  private readonly criteria: SharedCriteria[];
+  private readonly timeGates: SharedTime[];
+  /**
+   * Per alert, each slot's result (FALSE, TRUE, UNKNOWN), valid while its stamp
+   * is the alert's epoch: starting an alert clears nothing.
+   */
+  private readonly stamps: Uint32Array;
+  private readonly codes: Int8Array;
+  private epoch = 0;
+  /** The criteria without a guard (decided for every alert), and each guard's criteria (decided when the alert marks it). */
+  private unguarded = new Int32Array(0);
+  private guardSlots: number[] = [];
+  /** Per alert, one bit per rule (team by team): set when the rule's criteria do not fail. */
+  private readonly candidates: Int32Array;
+  /** The many-alerts path's context, reset for each alert (fast is synchronous: no two alerts share it at once). */
+  private readonly ctx: Ctx = { alert: {}, details: {}, norm: new Map(), vecs: [] };
 
   constructor(rules: Declared<TeamRoutingRuleArgs>[], opts: OpsgenieOptions = {}) {
     const cs = opts.opsgenieCaseSensitive === true;
@@ -401,36 +473,136 @@ export class OpsgenieEvaluator {
       if (list) list.push(r);
       else byTeam.set(teamOf(r.args), [r]);
     }
+    const criteria = new Map<string, SharedCriteria>();
+    const times = new Map<string, SharedTime>();
+    const teamSlots: [number[], number[]][] = [];
     for (const [unit, teamRules] of byTeam) {
+      const critSlots: number[] = [];
+      const timeSlots: number[] = [];
       const compiled = sortRules(teamRules).map((r, i): CompiledRule => {
         const a = r.args;
         const type = a.criteria?.type ?? "match-all";
-        const conds = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0)).map((c) => compileCondition(c, cs, this.memo));
-        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds, any: type === "match-any-condition", tz: a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined, inTime: a.timeRestriction ? compileTimeRestriction(a.timeRestriction) : undefined, notify: notifyText(a.notify) };
+        const conditions = type === "match-all" ? [] : [...(a.criteria?.conditions ?? [])].sort((x, y) => (x.order ?? 0) - (y.order ?? 0));
+        const key = criteriaKey(type, conditions);
+        let crit = criteria.get(key);
+        if (!crit) criteria.set(key, (crit = { slot: criteria.size, type, conditions, conds: conditions.map((c) => compileCondition(c, cs, this.memo)), any: type === "match-any-condition", words: [], masks: [] }));
+        critSlots.push(crit.slot);
+        const tz = a.timeRestriction ? (a.timezone ?? this.accountTz) : undefined;
+        let time: SharedTime | undefined;
+        if (a.timeRestriction && tz) {
+          const tkey = `${tz}\u0000${JSON.stringify(a.timeRestriction)}`;
+          time = times.get(tkey);
+          if (!time) times.set(tkey, (time = { slot: times.size, tz, inTime: compileTimeRestriction(a.timeRestriction) }));
+        }
+        timeSlots.push(time ? time.slot : -1);
+        return { decl: r, label: `#${i} ${JSON.stringify(a.name)}${r.resource ? ` (${r.resource})` : ""}`, type, conds: conditions.map((c) => compileCondition(c, cs)), tz, notify: notifyText(a.notify) };
       });
-      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled });
+      teamSlots.push([critSlots, timeSlots]);
+      this.teams.push({ unit, nameLc: lc(teamName(teamRules[0].args)), rules: compiled, critSlots: new Int32Array(0), timeSlots: new Int32Array(0), word: 0, words: 0 });
     }
-    // Guards: a rule whose conditions are ANDed, by its exact condition on the most selective field.
+    // Time restrictions take the slots after the criteria.
+    this.criteria = [...criteria.values()];
+    this.timeGates = [...times.values()];
+    for (const t of this.timeGates) t.slot += this.criteria.length;
+    let words = 0;
+    this.teams.forEach((team, i) => {
+      const [c, t] = teamSlots[i];
+      team.critSlots = Int32Array.from(c);
+      team.timeSlots = Int32Array.from(t, (s) => (s < 0 ? s : s + this.criteria.length));
+      team.word = words;
+      team.words = Math.ceil(c.length / 32);
+      words += team.words;
+      c.forEach((slot, r) => {
+        const crit = this.criteria[slot];
+        const w = team.word + (r >> 5);
+        const bit = 1 << (r & 31);
+        // Rules are numbered in order: a criteria's bits in one word are added one after another.
+        if (crit.words[crit.words.length - 1] === w) crit.masks[crit.masks.length - 1] |= bit;
+        else {
+          crit.words.push(w);
+          crit.masks.push(bit);
+        }
+      });
+    });
+    this.candidates = new Int32Array(words);
+    this.stamps = new Uint32Array(this.criteria.length + this.timeGates.length);
+    this.codes = new Int8Array(this.stamps.length);
+    // Guards: a criteria whose conditions are ANDed, by its exact condition on the most selective field.
     const norm = cs ? (x: string) => x : lc;
-    const candidates = new Map<CompiledRule, { field: string; vals: string[] }[]>();
+    const candidates = new Map<SharedCriteria, { field: string; vals: string[] }[]>();
     const values = new Map<string, Set<string>>();
-    for (const team of this.teams)
-      for (const r of team.rules) {
-        const conds = r.decl.args.criteria?.conditions ?? [];
-        const anded = r.type === "match-all-conditions" || (r.type === "match-any-condition" && conds.length === 1);
-        if (!anded) continue;
-        const gs = conds.map((c) => guardOf(c, norm)).filter((g) => g !== undefined);
-        candidates.set(r, gs);
-        for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
-      }
+    for (const c of criteria.values()) {
+      const anded = c.type === "match-all-conditions" || (c.type === "match-any-condition" && c.conditions.length === 1);
+      if (!anded) continue;
+      const gs = c.conditions.map((x) => guardOf(x, norm)).filter((g) => g !== undefined);
+      candidates.set(c, gs);
+      for (const g of gs) for (const v of g.vals) (values.get(g.field) ?? values.set(g.field, new Set()).get(g.field)!).add(v);
+    }
     const distinct = new Map([...values].map(([k, v]) => [k, v.size]));
-    for (const [r, gs] of candidates) {
+    for (const [c, gs] of candidates) {
       const g = pickGuard(gs, distinct);
       if (!g) continue;
-      r.guard = this.index.id();
-      this.index.guard(r.guard, g.field, g.vals);
+      c.guard = this.index.id();
+      this.guardSlots[c.guard] = c.slot;
+      this.index.guard(c.guard, g.field, g.vals);
     }
+    this.literalGuards(cs);
+    this.unguarded = Int32Array.from(this.criteria.filter((c) => c.guard === undefined).map((c) => c.slot));
     this.markers = this.index.fields().map((f) => guardMarker(f, norm, this.index));
+  }
+
+  /**
+   * Guards from literals, for the criteria no exact condition guards: a `contains`,
+   * `starts-with`, `ends-with` or `equals` on a string field, or a `matches` with a
+   * required literal (regex.ts), holds only on values that contain the literal, so
+   * only on values that contain one of its three-character pieces (the rarest,
+   * lower case ASCII: lower-casing the value keeps every ASCII piece of a lower-cased
+   * substring). A match-any criteria is guarded only when each of its conditions
+   * is (exactly or by a literal): the alert's values mark it through any of them.
+   */
+  private literalGuards(cs: boolean): void {
+    const norm = cs ? (x: string) => x : lc;
+    const pieces = (c: Condition): string[] => {
+      if (c.not) return [];
+      const slot = slotOf(c);
+      if (slot === undefined) return [];
+      let lit: string | undefined;
+      if (c.operation === "contains" || c.operation === "starts-with" || c.operation === "ends-with" || c.operation === "equals") lit = c.expectedValue ?? "";
+      else if (c.operation === "matches" && vendorRegex("opsgenie", c.expectedValue ?? "").ok) lit = requiredLiteral(c.expectedValue ?? "")?.text;
+      if (lit === undefined) return [];
+      const lower = lit.toLowerCase();
+      const out: string[] = [];
+      for (let i = 0; i + 3 <= lower.length; i++) {
+        const t = lower.slice(i, i + 3);
+        if (/^[\x00-\x7f]{3}$/.test(t)) out.push(t);
+      }
+      return out;
+    };
+    const unguarded = this.criteria.filter((c) => c.guard === undefined && c.type !== "match-all" && c.conditions.length > 0);
+    const frequency = new Map<string, number>();
+    for (const c of unguarded) for (const x of c.conditions) for (const t of new Set(pieces(x))) frequency.set(t, (frequency.get(t) ?? 0) + 1);
+    const rarest = (c: Condition): { field: string; vals: string[] } | undefined => {
+      let best: string | undefined;
+      for (const t of pieces(c)) if (best === undefined || frequency.get(t)! < frequency.get(best)!) best = t;
+      return best === undefined ? undefined : { field: `tri\u0000${slotOf(c)}`, vals: [best] };
+    };
+    for (const c of unguarded) {
+      let gs: { field: string; vals: string[] }[];
+      if (c.type === "match-any-condition" && c.conditions.length > 1) {
+        // Every condition must be guarded: any one of them may hold.
+        const each = c.conditions.map((x) => guardOf(x, norm) ?? rarest(x));
+        if (each.some((g) => g === undefined)) continue;
+        gs = each as { field: string; vals: string[] }[];
+      } else {
+        // ANDed: one literal condition is enough; the rarest piece among them.
+        const all = c.conditions.map(rarest).filter((g) => g !== undefined);
+        if (all.length === 0) continue;
+        gs = [all.reduce((a, b) => (frequency.get(b.vals[0])! < frequency.get(a.vals[0])! ? b : a))];
+      }
+      c.guard = this.index.id();
+      this.guardSlots[c.guard] = c.slot;
+      for (const g of gs) this.index.guard(c.guard, g.field, g.vals);
+    }
   }
 
   private selected(alert: OpsgenieAlert): CompiledTeam[] {
@@ -439,30 +611,100 @@ export class OpsgenieEvaluator {
     return this.teams.filter((t) => wanted.has(t.nameLc));
   }
 
-  /** Which rules decide, without explanation text. */
+  /**
+   * Which rules decide, without explanation text. Every shared criteria is
+   * decided once (a guarded one whose guard fails, without evaluating it), the
+   * rules whose criteria do not fail are marked as bits, and each team's first
+   * marked rule inside its time restriction decides; with `routeTo` (a few
+   * teams), the selected teams' rules are walked instead.
+   */
   fast(alert: OpsgenieAlert, at: Date, out: FastUnit[] = []): FastUnit[] {
-    const ctx = contextOf(alert);
+    const ctx = this.ctx;
+    ctx.alert = alert;
+    ctx.details = detailsOf(alert);
+    ctx.priority = undefined;
+    ctx.norm.clear();
+    ctx.vecs.length = 0;
     const index = this.index;
     index.begin();
     for (const mark of this.markers) mark(ctx);
-    const times = new Map<string, WallTime>();
-    const teams = this.selected(alert);
+    if (++this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+    if (alert.routeTo) return this.walk(this.selected(alert), ctx, at, out);
+    const candidates = this.candidates;
+    candidates.fill(0);
+    // Only the criteria that can hold are decided: those without a guard, and those the alert's
+    // values marked; any other fails on its guard. The bits put each rule back in its place.
+    const criteria = this.criteria;
+    const unguarded = this.unguarded;
+    const marked = index.marked;
+    for (let k = 0, n = unguarded.length + marked; k < n; k++) {
+      const s = k < unguarded.length ? unguarded[k] : this.guardSlots[index.markedIds[k - unguarded.length]];
+      if (this.decide(s, ctx, at) === FALSE) continue;
+      const { words, masks } = criteria[s];
+      for (let j = 0; j < words.length; j++) candidates[words[j]] |= masks[j];
+    }
+    const stamps = this.stamps;
+    const codes = this.codes;
+    const epoch = this.epoch;
+    const teams = this.teams;
     for (let t = 0; t < teams.length; t++) {
       const team = teams[t];
-      const rules = team.rules;
       let result: FastUnit | undefined;
-      for (let i = 0; i < rules.length; i++) {
-        const r = rules[i];
-        // Its guard condition is false: the rule cannot match.
-        if (r.guard !== undefined && !index.possible(r.guard)) continue;
-        const m = this.ruleResult(r, ctx, at, times);
-        if (m === false) continue;
-        result = m === true ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] })) : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
-        break;
+      for (let w = 0; w < team.words && result === undefined; w++) {
+        let x = candidates[team.word + w];
+        while (x !== 0) {
+          const low = x & -x;
+          x ^= low;
+          const i = (w << 5) | (31 - Math.clz32(low));
+          // Outside its time restriction: the rule does not match, whatever its criteria.
+          const ts = team.timeSlots[i];
+          if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at)) === FALSE) continue;
+          result = this.ruleUnit(team, i, codes[team.critSlots[i]]);
+          break;
+        }
       }
-      out.push(result ?? (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] })));
+      out.push(result ?? this.defaultUnit(team));
     }
     return out;
+  }
+
+  /** The selected teams' rules in order, each shared criteria and time restriction decided when first reached. */
+  private walk(teams: CompiledTeam[], ctx: Ctx, at: Date, out: FastUnit[]): FastUnit[] {
+    const epoch = this.epoch;
+    const stamps = this.stamps;
+    const codes = this.codes;
+    for (let t = 0; t < teams.length; t++) {
+      const team = teams[t];
+      const critSlots = team.critSlots;
+      const timeSlots = team.timeSlots;
+      let result: FastUnit | undefined;
+      for (let i = 0; i < critSlots.length; i++) {
+        const c = critSlots[i];
+        const m = stamps[c] === epoch ? codes[c] : this.decide(c, ctx, at);
+        if (m === FALSE) continue;
+        const ts = timeSlots[i];
+        if (ts >= 0 && (stamps[ts] === epoch ? codes[ts] : this.decide(ts, ctx, at)) === FALSE) continue;
+        result = this.ruleUnit(team, i, m);
+        break;
+      }
+      out.push(result ?? this.defaultUnit(team));
+    }
+    return out;
+  }
+
+  /** Rule `i` of `team` decides, its criteria with `code` (TRUE or UNKNOWN); the result is built once and shared. */
+  private ruleUnit(team: CompiledTeam, i: number, code: number): FastUnit {
+    const r = team.rules[i];
+    return code === TRUE
+      ? (r.matchedUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "rule", matched: [r.decl.args.name], targetIds: [r.notify.id] }))
+      : (r.unevaluableUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(r) }));
+  }
+
+  private defaultUnit(team: CompiledTeam): FastUnit {
+    return (team.defaultUnit ??= frozenUnit({ vendor: "opsgenie", unit: team.unit, outcome: "default", matched: [], targetIds: ["default"] }));
   }
 
   private time(tz: string, at: Date, times: Map<string, WallTime>): WallTime {
@@ -474,33 +716,51 @@ export class OpsgenieEvaluator {
     return wt;
   }
 
-  private ruleResult(r: CompiledRule, ctx: Ctx, at: Date, times: Map<string, WallTime>): Tri {
-    if (r.inTime && r.tz && !r.inTime(this.time(r.tz, at, times))) return false;
-    const conds = r.conds;
-    if (r.any) {
-      let unknown = false;
+  /** Decides slot `slot` (a shared criteria or time restriction) for the current alert and records it. */
+  private decide(slot: number, ctx: Ctx, at: Date): number {
+    let code: number;
+    if (slot < this.criteria.length) {
+      const crit = this.criteria[slot];
+      // Its guard condition is false: the criteria cannot hold.
+      code = crit.guard !== undefined && !this.index.possible(crit.guard) ? FALSE : this.criteriaResult(crit, ctx);
+    } else {
+      const time = this.timeGates[slot - this.criteria.length];
+      // Decided once per alert; wallTime remembers the zone's last minute.
+      code = time.inTime(wallTime(at, time.tz)) ? TRUE : FALSE;
+    }
+    this.stamps[slot] = this.epoch;
+    this.codes[slot] = code;
+    return code;
+  }
+
+  /** The criteria's result for the alert, as a code (FALSE, TRUE, UNKNOWN). */
+  private criteriaResult(c: SharedCriteria, ctx: Ctx): number {
+    const conds = c.conds;
+    let unknown = false;
+    if (c.any) {
       for (let i = 0; i < conds.length; i++) {
         const t = conds[i].test(ctx);
-        if (t === true) return true;
+        if (t === true) return TRUE;
         if (t === undefined) unknown = true;
       }
-      return unknown ? undefined : false;
+      return unknown ? UNKNOWN : FALSE;
     }
     // match-all has no conditions: true.
-    let unknown = false;
     for (let i = 0; i < conds.length; i++) {
       const t = conds[i].test(ctx);
-      if (t === false) return false;
+      if (t === false) return FALSE;
       if (t === undefined) unknown = true;
     }
-    return unknown ? undefined : true;
+    return unknown ? UNKNOWN : TRUE;
   }
 
   /** The full evaluation with its explanation. */
-  explain(alert: OpsgenieAlert, at: Date): UnitResult[] {
+  explain(alert: OpsgenieAlert, at: Date, only?: number): UnitResult[] {
     const ctx = contextOf(alert);
     const times = new Map<string, WallTime>();
-    return this.selected(alert).map((team) => this.explainTeam(team, ctx, at, times));
+    const teams = this.selected(alert);
+    // `only`: the one team (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? teams : teams.slice(only, only + 1)).map((team) => this.explainTeam(team, ctx, at, times));
   }
 
   private explainTeam(team: CompiledTeam, ctx: Ctx, at: Date, times: Map<string, WallTime>): UnitResult {

@@ -1,6 +1,6 @@
 import type { RootlyAlertRouteArgs as AlertRouteArgs, RootlyAlertRouteCondition as AlertRouteCondition, RootlyAlertRouteRule as AlertRouteRule } from "../rootly/alert-route.types";
-import { frozenUnit } from "./guard";
-import { vendorRegex } from "./regex";
+import { frozenUnit, GuardIndex } from "./guard";
+import { requiredLiteral, vendorRegex } from "./regex";
 import { and3, or3, triText, type Tri } from "./tri";
 import type { Check, Declared, FastUnit, RootlyAlert, RuleTrace, UnitResult } from "./types";
 
@@ -149,9 +149,72 @@ interface CompiledRule {
   unit?: FastUnit;
   unevaluableUnit?: FastUnit;
   groups: { label: number; conds: CompiledRootlyCondition[] }[];
+  /** The slot of its shared condition groups (see SharedGroups). */
+  slot: number;
 }
 
+/**
+ * A rule's condition groups in the many-alerts path, interned: rules with
+ * equal groups (equal conditions, in any order, since groups are ORed and
+ * their conditions ANDed) share one, decided once per alert (routes made from
+ * one template repeat their rules).
+ */
+interface SharedGroups {
+  groups: CompiledRootlyCondition[][];
+  /** Set when every group has a guarded condition (see guardOf): unmarked, the groups cannot hold. */
+  guard?: number;
+  /** The (non-fallback) rules that have it, as bits of the evaluator's `candidates`: word indexes and masks. */
+  words: number[];
+  masks: number[];
+}
+
+/**
+ * The exact test a positive payload condition makes, as a guard: `is_one_of` holds only when
+ * one of the field's values is listed; `contains` / `starts_with` / `ends_with` (and a pattern
+ * with a case-sensitive required literal) only when a value holds the literal, so each of its
+ * three-character pieces (the field's pieces are marked). Undefined for any other condition.
+ */
+function guardOf(c: AlertRouteCondition): { field: string; vals: string[] } | { field: string; pieces: string[] } | undefined {
+  if (c.propertyFieldType !== "payload" || c.alertUrgencyIds?.length || !c.propertyFieldName) return undefined;
+  const name = c.propertyFieldName;
+  const t = c.propertyFieldConditionType;
+  if (t === "is_one_of") return { field: `value\u0000${name}`, vals: (c.propertyFieldValues ?? []).map(String) };
+  let lit: string | undefined;
+  if (t === "contains" || t === "starts_with" || t === "ends_with") lit = c.propertyFieldValue ?? "";
+  else if (t === "matches_regex" && vendorRegex("rootly", c.propertyFieldValue ?? "").ok) {
+    const r = requiredLiteral(c.propertyFieldValue ?? "");
+    if (r && !r.caseInsensitive) lit = r.text;
+  }
+  if (lit === undefined || lit.length < 3) return undefined;
+  const pieces: string[] = [];
+  for (let i = 0; i + 3 <= lit.length; i++) pieces.push(lit.slice(i, i + 3));
+  return { field: `piece\u0000${name}`, pieces };
+}
+
+/** A condition as a key: every field it has, in a fixed order (a field the evaluator ignores only keeps equal conditions apart). */
+function conditionKey(c: AlertRouteCondition): string {
+  const o = c as unknown as Record<string, unknown>;
+  return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/** Equal keys: equal results for every alert. */
+const groupsKey = (rule: AlertRouteRule) =>
+  (rule.conditionGroups ?? [])
+    .map((g) => JSON.stringify(g.conditions.map(conditionKey).sort()))
+    .sort()
+    .join("\u0000");
+
+/** Codes of a decided Tri in the per-alert results. */
+const FALSE = 1;
+const TRUE = 2;
+const UNKNOWN = 3;
+
 interface CompiledRoute {
+  /** Its rules' bits in `candidates`: words [word, word + words), rule i at bit i % 32 of word + i / 32. */
+  word: number;
+  words: number;
+  /** Its first fallback rule (the fallback rules come last), or -1. */
+  fallback: number;
   route: Declared<AlertRouteArgs>;
   unit: string;
   sources: Set<string>;
@@ -159,59 +222,210 @@ interface CompiledRoute {
   noneUnit?: FastUnit;
 }
 
+const ids = (cr: CompiledRule) => cr.rule.destinations.map((d) => d.targetId);
+
 /** Rootly's routing compiled once: rules in position order, conditions as closures, patterns compiled. */
 export class RootlyEvaluator {
   private readonly routes: CompiledRoute[];
+  private readonly shared: SharedGroups[] = [];
+  /** Per alert, each shared groups' result (FALSE, TRUE, UNKNOWN), valid while its stamp is the alert's epoch. */
+  private readonly stamps: Uint32Array;
+  private readonly codes: Int8Array;
+  private epoch = 0;
+  private readonly index = new GuardIndex();
+  /** The guarded fields: each payload path's values, whole (`value`) or in pieces (`piece`). */
+  private readonly markers: { field: string; path: string; pieces: boolean }[];
+  /** The groups without a guard (decided for every alert), and each guard's groups (decided when the alert marks it). */
+  private unguarded = new Int32Array(0);
+  private readonly guardSlots: number[] = [];
+  /** Per alert, one bit per rule (route by route): set when its groups do not fail. */
+  private readonly candidates: Int32Array;
 
   constructor(routes: Declared<AlertRouteArgs>[]) {
+    const byKey = new Map<string, number>();
+    const raw: AlertRouteRule[] = [];
     this.routes = routes.map((route) => {
       const a = route.args;
       return {
+        word: 0,
+        words: 0,
+        fallback: -1,
         route,
         unit: `${JSON.stringify(a.name)}${route.resource ? ` (${route.resource})` : ""}`,
         sources: new Set(a.alertsSourceIds),
-        rules: sortRootlyRules(a.rules ?? []).map(({ rule, position }) => ({
-          rule,
-          label: `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`,
-          groups: (rule.conditionGroups ?? []).map((g, gi) => ({ label: g.position ?? gi + 1, conds: g.conditions.map(compileRootlyCondition) })),
-        })),
+        rules: sortRootlyRules(a.rules ?? []).map(({ rule, position }) => {
+          const groups = (rule.conditionGroups ?? []).map((g, gi) => ({ label: g.position ?? gi + 1, conds: g.conditions.map(compileRootlyCondition) }));
+          const key = groupsKey(rule);
+          let slot = byKey.get(key);
+          if (slot === undefined) {
+            byKey.set(key, (slot = this.shared.length));
+            this.shared.push({ groups: groups.map((g) => g.conds), words: [], masks: [] });
+            raw.push(rule);
+          }
+          return { rule, label: `position ${position} ${JSON.stringify(rule.name)}${rule.fallbackRule ? " (fallback)" : ""}`, groups, slot };
+        }),
       };
     });
+    this.stamps = new Uint32Array(this.shared.length);
+    this.codes = new Int8Array(this.shared.length);
+    let words = 0;
+    for (const r of this.routes) {
+      r.word = words;
+      r.words = Math.ceil(r.rules.length / 32);
+      words += r.words;
+      r.fallback = r.rules.findIndex((cr) => cr.rule.fallbackRule);
+      r.rules.forEach((cr, i) => {
+        if (cr.rule.fallbackRule) return;
+        const sh = this.shared[cr.slot];
+        const w = r.word + (i >> 5);
+        const bit = 1 << (i & 31);
+        // Rules are numbered in order: a shared groups' bits in one word are added one after another.
+        if (sh.words[sh.words.length - 1] === w) sh.masks[sh.masks.length - 1] |= bit;
+        else {
+          sh.words.push(w);
+          sh.masks.push(bit);
+        }
+      });
+    }
+    this.candidates = new Int32Array(words);
+    // Guards: groups are ORed, so every group needs a guarded condition (the rarest piece of a
+    // literal, or a listed value); the alert's values mark the rule through any of them.
+    const frequency = new Map<string, number>();
+    const guards = raw.map((rule) => (rule.conditionGroups ?? []).map((g) => g.conditions.map(guardOf).filter((x) => x !== undefined)));
+    for (const gs of guards) for (const g of gs) for (const x of g) if ("pieces" in x) for (const p of new Set(x.pieces)) frequency.set(`${x.field}\u0000${p}`, (frequency.get(`${x.field}\u0000${p}`) ?? 0) + 1);
+    const markers = new Map<string, { field: string; path: string; pieces: boolean }>();
+    guards.forEach((gs, slot) => {
+      if (raw[slot].fallbackRule || gs.length === 0 || gs.some((g) => g.length === 0)) return;
+      const id = this.index.id();
+      this.shared[slot].guard = id;
+      this.guardSlots[id] = slot;
+      for (const g of gs) {
+        const exact = g.find((x) => "vals" in x);
+        if (exact && "vals" in exact) this.index.guard(id, exact.field, exact.vals);
+        else {
+          let best: [string, string] | undefined;
+          for (const x of g)
+            if ("pieces" in x) for (const p of x.pieces) if (!best || frequency.get(`${x.field}\u0000${p}`)! < frequency.get(`${best[0]}\u0000${best[1]}`)!) best = [x.field, p];
+          this.index.guard(id, best![0], [best![1]]);
+        }
+      }
+    });
+    for (const field of this.index.fields()) markers.set(field, { field, path: field.slice(field.indexOf("\u0000") + 1), pieces: field.startsWith("piece\u0000") });
+    this.markers = [...markers.values()];
+    this.unguarded = Int32Array.from(this.shared.flatMap((sh, slot) => (sh.guard === undefined && sh.words.length > 0 ? [slot] : [])));
   }
 
   private selected(alert: RootlyAlert): CompiledRoute[] {
     return alert.alertsSourceId === undefined ? this.routes : this.routes.filter((r) => r.sources.has(alert.alertsSourceId!));
   }
 
+  /** Where the alert goes, without explanation text; each shared condition groups decided once per alert. */
   fast(alert: RootlyAlert): FastUnit[] {
+    if (++this.epoch === 0xffffffff) {
+      this.stamps.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const index = this.index;
+    index.begin();
+    const payload = alert.payload ?? {};
+    for (const m of this.markers)
+      for (const v of values(lookupPath(payload, m.path))) {
+        if (v === undefined) continue;
+        if (!m.pieces) index.mark(m.field, v);
+        else for (let i = 0; i + 3 <= v.length; i++) index.mark(m.field, v.slice(i, i + 3));
+      }
+    if (alert.alertsSourceId === undefined) return this.everyRoute(alert);
     // Each decision's result is built once and shared (frozen) by every alert it applies to.
     return this.selected(alert).map((r): FastUnit => {
       const base = { vendor: "rootly" as const, unit: r.unit };
       if (r.route.args.enabled === false) return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
-      for (const cr of r.rules) {
-        const ids = () => cr.rule.destinations.map((d) => d.targetId);
-        if (cr.rule.fallbackRule) return (cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids() }));
-        const m = ruleResult(cr, alert);
-        if (m === true) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids() }));
-        if (m === undefined) return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
+      const rules = r.rules;
+      for (let i = 0; i < rules.length; i++) {
+        const cr = rules[i];
+        if (cr.rule.fallbackRule) return (cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids(cr) }));
+        const s = cr.slot;
+        let code = this.stamps[s] === epoch ? this.codes[s] : 0;
+        if (code === 0) {
+          const sh = this.shared[s];
+          // Unmarked: some condition of every group fails, so the groups cannot hold.
+          const t = sh.guard !== undefined && !index.possible(sh.guard) ? false : groupsResult(sh.groups, alert);
+          code = t === true ? TRUE : t === false ? FALSE : UNKNOWN;
+          this.stamps[s] = epoch;
+          this.codes[s] = code;
+        }
+        if (code === FALSE) continue;
+        if (code === TRUE) return (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids(cr) }));
+        return (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
       }
       return (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] }));
     });
   }
 
-  explain(alert: RootlyAlert): UnitResult[] {
-    return this.selected(alert).map((r) => {
+  /**
+   * Every route (an alert without a source): only the groups that can hold are decided (those
+   * without a guard, and those the alert's values marked), the rules whose groups do not fail
+   * are marked as bits, and each route's first marked rule decides, else its fallback rule.
+   */
+  private everyRoute(alert: RootlyAlert): FastUnit[] {
+    const candidates = this.candidates;
+    candidates.fill(0);
+    const index = this.index;
+    const unguarded = this.unguarded;
+    const marked = index.marked;
+    for (let k = 0, n = unguarded.length + marked; k < n; k++) {
+      const s = k < unguarded.length ? unguarded[k] : this.guardSlots[index.markedIds[k - unguarded.length]];
+      const sh = this.shared[s];
+      const t = groupsResult(sh.groups, alert);
+      const code = t === true ? TRUE : t === false ? FALSE : UNKNOWN;
+      this.stamps[s] = this.epoch;
+      this.codes[s] = code;
+      if (code === FALSE) continue;
+      for (let j = 0; j < sh.words.length; j++) candidates[sh.words[j]] |= sh.masks[j];
+    }
+    const out: FastUnit[] = [];
+    for (const r of this.routes) {
+      const base = { vendor: "rootly" as const, unit: r.unit };
+      if (r.route.args.enabled === false) {
+        out.push((r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] })));
+        continue;
+      }
+      let unit: FastUnit | undefined;
+      for (let w = 0; w < r.words && unit === undefined; w++) {
+        const x = candidates[r.word + w];
+        if (x === 0) continue;
+        const i = (w << 5) | (31 - Math.clz32(x & -x));
+        const cr = r.rules[i];
+        unit =
+          this.codes[cr.slot] === TRUE
+            ? (cr.unit ??= frozenUnit({ ...base, outcome: "rule", matched: [cr.rule.name], targetIds: ids(cr) }))
+            : (cr.unevaluableUnit ??= frozenUnit({ ...base, outcome: "cannot-evaluate", matched: [], targetIds: [], cannotEvaluate: unevaluables(cr) }));
+      }
+      if (unit === undefined && r.fallback >= 0) {
+        const cr = r.rules[r.fallback];
+        unit = cr.unit ??= frozenUnit({ ...base, outcome: "fallback", matched: [cr.rule.name], targetIds: ids(cr) });
+      }
+      out.push(unit ?? (r.noneUnit ??= frozenUnit({ ...base, outcome: "none", matched: [], targetIds: [] })));
+    }
+    return out;
+  }
+
+  explain(alert: RootlyAlert, only?: number): UnitResult[] {
+    const routes = this.selected(alert);
+    // `only`: the one route (by its place among the alert's) whose explanation is wanted.
+    return (only === undefined ? routes : routes.slice(only, only + 1)).map((r) => {
       if (r.route.args.enabled === false) return { vendor: "rootly", unit: r.unit, trace: [], outcome: "none", matched: [], targets: ["nothing: the route is disabled"], targetIds: [], assumptions: ROOTLY_ASSUMPTIONS };
       return explainRoute(r, alert);
     });
   }
 }
 
-function ruleResult(cr: CompiledRule, alert: RootlyAlert): Tri {
+/** Groups ORed, their conditions ANDed; no group: false. */
+function groupsResult(groups: CompiledRootlyCondition[][], alert: RootlyAlert): Tri {
   let unknown = false;
-  for (const g of cr.groups) {
+  for (const conds of groups) {
     let all: Tri = true;
-    for (const c of g.conds) {
+    for (const c of conds) {
       const t = c.test(alert);
       if (t === false) {
         all = false;

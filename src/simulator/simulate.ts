@@ -30,6 +30,11 @@ export interface CompiledRouting {
   simulate(alert: SimAlert, at?: Date | string): FastResult;
   /** The full result with its explanation trace (what `simulate()` returns); `explain(result)` renders it. */
   explain(alert: SimAlert, at?: Date | string): SimResult;
+  /**
+   * The explanation of one unit: the `index`-th of `vendor`'s units in `simulate(alert, at)`'s
+   * result (they come in the same order as `explain`'s), without explaining the others.
+   */
+  explainUnit(alert: SimAlert, vendor: Vendor, index: number, at?: Date | string): UnitResult | undefined;
 }
 
 /** Compiles `routing` once; `opts` as for `simulate()` (its `at` is the default time). */
@@ -63,6 +68,11 @@ export function compileRouting(routing: Partial<Routing>, opts: SimulateOptions 
     explain(alert, at) {
       const when = parseAt(at ?? defaultAt);
       return { at: when, ...run<UnitResult>(alert, { opsgenie: (a) => og.explain(a, when), rootly: (a) => ro.explain(a), flashduty: (a) => fd.explain(a) }) };
+    },
+    explainUnit(alert, vendor, index, at) {
+      if (!want(alert, vendor)) return undefined;
+      const when = parseAt(at ?? defaultAt);
+      return (vendor === "opsgenie" ? og.explain(alert.opsgenie!, when, index) : vendor === "rootly" ? ro.explain(alert.rootly!, index) : fd.explain(alert.flashduty!, index))[0];
     },
   };
 }
