@@ -78,10 +78,8 @@ export function buildRouting(rules, teams = 50, { distinct = false } = {}) {
               : k === 3
                 ? [{ propertyFieldConditionType: "matches_regex", propertyFieldType: "payload", propertyFieldName: "summary", propertyFieldValues: [`\\A\\[${svc}\\].*(?i:timeout)`] }]
                 : [{ propertyFieldConditionType: "is_not_one_of", propertyFieldType: "payload", propertyFieldName: "env", propertyFieldValues: ["staging", "dev"] }, { propertyFieldConditionType: "is_one_of", propertyFieldType: "payload", propertyFieldName: "service", propertyFieldValues: [svc] }];
-      // Rootly reads one value (propertyFieldValue) for contains, starts_with and matches_regex; the
-      // shared corpus passes a list there, which leaves those conditions "" (they hold for every
-      // alert). Kept for that row's continuity; the distinct row gives the value as Rootly reads it.
-      const rcv = distinct ? rc.map((c) => (["contains", "starts_with", "matches_regex"].includes(c.propertyFieldConditionType) ? { ...c, propertyFieldValues: undefined, propertyFieldValue: c.propertyFieldValues[0] } : c)) : rc;
+      // Rootly reads one value (propertyFieldValue) for contains, starts_with and matches_regex, as check requires.
+      const rcv = rc.map((c) => (["contains", "starts_with", "matches_regex"].includes(c.propertyFieldConditionType) ? { ...c, propertyFieldValues: undefined, propertyFieldValue: c.propertyFieldValues[0] } : c));
       rootlyRules.push({ name: `rule ${i}`, conditionGroups: [{ conditions: rcv }], destinations: [{ targetType: "EscalationPolicy", targetId: `esc-${t}-${i}` }] });
       // Flashduty: IN lists, wildcards, RE2 regexes, NOTIN, some fallthrough.
       const fc =
@@ -181,7 +179,7 @@ export function simulatorMd(r) {
   return [
     `${r.rows[0].alerts} alerts per vendor against ${r.rows[0].rules} rules in 50 units (teams / routes / integrations of 20), compiled once, decisions only (no explanation text), after an untimed warm-up over the first ${WARMUP} alerts; target ${TARGET_SECONDS} s per vendor. Load average ${r.load.map((l) => l.toFixed(1)).join(" ")} on ${r.cpus} cores: on a shared machine wall time also counts the others' load, CPU time is this process's own.`,
     "",
-    `Two corpora per vendor: the first row's rules repeat their shapes every two teams (40 services), so equal criteria are shared; the "distinct values" row gives every rule its own service (1,000 services, no two rules with equal values, nothing shared between teams), alerts drawn from those services (80 %) each with its owning team's label. Rootly's shared row passes a list where contains / starts_with / matches_regex read one value (those conditions test "" and hold for every alert, so no alert gets past a route's third rule); the distinct row gives the value as Rootly reads it.`,
+    `Two corpora per vendor: the first row's rules repeat their shapes every two teams (40 services), so equal criteria are shared; the "distinct values" row gives every rule its own service (1,000 services, no two rules with equal values, nothing shared between teams), alerts drawn from those services (80 %) each with its owning team's label. Rootly's contains / starts_with / matches_regex read one value (\`propertyFieldValue\`), as \`check\` requires (before 2026-12-07 the shared row passed a list there, which left those conditions empty: they held for every alert).`,
     "",
     "| vendor | alerts | rules | compile ms | wall s | CPU s | µs/alert (wall) | outcomes |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
