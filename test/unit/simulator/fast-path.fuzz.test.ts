@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RE2JS } from "re2js";
-import { compileRouting, simulate, type SimulateOptions } from "../../../src/simulator";
-import { vendorRegex } from "../../../src/simulator/regex";
+import { compileRouting, routingFromArgs, simulate, type SimulateOptions } from "../../../src/simulator";
+import { simulate as bothPaths } from "./both-paths";
+import { requiredLiteral, vendorRegex } from "../../../src/simulator/regex";
 import { compileJavaMatches } from "../../../src/opsgenie/regex";
 import { rubyToRegExp } from "../../../src/rootly/regex";
 import { checkSchema as opsgenieSchema } from "../../../src/opsgenie/team-routing-rule.schema";
@@ -82,7 +83,7 @@ function opsgenieCondition(r: Rand): Obj {
   const expected = (op: string) => (op === "is-empty" ? (chance(r, 0.5) ? {} : { expectedValue: "" }) : { expectedValue: op === "matches" ? javaWhole(r) : value(r) });
   if (kind === "string" || kind === "key") {
     const operation = pick(r, OG_STRING_OPS);
-    const field = kind === "key" ? { field: "extra-properties", key: pick(r, ["svc", "env", "Svc"]) } : { field: pick(r, OG_STRING) };
+    const field = kind === "key" ? { field: "extra-properties", key: pick(r, ["svc", "env", "Svc", "svc", "env", "constructor"]) } : { field: pick(r, OG_STRING) };
     return { ...field, operation, ...expected(operation), ...not };
   }
   if (kind === "list") {
@@ -108,7 +109,7 @@ function opsgenieRouting(r: Rand): Obj[] {
   // A small pool of conditions, reused by rules and teams: equal criteria are interned.
   const pool = times(2 + upTo(r, 4), () => opsgenieCondition(r));
   const teams = times(1 + upTo(r, 3), (t) => (chance(r, 0.1) ? `T${t}` : pick(r, ["Ops", "ops", "DB team", `T${t}`])));
-  return times(1 + upTo(r, 8), (i) => {
+  return times(chance(r, 0.04) ? 30 + upTo(r, 40) : 1 + upTo(r, 8), (i) => {
     const type = pick(r, ["match-all-conditions", "match-all-conditions", "match-any-condition", "match-any-condition", "match-all"] as const);
     const conditions = type === "match-all" ? undefined : times(1 + upTo(r, 2), () => (chance(r, 0.8) ? pick(r, pool) : opsgenieCondition(r)));
     const withTime = chance(r, 0.2);
@@ -126,7 +127,7 @@ function opsgenieRouting(r: Rand): Obj[] {
 function opsgenieAlert(r: Rand, vals: string[]): Obj {
   const v = () => (chance(r, 0.15) ? undefined : pick(r, vals));
   const list = () => (chance(r, 0.3) ? undefined : times(upTo(r, 2), () => pick(r, vals)));
-  const map = () => Object.fromEntries(times(upTo(r, 2), () => [pick(r, ["svc", "env", "Svc", "other"]), pick(r, vals)]));
+  const map = () => Object.fromEntries(times(upTo(r, 2), () => [pick(r, ["svc", "env", "Svc", "other", "svc", "toString"]), pick(r, vals)]));
   return {
     message: v(),
     alias: v(),
@@ -149,7 +150,7 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0
 const SOURCES = [uuid(1), uuid(2)];
 const URGENCIES = [uuid(11), uuid(12)];
 const ALERT_FIELDS = [uuid(21), uuid(22)];
-const PATHS = ["svc", "$.svc", "a.b", "list", "arr[1]", "num", "obj", "missing"] as const;
+const PATHS = ["svc", "$.svc", "a.b", "list", "arr[1]", "num", "obj", "missing", "svc", "a.b", "constructor", "a.toString"] as const;
 const LIST_TYPES = ["is_one_of", "is_not_one_of"] as const;
 const SINGLE_TYPES = ["contains", "does_not_contain", "starts_with", "ends_with", "matches_regex"] as const;
 
@@ -171,7 +172,7 @@ function rootlyCondition(r: Rand): Obj {
 function rootlyRouting(r: Rand): Obj[] {
   const pool = times(2 + upTo(r, 4), () => rootlyCondition(r));
   return times(1 + upTo(r, 2), (k) => {
-    const rules = times(1 + upTo(r, 5), (i) => ({
+    const rules = times(chance(r, 0.04) ? 30 + upTo(r, 40) : 1 + upTo(r, 5), (i) => ({
       name: `rule${i}`,
       destinations: [{ targetType: pick(r, ["Service", "EscalationPolicy"] as const), targetId: uuid(100 + i) }],
       ...(chance(r, 0.85)
@@ -209,7 +210,7 @@ function rootlyAlert(r: Rand, vals: string[]): Obj {
 }
 
 // ---------- Flashduty ----------
-const FD_KEYS = ["severity", "alert_severity", "title", "description", "data_source_id", "labels.service", "labels.env", "labels.x"] as const;
+const FD_KEYS = ["severity", "alert_severity", "title", "description", "data_source_id", "labels.service", "labels.env", "labels.x", "labels.service", "labels.constructor"] as const;
 function flashdutyValue(r: Rand): string {
   const k = r();
   if (k < 0.5) return value(r) || "db";
@@ -221,7 +222,7 @@ function flashdutyRouting(r: Rand): Obj[] {
   const pool = times(2 + upTo(r, 4), () => ({ key: pick(r, FD_KEYS), oper: pick(r, ["IN", "IN", "NOTIN"] as const), vals: times(1 + upTo(r, 2), () => flashdutyValue(r)) }));
   return times(1 + upTo(r, 2), (k) => ({
     integrationId: 1 + (chance(r, 0.2) ? 0 : k),
-    cases: times(upTo(r, 6), (i) =>
+    cases: times(chance(r, 0.04) ? 30 + upTo(r, 40) : upTo(r, 6), (i) =>
       chance(r, 0.15)
         ? { if: [pick(r, pool)], routingMode: "name_mapping", nameMappingLabel: pick(r, ["labels.service", "title"]), ...(chance(r, 0.5) ? { fallthrough: true } : {}) }
         : { if: times(1 + upTo(r, 1), () => pick(r, pool)), channelIds: [k * 100 + i + 1, ...(chance(r, 0.2) ? [7] : [])], ...(chance(r, 0.35) ? { fallthrough: true } : {}) },
@@ -425,4 +426,42 @@ describe(`vendor patterns vs their bare engines (seed ${SEED})`, () => {
       expect(compared).toBeGreaterThan(5000 * ROUNDS);
       expect(matched).toBeGreaterThan(200 * ROUNDS);
     });
+});
+
+// Minimal cases the fuzz found, kept by name.
+describe("fast path fuzz: regressions", () => {
+  it("RE2 reads '[' inside a class as a plain character: /[[a]|]abc/ is '[[a]' or ']abc', so it needs no 'abc'", () => {
+    const routing = routingFromArgs({ flashduty: [{ integrationId: 1, cases: [{ if: [{ key: "title", oper: "IN", vals: ["/[[a]|]abc/"] }], channelIds: [1] }], default: { channelIds: [9] } }] });
+    expect(accepted("flashduty", routing.flashduty[0].args)).toBe(true);
+    expect(bothPaths(routing, { flashduty: { title: "[" } }).units.map((u) => [u.outcome, u.targetIds])).toEqual([["rule", ["1"]]]);
+    // Java and Ruby nest the class ([ '[a]' or '|' ]), where 'abc' is required; the literal is left to the engine in every dialect.
+    expect(requiredLiteral("[[a]|]abc")).toBeUndefined();
+    expect(requiredLiteral("[[:alpha:]]abc")).toEqual({ text: "abc", caseInsensitive: false });
+  });
+
+  // Both paths agreed here, and were wrong: a key or path named like an Object.prototype
+  // member read that member (Opsgenie threw "s.toLowerCase is not a function").
+  it("a detail key, payload path or label named 'constructor' is absent unless the alert has it", () => {
+    const routing = routingFromArgs({
+      opsgenie: [{ teamName: "T", name: "ctor", criteria: { type: "match-all-conditions", conditions: [{ field: "extra-properties", key: "constructor", operation: "contains", expectedValue: "x" }] }, notify: { type: "schedule", name: "s" } }],
+      rootly: [
+        {
+          name: "R",
+          alertsSourceIds: [uuid(1)],
+          rules: [
+            { name: "native", destinations: [{ targetType: "Service", targetId: uuid(2) }], conditionGroups: [{ conditions: [{ propertyFieldConditionType: "contains", propertyFieldType: "payload", propertyFieldName: "constructor", propertyFieldValue: "native" }] }] },
+            { name: "to string", destinations: [{ targetType: "Service", targetId: uuid(3) }], conditionGroups: [{ conditions: [{ propertyFieldConditionType: "is_empty", propertyFieldType: "payload", propertyFieldName: "a.toString" }] }] },
+          ],
+        },
+      ],
+      flashduty: [{ integrationId: 1, cases: [{ if: [{ key: "labels.constructor", oper: "IN", vals: ["*"] }], channelIds: [1] }], default: { channelIds: [9] } }],
+    });
+    const alert: SimAlert = { opsgenie: { message: "m", details: { svc: "x" } }, rootly: { payload: { a: { b: 1 } } }, flashduty: { labels: { service: "db" } } };
+    const units = bothPaths(routing, alert).units.map((u) => [u.vendor, u.outcome, u.matched]);
+    // Rootly: `a.toString` is absent, so is_empty holds (the second rule), and `constructor` contains nothing.
+    expect(units).toEqual([["opsgenie", "default", []], ["rootly", "rule", ["to string"]], ["flashduty", "default", []]]);
+    // When the alert has them, they are read as any other key.
+    const has: SimAlert = { opsgenie: { details: { constructor: "xy" } }, rootly: { payload: { constructor: "native code" } }, flashduty: { labels: { constructor: "c" } } };
+    expect(bothPaths(routing, has).units.map((u) => [u.vendor, u.outcome, u.matched])).toEqual([["opsgenie", "rule", ["ctor"]], ["rootly", "rule", ["native"]], ["flashduty", "rule", ["0"]]]);
+  });
 });
