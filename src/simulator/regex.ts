@@ -190,7 +190,15 @@ export function requiredLiteral(pattern: string): { text: string; caseInsensitiv
 
 function ruby(pattern: string): VendorRegex {
   const r = rubyToRegExp(pattern);
-  if (r instanceof RegExp) return { ok: true, test: (v) => r.test(v) };
+  // Ruby's \G becomes a sticky (y) RegExp: `test` would start where the previous value's match ended.
+  if (r instanceof RegExp)
+    return {
+      ok: true,
+      test: (v) => {
+        r.lastIndex = 0;
+        return r.test(v);
+      },
+    };
   return { ok: false, ...r };
 }
 

@@ -57,6 +57,8 @@ const REGEX_PIECES = [
   "db", "DB", "abc", "kas", "KAS", "ss", "web", "x", "ß", "\u212a", "\u017f", "\u0130", "\u03c3",
   ".", ".*", ".+", "\\d", "\\w", "\\s", "\\.", "\\-", "\\b", "^", "$", "[a-z]", "[^x]", "[kK]", "[[a]|]", "[[:alpha:]]", "[]a]",
   "(db|web)", "(?:abc)", "(?i:db)", "(?i)", "|", "?", "*", "+", "{0,2}", "{2}", "(?=x)", "\\Q.\\E", "(a)\\1", "\\x41", "\\p{L}", "\\h", "(?u)", "\\X",
+  "(?-i)", "(?s)", "(?x)", "(?m)", "(?#c)", "(?<n>db)", "(?P<n>db)", "(?>ab)", "(?<=a)", "(?!x)", "(?i:K)", "\\k<n>", "\\K", "\\G", "\\A", "\\z", "\\R", "\\0", "\\cA",
+  "{", "}", "{,2}", "{1,}", "??", "*+", "x{a}", "[a&&[b]]", "[\\]a]", "[a-z&&[^k]]", "(?~ab)", "\\/", "\\\\",
 ] as const;
 function regex(r: Rand): string {
   const body = times(1 + upTo(r, 3), () => pick(r, REGEX_PIECES)).join("");
@@ -463,5 +465,22 @@ describe("fast path fuzz: regressions", () => {
     // When the alert has them, they are read as any other key.
     const has: SimAlert = { opsgenie: { details: { constructor: "xy" } }, rootly: { payload: { constructor: "native code" } }, flashduty: { labels: { constructor: "c" } } };
     expect(bothPaths(routing, has).units.map((u) => [u.vendor, u.outcome, u.matched])).toEqual([["opsgenie", "rule", ["ctor"]], ["rootly", "rule", ["native"]], ["flashduty", "rule", ["0"]]]);
+  });
+});
+
+describe("fast path fuzz: regressions (patterns)", () => {
+  it("a Ruby \\G pattern decides each value from its start, whatever value came before", () => {
+    // oniguruma-to-es gives \G a sticky RegExp, whose `test` starts at the previous match's end.
+    const routing = routingFromArgs({
+      rootly: [
+        {
+          name: "R",
+          alertsSourceIds: [uuid(1)],
+          rules: [{ name: "word first", destinations: [{ targetType: "Service", targetId: uuid(2) }], conditionGroups: [{ conditions: [{ propertyFieldConditionType: "matches_regex", propertyFieldType: "payload", propertyFieldName: "svc", propertyFieldValue: "\\G\\w" }] }] }],
+        },
+      ],
+    });
+    const outcome = (svc: string) => bothPaths(routing, { rootly: { payload: { svc } } }).units[0].outcome;
+    expect([outcome("ab"), outcome("-W"), outcome("-Wx"), outcome("b")]).toEqual(["rule", "none", "none", "rule"]);
   });
 });
