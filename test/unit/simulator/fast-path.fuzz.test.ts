@@ -78,6 +78,7 @@ const ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/L
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
 type Obj = Record<string, unknown>;
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 function opsgenieCondition(r: Rand): Obj {
   const kind = pick(r, ["string", "string", "string", "key", "key", "list", "map", "priority"] as const);
@@ -116,7 +117,9 @@ function opsgenieRouting(r: Rand): Obj[] {
     const conditions = type === "match-all" ? undefined : times(1 + upTo(r, 2), () => (chance(r, 0.8) ? pick(r, pool) : opsgenieCondition(r)));
     const withTime = chance(r, 0.2);
     return {
-      teamName: pick(r, teams),
+      // Teams by name or id, some of another account (a team apart under the same name).
+      ...(chance(r, 0.15) ? { teamId: pick(r, [uuid(31), uuid(32)]) } : { teamName: pick(r, teams) }),
+      ...(chance(r, 0.1) ? { account: pick(r, ["default", "jsm"]) } : {}),
       name: `r${i}`,
       ...(chance(r, 0.7) ? { order: upTo(r, 5) } : {}),
       ...(type === "match-all" && chance(r, 0.3) ? {} : { criteria: conditions ? { type, conditions } : { type } }),
@@ -148,7 +151,6 @@ function opsgenieAlert(r: Rand, vals: string[]): Obj {
 }
 
 // ---------- Rootly ----------
-const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const SOURCES = [uuid(1), uuid(2)];
 const URGENCIES = [uuid(11), uuid(12)];
 const ALERT_FIELDS = [uuid(21), uuid(22)];
@@ -340,7 +342,7 @@ function fuzz(vendor: Vendor, seed: number, routings: number, alertsPer: number,
     const vals = [...times(6, () => value(r)), ...own.filter(() => chance(r, 0.7)), ...own.filter(() => chance(r, 0.3)).map((s) => `x${s}${pick(r, ["", "!", "db"])}`)];
     for (let k = 0; k < alertsPer; k++) {
       const body = strip(vendor === "opsgenie" ? opsgenieAlert(r, vals) : vendor === "rootly" ? rootlyAlert(r, vals) : flashdutyAlert(r, vals));
-      if (vendor === "opsgenie" && chance(r, 0.2)) body.routeTo = [pick(r, ["ops", "Ops", "DB team", "T0", "T1", "nobody"]), pick(r, ["T2", "db team"])];
+      if (vendor === "opsgenie" && chance(r, 0.2)) body.routeTo = [pick(r, ["ops", "Ops", "DB team", "T0", "T1", "nobody", uuid(31)]), pick(r, ["T2", "db team", uuid(32).toUpperCase()])];
       const c: Case = { routing, alert: { [vendor]: body }, at: pick(r, AT), opts: o };
       const diff = difference(c, compiled);
       compared++;
