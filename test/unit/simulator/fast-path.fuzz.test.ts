@@ -167,7 +167,7 @@ function rootlyCondition(r: Rand): Obj {
   const t = pick(r, [...LIST_TYPES, ...SINGLE_TYPES, "matches_regex", "is_empty"] as const);
   if (t === "is_empty") return { propertyFieldConditionType: t, ...subject };
   if (t === "is_one_of" || t === "is_not_one_of") {
-    const urgency = fieldType === "attribute" && chance(r, 0.3);
+    const urgency = fieldType !== "alert_field" && chance(r, fieldType === "attribute" ? 0.3 : 0.1);
     return { propertyFieldConditionType: t, ...subject, ...(urgency ? { alertUrgencyIds: [pick(r, URGENCIES)] } : { propertyFieldValues: times(1 + upTo(r, 2), () => value(r)) }) };
   }
   return { propertyFieldConditionType: t, ...subject, propertyFieldValue: t === "matches_regex" ? regex(r) : value(r) };
@@ -266,8 +266,14 @@ function difference(c: Case, compiled = compileRouting(c.routing, c.opts)): { fa
   const full = simulate(c.routing, c.alert, { ...c.opts, at: c.at });
   const a = { units: fast.units.map(decision), notDeclared: fast.notDeclared };
   const b = { units: full.units.map(decision), notDeclared: full.notDeclared };
-  if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
-  return { fast: a, full: b };
+  if (JSON.stringify(a) !== JSON.stringify(b)) return { fast: a, full: b };
+  // impact explains one unit by its index in the fast result: the same unit, decided alike.
+  const vendor = fast.units[0]?.vendor;
+  if (vendor === undefined) return undefined;
+  const i = fast.units.length - 1;
+  const one = compiled.explainUnit(c.alert, vendor, i, c.at);
+  if (!one || JSON.stringify(decision(one)) !== JSON.stringify(a.units[i])) return { fast: a.units[i], full: one && { explainUnit: decision(one) } };
+  return undefined;
 }
 
 /** Every way to drop one array item or object key of `x` (paths into routing and alert). */
