@@ -20,11 +20,14 @@ export interface FlashdutyOptions {
   channelNames?: Record<string, number>;
 }
 
+/** A label by name: own keys only (`labels.constructor` is absent unless the alert has it, not Object.prototype's). */
+const label = (alert: FlashdutyAlert, name: string): string | undefined => (alert.labels && Object.hasOwn(alert.labels, name) ? alert.labels[name] : undefined);
+
 export function fieldOf(alert: FlashdutyAlert, key: string): string | undefined {
   if (key === "severity" || key === "alert_severity") return alert.severity;
   if (key === "title" || key === "description") return alert[key];
   if (key === "data_source_id") return alert.data_source_id === undefined ? undefined : String(alert.data_source_id);
-  if (key.startsWith("labels.")) return alert.labels?.[key.slice("labels.".length)];
+  if (key.startsWith("labels.")) return label(alert, key.slice("labels.".length));
   return undefined;
 }
 
@@ -75,8 +78,8 @@ function getterOf(key: string): (a: FlashdutyAlert) => string | undefined {
   if (key === "description") return (a) => a.description;
   if (key === "data_source_id") return (a) => (a.data_source_id === undefined ? undefined : String(a.data_source_id));
   if (key.startsWith("labels.")) {
-    const label = key.slice("labels.".length);
-    return (a) => a.labels?.[label];
+    const name = key.slice("labels.".length);
+    return (a) => label(a, name);
   }
   return () => undefined;
 }

@@ -38,6 +38,9 @@ interface Ctx {
   vecs: (Int8Array | undefined)[];
 }
 
+/** An alert detail by key: own keys only (a rule's key "constructor" or "toString" must not read Object.prototype's). */
+const detail = (details: Record<string, string>, key: string): string | undefined => (Object.hasOwn(details, key) ? details[key] : undefined);
+
 const STRING_FIELDS = new Set(["message", "alias", "description", "source", "entity"]);
 const LIST_FIELDS = new Set(["tags", "actions", "recipients", "teams", "responders"]);
 
@@ -64,7 +67,7 @@ function memoizedTest(c: Condition, test: (ctx: Ctx) => Tri, memo: ValueMemo | u
     // The slot's vector is looked up once per alert; later conditions on it skip reading the field.
     let vec = ctx.vecs[sid];
     if (vec === undefined) {
-      const raw = isDetail ? ctx.details[key!] : ctx.alert[field];
+      const raw = isDetail ? detail(ctx.details, key!) : ctx.alert[field];
       vec = ctx.vecs[sid] = raw === undefined ? ABSENT : memo.vector(sid, raw);
     }
     if (vec === ABSENT) return test(ctx);
@@ -91,7 +94,7 @@ function fastTest(c: Condition, norm: (s: string) => string, regexTest: ((v: str
     const field = c.field as "message";
     const key = c.key;
     return (ctx) => {
-      const raw = key !== undefined ? ctx.details[key] : ctx.alert[field];
+      const raw = key !== undefined ? detail(ctx.details, key) : ctx.alert[field];
       if (raw === undefined) return c.not === true;
       return c.not ? not3(regexTest(raw)) : regexTest(raw);
     };
@@ -115,7 +118,7 @@ function fastTest(c: Condition, norm: (s: string) => string, regexTest: ((v: str
     const field = c.field as "message";
     const key = c.key ?? "";
     return (ctx) => {
-      const raw = isDetail ? ctx.details[key] : ctx.alert[field];
+      const raw = isDetail ? detail(ctx.details, key) : ctx.alert[field];
       if (raw === undefined) return not;
       let v = ctx.norm.get(slot) as string | undefined;
       if (v === undefined) {
@@ -158,7 +161,7 @@ function fieldValue(ctx: Ctx, c: Condition): FieldValue {
       return { kind: "priority", value: alert.priority ?? "P3" };
     case "details":
     case "extra-properties":
-      if (c.key !== undefined) return { kind: "string", value: ctx.details[c.key] };
+      if (c.key !== undefined) return { kind: "string", value: detail(ctx.details, c.key) };
       return { kind: "map", value: ctx.details };
   }
 }
@@ -264,7 +267,7 @@ function guardMarker(field: string, norm: (s: string) => string, index: GuardInd
     const key = slot.startsWith("details\u0000") ? slot.slice("details\u0000".length) : undefined;
     const f = slot as "message";
     return (ctx) => {
-      const v = key !== undefined ? ctx.details[key] : ctx.alert[f];
+      const v = key !== undefined ? detail(ctx.details, key) : ctx.alert[f];
       if (v === undefined) return;
       const lower = v.toLowerCase();
       for (let i = 0; i + 3 <= lower.length; i++) index.mark(field, lower.slice(i, i + 3));
@@ -280,7 +283,7 @@ function guardMarker(field: string, norm: (s: string) => string, index: GuardInd
   if (field.startsWith("details\u0000")) {
     const key = field.slice("details\u0000".length);
     return (ctx) => {
-      const v = ctx.details[key];
+      const v = detail(ctx.details, key);
       if (v !== undefined) index.mark(field, norm(v));
     };
   }

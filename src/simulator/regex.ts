@@ -125,6 +125,15 @@ export function requiredLiteral(pattern: string): { text: string; caseInsensitiv
       if (c === "[") {
         // A `]` first in a class: leave such classes to the engine.
         if (pattern[i + 1] === "]" || (pattern[i + 1] === "^" && pattern[i + 2] === "]")) return false;
+        if (inClass > 0) {
+          // Inside a class, `[:alpha:]` is one item in every dialect; any other `[` nests a class
+          // in Java and Ruby but is a plain character in RE2 (its `]` then closes the outer
+          // class, and what follows, a `|` too, is at the top level): leave those to the engine.
+          const posix = /^\[:\^?[a-z]+:\]/.exec(pattern.slice(i, i + 16));
+          if (!posix) return false;
+          i += posix[0].length - 1;
+          continue;
+        }
         inClass++;
       }
       else if (c === "]" && inClass > 0) inClass--;
@@ -181,7 +190,15 @@ export function requiredLiteral(pattern: string): { text: string; caseInsensitiv
 
 function ruby(pattern: string): VendorRegex {
   const r = rubyToRegExp(pattern);
-  if (r instanceof RegExp) return { ok: true, test: (v) => r.test(v) };
+  // Ruby's \G becomes a sticky (y) RegExp: `test` would start where the previous value's match ended.
+  if (r instanceof RegExp)
+    return {
+      ok: true,
+      test: (v) => {
+        r.lastIndex = 0;
+        return r.test(v);
+      },
+    };
   return { ok: false, ...r };
 }
 

@@ -24,7 +24,8 @@ export function lookupPath(root: unknown, path: string): unknown {
   }
   let cur: unknown = root;
   for (const p of parts) {
-    if (cur === null || typeof cur !== "object") return undefined;
+    // Own fields only: a path `constructor` or `a.toString` is absent unless the payload has it.
+    if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, p)) return undefined;
     cur = (cur as Record<string, unknown>)[p];
   }
   return cur;
