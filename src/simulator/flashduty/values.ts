@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
-import { vendorRegex } from "./regex";
-import type { Tri } from "./tri";
+import { vendorRegex } from "../regex";
+import type { Tri } from "../tri";
 
 // One matcher per documented value kind (flashduty-facts.md): `/regex/` (RE2),
 // wildcard `*`/`?`, `cidr:`, `num:gt|ge|lt|le:N`, else an exact string.
