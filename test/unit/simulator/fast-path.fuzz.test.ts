@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { RE2JS } from "re2js";
 import { compileRouting, routingFromArgs, simulate, type SimulateOptions } from "../../../src/simulator";
-import { simulate as bothPaths } from "./both-paths";
+import { decision, rng, simulate as bothPaths } from "./both-paths";
 import { requiredLiteral, vendorRegex } from "../../../src/simulator/regex";
 import { compileJavaMatches } from "../../../src/opsgenie/regex";
 import { rubyToRegExp } from "../../../src/rootly/regex";
 import { checkSchema as opsgenieSchema } from "../../../src/opsgenie/team-routing-rule.schema";
 import { alertRouteSchema as rootlySchema } from "../../../src/rootly/alert-route.schema";
 import { routeSchema as flashdutySchema } from "../../../src/flashduty/route.schema";
-import type { FastUnit, Routing, SimAlert, UnitResult, Vendor } from "../../../src/simulator/types";
+import type { Routing, SimAlert, Vendor } from "../../../src/simulator/types";
 
 // A seeded differential fuzz: random routings of all three vendors (only those
 // `check` accepts) and random alerts over one small alphabet, so that matches,
@@ -25,15 +25,6 @@ import type { FastUnit, Routing, SimAlert, UnitResult, Vendor } from "../../../s
 const SEED = Number(process.env.FUZZ_SEED ?? 20261207);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 1);
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -247,7 +238,6 @@ function flashdutyAlert(r: Rand, vals: string[]): Obj {
 }
 
 // ---------- the comparison ----------
-const decision = (u: FastUnit | UnitResult) => ({ vendor: u.vendor, unit: u.unit, outcome: u.outcome, matched: u.matched, targetIds: u.targetIds, cannotEvaluate: u.cannotEvaluate });
 const strip = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 const SCHEMAS: Record<Vendor, { safeParse(x: unknown): { success: boolean } }> = { opsgenie: opsgenieSchema, rootly: rootlySchema, flashduty: flashdutySchema };
