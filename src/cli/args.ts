@@ -15,8 +15,19 @@ export interface CommandArgs<V> {
 /** The values `parseArgs` gives for these options (strict, no positionals). */
 type Values<O extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true }>>["values"];
 
+/**
+ * A mistake in the command line (an unknown option, a bad value): the command exits 2 with its
+ * help, never 1, which lint, simulate --expect-match and CI gates read as a finding.
+ */
+export class UsageError extends Error {}
+
 export function commandArgs<const O extends ParseArgsOptionsConfig>(name: string, help: string, argv: string[], options: O): CommandArgs<Values<O & typeof HELP_OPTION>> {
-  const { values } = parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, strict: true, allowPositionals: false });
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { ...options, ...HELP_OPTION }, strict: true, allowPositionals: false }));
+  } catch (e) {
+    throw new UsageError(`alert-routing ${name}: ${e instanceof Error ? e.message : String(e)}\n\n${help}`);
+  }
   const helped = (values as { help?: boolean }).help === true;
   if (helped) process.stdout.write(help);
   return {

@@ -1,13 +1,11 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { recentAlerts } from "../analysis/recent";
 import { impact, impactMarkdown, impactText, type CorpusAlert } from "../analysis/impact";
-import type { ExportDocument } from "../export/format";
-import { loadProgramRouting } from "../simulator/program";
-import { addRegistered, emptyRouting, routingFromExport } from "../simulator/routing";
+import { addRegistered, emptyRouting } from "../simulator/routing";
 import { VENDORS, type Routing, type Vendor } from "../simulator/types";
 import { commandArgs } from "./args";
 import type { Command } from "./main";
-import { parseConfig } from "./simulate";
+import { exportRouting, PROGRAM_HELP, PROGRAM_OPTIONS, programRouting, vendorsOf } from "./program-args";
 
 const HELP = `usage: alert-routing impact --base <stack|export.json> --program <dir> (--alerts <file.jsonl> | --recent <N>) [options]
 
@@ -17,9 +15,9 @@ and reports which alerts change destination.
 
   --base <stack|file>    before: a .json export document, or the name of a stack of --cwd whose state is read
   --cwd <dir>            the Pulumi project of a --base stack; default: --program
-  --program <dir>        after: the Pulumi project; default .
-  --stack <name>         the stack the program runs as (pulumi.getStack()); default "simulation"
-  --config <ns:key=val>  stack config the program reads (repeatable); also from PULUMI_CONFIG (JSON)
+
+after, the program:
+${PROGRAM_HELP}
   --alerts <file.jsonl>  the corpus: one alert a line, in the shape \`simulate --alert\` reads
                          (an optional "at" ISO time per line: when it fired)
   --recent <N>           instead: the last N alerts of each vendor's alert API (Opsgenie, Rootly,
@@ -65,9 +63,7 @@ export const impactCommand: Command = {
     const { values, helped, usage } = commandArgs("impact", HELP, argv, {
       base: { type: "string" },
       cwd: { type: "string" },
-      program: { type: "string", default: "." },
-      stack: { type: "string" },
-      config: { type: "string", multiple: true },
+      ...PROGRAM_OPTIONS,
       alerts: { type: "string" },
       recent: { type: "string" },
       vendor: { type: "string", multiple: true },
@@ -81,10 +77,7 @@ export const impactCommand: Command = {
     if (!values.alerts === !values.recent) return usage("give --alerts <file.jsonl> or --recent <N> (one of them)");
     const format = values.format;
     if (format !== "text" && format !== "json" && format !== "markdown") return usage(`--format must be text, json or markdown, got "${format}"`);
-    const vendors = values.vendor?.map((v) => {
-      if (!(VENDORS as readonly string[]).includes(v)) throw new Error(`--vendor must be one of ${VENDORS.join(", ")}, got "${v}"`);
-      return v as Vendor;
-    });
+    const vendors = vendorsOf(values.vendor);
     let alerts: CorpusAlert[];
     if (values.alerts) alerts = readCorpus(values.alerts, vendors);
     else {
@@ -94,10 +87,8 @@ export const impactCommand: Command = {
       process.stderr.write(`alert-routing impact: ${alerts.length} recent alert${alerts.length === 1 ? "" : "s"} read\n`);
     }
     // A file is an export document; anything else names a stack.
-    const base = existsSync(values.base) && statSync(values.base).isFile()
-      ? routingFromExport(JSON.parse(readFileSync(values.base, "utf8")) as ExportDocument)
-      : await stackRouting(values.base, values.cwd ?? values.program);
-    const after = await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []), ...(values.stack ? { stack: values.stack } : {}) });
+    const base = existsSync(values.base) && statSync(values.base).isFile() ? exportRouting(values.base) : await stackRouting(values.base, values.cwd ?? values.program);
+    const after = await programRouting(values);
     const report = impact(base, after, alerts, { ...(values.at ? { at: values.at } : {}), ...(vendors ? { vendors } : {}), ...(values["account-timezone"] ? { accountTimezone: values["account-timezone"] } : {}) });
     process.stdout.write(format === "json" ? `${JSON.stringify(report, null, 2)}\n` : format === "markdown" ? impactMarkdown(report) : impactText(report));
     if (report.nowUnrouted > 0 && !values["allow-unrouted"]) {

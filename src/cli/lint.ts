@@ -1,12 +1,8 @@
-import { readFileSync } from "node:fs";
-import type { ExportDocument } from "../export/format";
-import { routingFromExport } from "../simulator/routing";
 import { lintRouting, SEVERITY_RANK, type Finding, type Severity } from "../analysis/lint";
-import { loadProgramRouting } from "../simulator/program";
 import { parseAt } from "../simulator/simulate";
 import { commandArgs } from "./args";
 import type { Command } from "./main";
-import { parseConfig } from "./simulate";
+import { exportRouting, PROGRAM_HELP, PROGRAM_OPTIONS, programRouting } from "./program-args";
 
 const HELP = `usage: alert-routing lint --program <dir> [options]
 
@@ -15,10 +11,7 @@ Pulumi's mocks: no engine, no vendor calls): rules that can never match, time
 restrictions that never hold, hours when an alert reaches no one, rules after a
 catch-all, rules without a target.
 
-  --program <dir>        the Pulumi project; default .
-  --routing <file>       instead of --program: an \`alert-routing export --format json\` document (what is live)
-  --stack <name>         the stack the program runs as (pulumi.getStack()); default "simulation"
-  --config <ns:key=val>  stack config the program reads (repeatable); also from PULUMI_CONFIG (JSON)
+${PROGRAM_HELP}  --routing <file>       instead of --program: an \`alert-routing export --format json\` document (what is live)
   --format <f>           text (default), json ({ "findings": [...] }) or markdown
   --fail-on <severity>   exit 1 when a finding at or above it is found: error (default), warning, info, or never
   --at <ISO time>        the year analysed for time restrictions starts here; default now
@@ -71,10 +64,8 @@ export const lintCommand: Command = {
   summary: "static findings over a program's declared routing (dead rules, coverage gaps, ...)",
   async run(argv) {
     const { values, helped, usage } = commandArgs("lint", HELP, argv, {
-      program: { type: "string", default: "." },
+      ...PROGRAM_OPTIONS,
       routing: { type: "string" },
-      stack: { type: "string" },
-      config: { type: "string", multiple: true },
       format: { type: "string", default: "text" },
       "fail-on": { type: "string", default: "error" },
       at: { type: "string" },
@@ -85,9 +76,7 @@ export const lintCommand: Command = {
     if (format !== "text" && format !== "json" && format !== "markdown") return usage(`--format must be text, json or markdown, got "${format}"`);
     const failOn = values["fail-on"] as (typeof FAIL_ON)[number];
     if (!FAIL_ON.includes(failOn)) return usage(`--fail-on must be one of ${FAIL_ON.join(", ")}, got "${values["fail-on"]}"`);
-    const routing = values.routing
-      ? routingFromExport(JSON.parse(readFileSync(values.routing, "utf8")) as ExportDocument)
-      : await loadProgramRouting(values.program, { config: parseConfig(values.config ?? []), ...(values.stack ? { stack: values.stack } : {}) });
+    const routing = values.routing ? exportRouting(values.routing) : await programRouting(values);
     const findings = lintRouting(routing, { at: parseAt(values.at), ...(values["account-timezone"] ? { accountTimezone: values["account-timezone"] } : {}) });
     const text = format === "json" ? `${JSON.stringify({ findings }, null, 2)}\n` : format === "markdown" ? formatMarkdown(findings) : formatText(findings);
     process.stdout.write(text);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { UsageError } from "./args";
 import { exportCommand } from "./export";
 import { impactCommand } from "./impact";
 import { lintCommand } from "./lint";
@@ -34,7 +35,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`alert-routing: unknown command "${name}"\n${usage()}\n`);
     return 2;
   }
-  return cmd.run(rest);
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const text = e.message.startsWith("alert-routing") ? e.message : `alert-routing ${name}: ${e.message}`;
+    process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+    return 2;
+  }
 }
 
 if (require.main === module) {

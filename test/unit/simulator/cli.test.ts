@@ -81,6 +81,27 @@ describe("alert-routing simulate (the built CLI)", () => {
     expect(run("simulate", "--program", refs, "--alert", f, "--stack-outputs", "acme/shared/prod").err).toContain("--stack-outputs wants org/project/stack=outputs.json");
   });
 
+  it("a command-line mistake exits 2 with the command's help (1 means a finding or no match), in every command", () => {
+    const f = alertFile("any.json", { opsgenie: { tags: ["database"] } });
+    const typo = run("lint", "--program", fixture, "--failon", "warning");
+    expect(typo.code).toBe(2);
+    expect(typo.err).toContain("alert-routing lint: Unknown option '--failon'");
+    expect(typo.err).toContain("usage: alert-routing lint");
+    const vendor = run("simulate", "--program", fixture, "--alert", f, "--vendor", "opsgenei", "--expect-match");
+    expect(vendor.code).toBe(2);
+    expect(vendor.err).toContain('alert-routing simulate: --vendor must be one of opsgenie, rootly, flashduty, got "opsgenei"');
+    expect(run("simulate", "--program", fixture, "--alert", f, "--stack-outputs", "acme/shared/prod").code).toBe(2);
+  });
+
+  it("lint reads a StackReference program's outputs from --stack-outputs, as simulate does", () => {
+    const refs = join(__dirname, "fixtures", "ref-program");
+    const outputs = alertFile("lint-outputs.json", { escalation: "Shared_esc", rootlyEscalationId: "esc-9" });
+    const r = run("lint", "--program", refs, "--config", "team=Payments", "--config", "refs:sharedStack=acme/shared/prod", "--stack-outputs", `acme/shared/prod=${outputs}`, "--format", "json", "--fail-on", "never");
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toHaveProperty("findings");
+  });
+
   it("--opsgenie-case-sensitive flips the assumed case-insensitive comparison, and the explanation says which applies", () => {
     const f = alertFile("db-upper.json", { opsgenie: { tags: ["DATABASE"] } });
     const insensitive = run("simulate", "--program", fixture, "--alert", f);
