@@ -48,10 +48,6 @@ export class AdaptiveRate {
     return this.now() / this.unitMs;
   }
 
-  get enabled(): boolean {
-    return this.s.enabled;
-  }
-
   /** Calls per unit the bucket lets through now (Infinity while it is off). */
   get rate(): number {
     return this.s.enabled ? this.s.fillRate : Infinity;

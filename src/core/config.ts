@@ -67,9 +67,6 @@ export function endpointProblem(raw: string, shown: string, s: Partial<Pick<Vend
   return undefined;
 }
 
-/** `vendor:key (or ENV)` for messages. */
-export const settingName = (vendor: string, key: string, env: string) => `${vendor}:${key} (or ${env})`;
-
 /** The base URL a vendor's calls go to (config, env, default), refused with the fix when malformed. */
 export function endpointUrl(vendor: string): string {
   const s = VENDOR_SETTINGS[vendor];

@@ -130,6 +130,9 @@ export function unreadableAnswer(a: { vendor: string; method: string; path: stri
 }
 
 /** HTTP to one vendor endpoint: limits, retries, typed errors, no credential in any message. */
+/** A call's rate class: what it declares, else GET reads and every other method writes. */
+const rateClassOf = (spec: RequestSpec): RateClass => spec.rateClass ?? (spec.method === "GET" ? "read" : "write");
+
 export class VendorClient {
   readonly limiter: RateLimiter;
   private readonly policy: RetryPolicy;
@@ -180,7 +183,7 @@ export class VendorClient {
       headers["content-type"] = this.protocol.contentType;
     }
     const base = { vendor: this.protocol.vendor, method: spec.method, path: shown.split("?")[0] };
-    if (spec.method !== "GET" && (engineGone() || engineCancelled())) throw notSent(base);
+    if (rateClassOf(spec) === "write" && (engineGone() || engineCancelled())) throw notSent(base);
     let res;
     try {
       res = await requestOn(this.agent, url, { method: spec.method, headers, body });
@@ -261,11 +264,12 @@ export class VendorClient {
    */
   async call<T>(spec: RequestSpec): Promise<VendorResponse<T>> {
     const idempotent = spec.idempotent ?? spec.method !== "POST";
-    const cls: RateClass = spec.rateClass ?? (spec.method === "GET" ? "read" : "write");
+    const cls = rateClassOf(spec);
     const started = Date.now();
     let rateLimitWait = 0;
-    // Writes that still wait for budget when the engine cancels are never sent (reads are harmless).
-    const engine = spec.method === "GET" ? undefined : writeSignal();
+    // Writes that still wait for budget when the engine cancels are never sent; reads (Flashduty's
+    // are POSTs) still run: a create's read-back or lookup after an unclear answer must finish.
+    const engine = cls === "read" ? undefined : writeSignal();
     // A check that may be skipped (preflight lists) waits one window of its class at most, so
     // the budget goes to the writes; see `asBackground`.
     const background = inBackground();

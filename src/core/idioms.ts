@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync, readFileSync } from "node:fs";
 import { isVendorError } from "./errors";
 import { processGlobal } from "./registry";
@@ -30,13 +31,32 @@ export function keyedLock(name: string): <T>(key: string, fn: () => Promise<T>) 
   };
 }
 
-/** A process-wide cache of one promise per key that forgets failures (and, optionally, empty results). */
+const background = () => processGlobal("background-calls.v1", () => new AsyncLocalStorage<true>());
+
+/**
+ * Runs `fn` with its vendor calls marked as checks that may be skipped (preflight lists):
+ * they do not retry a 429 and do not wait for rate budget longer than `VendorClient` allows,
+ * so the budget goes to the writes; the caller says it skipped the check.
+ */
+export function asBackground<T>(fn: () => Promise<T>): Promise<T> {
+  return background().run(true, fn);
+}
+
+export function inBackground(): boolean {
+  return background().getStore() === true;
+}
+
+/**
+ * A process-wide cache of one promise per key that forgets failures (and, optionally, empty
+ * results). The load runs outside any background check: a create that joins a load a
+ * preflight check started must get the retries and patience of a normal call.
+ */
 export function onceCache<T>(name: string, opts: { keepEmpty?: boolean } = {}): (key: string, load: () => Promise<T>) => Promise<T> {
   const cache = processGlobal(`once-cache:${name}`, () => new Map<string, Promise<T>>());
   return (key, load) => {
     let p = cache.get(key);
     if (!p) {
-      p = load();
+      p = background().exit(load);
       cache.set(key, p);
       p.then(
         (v) => {

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { setting } from "./config";
 import { distance } from "./distance";
 import { isVendorError } from "./errors";
 import { onceCache } from "./idioms";
 import type { CheckFailure } from "./kit";
 import { warn } from "./log";
+import { credentialFingerprint } from "./rate-limit";
 import { processGlobal } from "./registry";
 import { asBackground, sharedDir, sharedList } from "./shared-lists";
 
@@ -54,7 +54,7 @@ export function preflightEnabled(vendor: string): boolean {
 
 /** A cache key for an endpoint and credential that does not hold the credential. */
 export function sourceKey(baseUrl: string, credential: string): string {
-  return `${baseUrl}\u0000${createHash("sha256").update(credential).digest("hex").slice(0, 16)}`;
+  return `${baseUrl}\u0000${credentialFingerprint(credential)}`;
 }
 
 /** The references of `news` that `olds` does not have (same property, value and scope): only these are checked. */

@@ -282,12 +282,6 @@ export class RateLimiter {
     return Math.min(cap, this.spreadMs(cls) * 2 ** (this.contention[cls] ? this.contention[cls] + 1 : 0));
   }
 
-  /** Calls per second the CUBIC rate allows `cls` now (Infinity before the first 429). */
-  currentRate(cls: RateClass): number {
-    const w = this.windows.filter((x) => x.classes.includes(cls)).sort((a, b) => a.windowMs - b.windowMs)[0];
-    return (this.rates[cls].rate * 1000) / (w?.windowMs ?? 1000);
-  }
-
   /** The server said no more calls until `until` (epoch ms): everyone waits. */
   blockUntil(until: number): void {
     this.store.update((s) => void (s.blockedUntil = Math.max(s.blockedUntil, until)));

@@ -1,10 +1,8 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { processAlive, sleep } from "./idioms";
-import { processGlobal } from "./registry";
 
 // Preflight lists shared by the provider processes of one machine for a short time. `pulumi up`
 // runs check in its preview and again in its update (each its own provider process), and
@@ -86,7 +84,12 @@ export interface SharedOptions {
 export async function sharedList<T>(dir: string, key: string, load: () => Promise<T>, o: SharedOptions = {}): Promise<{ value: T; shared: boolean }> {
   const now = o.now ?? Date.now;
   const ttl = o.ttlMs ?? SHARED_LIST_TTL_MS;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch {
+    // Sharing is an aid: a temp dir this process cannot write (another user's) means listing alone.
+    return { value: await load(), shared: false };
+  }
   const file = sharedFile(dir, key);
   const lock = `${file}.lock`;
   const listAndShare = async () => {
@@ -104,7 +107,13 @@ export async function sharedList<T>(dir: string, key: string, load: () => Promis
     const e = readEntry<T>(file);
     const age = e ? now() - e.at : Infinity;
     if (e && age >= 0 && age < ttl) return { value: e.value, shared: true };
-    if (tryLock(lock)) {
+    let locked: boolean;
+    try {
+      locked = tryLock(lock);
+    } catch {
+      return { value: await load(), shared: false };
+    }
+    if (locked) {
       try {
         return await listAndShare();
       } finally {
@@ -121,17 +130,4 @@ export async function sharedList<T>(dir: string, key: string, load: () => Promis
   }
 }
 
-const background = () => processGlobal("background-calls.v1", () => new AsyncLocalStorage<true>());
-
-/**
- * Runs `fn` with its vendor calls marked as checks that may be skipped (preflight lists):
- * they do not retry a 429 and do not wait for rate budget longer than `VendorClient` allows,
- * so the budget goes to the writes; the caller says it skipped the check.
- */
-export function asBackground<T>(fn: () => Promise<T>): Promise<T> {
-  return background().run(true, fn);
-}
-
-export function inBackground(): boolean {
-  return background().getStore() === true;
-}
+export { asBackground, inBackground } from "./idioms";

@@ -137,5 +137,8 @@ describe("the engine cancels (Ctrl-C)", () => {
     expect(await Promise.all(queued)).toEqual(Array(3).fill(expect.stringMatching(/cancelled before it was sent/)));
     expect((await paced.call({ method: "GET", path: "/things" })).status).toBe(200);
     expect(server.calls({ method: "POST" })).toHaveLength(1);
+    // Flashduty reads are POSTs (a create's read-back, the lookup after an unclear answer): they still run.
+    expect((await paced.call({ method: "POST", path: "/things", body: {}, rateClass: "read" })).status).toBe(200);
+    expect(server.calls({ method: "POST" })).toHaveLength(2);
   });
 });

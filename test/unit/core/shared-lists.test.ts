@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkReferences, sourceKey, type Known, type ListSource, type Reference } from "../../../src/core/preflight";
 import { asBackground, sharedFile, sharedList } from "../../../src/core/shared-lists";
+import { inBackground, onceCache } from "../../../src/core/idioms";
 import { VendorClient, type VendorProtocol } from "../../../src/core/http";
 import { VendorError } from "../../../src/core/errors";
 import { RateLimiter } from "../../../src/core/rate-limit";
@@ -143,5 +144,15 @@ describe("preflight calls give way to writes", () => {
     expect(Date.now() - t0).toBeLessThan(1_500);
     await queued;
     expect(server.calls({ method: "GET" })).toHaveLength(2);
+  });
+});
+
+describe("a process cache that a background check starts", () => {
+  it("loads as a normal call: a create joining it keeps its retries (JSM/Compass teams and notify targets)", async () => {
+    const cache = onceCache<boolean>("background-test.v1");
+    const seenByCheck = asBackground(() => cache("k", async () => inBackground()));
+    // The create that joins the same load (it started inside the check) gets what a normal call sees.
+    expect(await cache("k", async () => true)).toBe(false);
+    expect(await seenByCheck).toBe(false);
   });
 });
