@@ -4,9 +4,11 @@
 // Opsgenie time restrictions make the answer depend on time (./time.ts).
 import type { FlashdutyRouteArgs } from "../flashduty/route.types";
 import type { OpsgenieTeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
-import type { RootlyAlertRouteArgs, RootlyAlertRouteRule } from "../rootly/alert-route.types";
+import type { RootlyAlertRouteArgs } from "../rootly/alert-route.types";
 import { routingFromArgs, simulate } from "../simulator";
 import type { Declared, Routing, Vendor } from "../simulator/types";
+import { sortRules, teamOf } from "../simulator/opsgenie";
+import { sortRootlyRules } from "../simulator/rootly";
 import { Fields, flashdutyAtom, flashdutyLabelPresent, opsgenieAtom, opsgenieDetailKeys, rootlyAtom } from "./conditions";
 import { and, describeWitness, FALSE, not, or, solve, TRUE, type FieldSpace, type Formula } from "./solver";
 import { timeline, validZone, wall, windows, windowsText, type Timeline } from "./time";
@@ -65,22 +67,12 @@ const names = (xs: string[]) => (xs.length <= 3 ? xs.map((x) => q(x)).join(", ")
 
 type OgRule = Declared<OpsgenieTeamRoutingRuleArgs>;
 
-const DEFAULT_ACCOUNT = "default";
-const teamName = (a: OpsgenieTeamRoutingRuleArgs) => a.teamId ?? a.teamName ?? "(no team)";
-// As the simulator names units: a team of a named account is a team apart.
-const teamOf = (a: OpsgenieTeamRoutingRuleArgs) => (a.account === undefined || a.account === DEFAULT_ACCOUNT ? teamName(a) : `${teamName(a)} (account ${a.account})`);
-
-/** The simulator's order: declared `order` ascending (stable), rules without order after, in declaration order. */
-function sortOpsgenie(rules: OgRule[]): OgRule[] {
-  const ordered = rules.filter((r) => r.args.order !== undefined).sort((a, b) => (a.args.order ?? 0) - (b.args.order ?? 0));
-  return [...ordered, ...rules.filter((r) => r.args.order === undefined)];
-}
 
 function lintOpsgenie(rules: OgRule[], at: Date, accountTz: string): Finding[] {
   const teams = new Map<string, OgRule[]>();
   for (const r of rules) teams.set(teamOf(r.args), [...(teams.get(teamOf(r.args)) ?? []), r]);
   const out: Finding[] = [];
-  for (const [team, rs] of teams) out.push(...lintTeam(team, sortOpsgenie(rs), at, accountTz));
+  for (const [team, rs] of teams) out.push(...lintTeam(team, sortRules(rs), at, accountTz));
   return out;
 }
 
@@ -260,19 +252,14 @@ function reach(j: number, match: Formula[], stops: boolean[], space: Map<string,
 
 // ================= Rootly =================
 
-/** Rules by position (list order from 1 by default), stable; the fallback rule last. As the simulator. */
-function sortRootly(rules: RootlyAlertRouteRule[]): RootlyAlertRouteRule[] {
-  const all = rules.map((rule, index) => ({ rule, index, position: rule.position ?? index + 1 }));
-  const normal = all.filter((r) => !r.rule.fallbackRule).sort((a, b) => a.position - b.position || a.index - b.index);
-  return [...normal, ...all.filter((r) => r.rule.fallbackRule)].map((r) => r.rule);
-}
 
 function lintRootlyRoute(route: Declared<RootlyAlertRouteArgs>): Finding[] {
   const a = route.args;
   const unit = `${q(a.name)}${route.resource ? ` (${route.resource})` : ""}`;
   // A disabled route takes nothing, on purpose: nothing to say about its rules.
   if (a.enabled === false) return [];
-  const rules = sortRootly(a.rules ?? []);
+  // The simulator's order: units are named and rules ordered as it evaluates them.
+  const rules = sortRootlyRules(a.rules ?? []).map((p) => p.rule);
   const out: Finding[] = [];
   const base = (kind: FindingKind, severity: Severity, rs: string[], why: string): Finding => ({ vendor: "rootly", unit, kind, severity, rules: rs, resources: resourcesOf([route.resource]), why });
   const fields = new Fields();

@@ -266,7 +266,7 @@ class StackReferences {
 
   /** The given entry for a stack: the exact name, else the one name that ends with it or that it ends with (org/proj/stack vs proj/stack). */
   private givenFor(name: string): [string, StackOutputs] | undefined {
-    if (name in this.given) return [name, this.given[name]];
+    if (Object.hasOwn(this.given, name)) return [name, this.given[name]];
     const near = Object.keys(this.given).filter((k) => k.endsWith(`/${name}`) || name.endsWith(`/${k}`));
     return near.length === 1 ? [near[0], this.given[near[0]]] : undefined;
   }

@@ -56,7 +56,7 @@ export function caseTargets(alert: FlashdutyAlert, c: Case, opts: FlashdutyOptio
   if (name === undefined || name === "") return { ids: [], text: [] };
   const known = opts.channelNames;
   if (known) {
-    const id = known[name];
+    const id = Object.hasOwn(known, name) ? known[name] : undefined;
     return id === undefined ? { ids: [], text: [] } : { ids: [String(id)], text: [`channel ${id} (named ${JSON.stringify(name)} by ${label})`] };
   }
   return { ids: [`name:${name}`], text: [`the channel named ${JSON.stringify(name)} (from ${label}; resolved by Flashduty, assumed to exist)`] };

@@ -91,7 +91,7 @@ export function sortRules(rules: Declared<TeamRoutingRuleArgs>[]): Declared<Team
 // A team of a named account (JSM / Compass Operations, or another Opsgenie account) is a team
 // apart, even under the same name or id: during a migration both may be declared.
 const teamName = (a: TeamRoutingRuleArgs) => a.teamId ?? a.teamName ?? "(no team)";
-const teamOf = (a: TeamRoutingRuleArgs) => (a.account === undefined || a.account === DEFAULT_ACCOUNT ? teamName(a) : `${teamName(a)} (account ${a.account})`);
+export const teamOf = (a: TeamRoutingRuleArgs) => (a.account === undefined || a.account === DEFAULT_ACCOUNT ? teamName(a) : `${teamName(a)} (account ${a.account})`);
 
 function notifyText(n: TeamRoutingRuleArgs["notify"]): { text: string; id: string } {
   if (n.type === "none") return { text: "none (the alert notifies no one through this rule)", id: "none" };

@@ -2,5 +2,5 @@
 // teams and shared criteria (compiled.ts), their guards (index-guards.ts), the
 // many-alerts path (bulk.ts) and the explained evaluation (evaluator.ts).
 export { checkCondition } from "./conditions";
-export { sortRules } from "./compiled";
+export { sortRules, teamOf } from "./compiled";
 export { evaluateOpsgenie, OPSGENIE_ASSUMPTIONS, opsgenieAssumptions, OpsgenieEvaluator, type OpsgenieOptions } from "./evaluator";

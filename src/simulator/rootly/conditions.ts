@@ -33,7 +33,11 @@ export function values(v: unknown): Scalar[] {
 const isEmpty = (v: unknown) => v === undefined || v === null || v === "" || (Array.isArray(v) && v.length === 0) || (typeof v === "object" && v !== null && Object.keys(v).length === 0);
 
 function subject(alert: RootlyAlert, c: AlertRouteCondition): { raw: unknown; label: string } {
-  if (c.propertyFieldType === "alert_field") return { raw: alert.alertFields?.[c.conditionableId ?? ""], label: `alert field ${c.conditionableId}` };
+  if (c.propertyFieldType === "alert_field") {
+    const fields = alert.alertFields ?? {};
+    const id = c.conditionableId ?? "";
+    return { raw: Object.hasOwn(fields, id) ? fields[id] : undefined, label: `alert field ${c.conditionableId}` };
+  }
   if (c.alertUrgencyIds?.length && !c.propertyFieldName) return { raw: alert.urgencyId, label: "urgency" };
   const name = c.propertyFieldName ?? "";
   if (c.propertyFieldType === "attribute") {

@@ -467,6 +467,19 @@ describe("fast path fuzz: regressions", () => {
   });
 });
 
+describe("fast path fuzz: regressions (channel names)", () => {
+  it("a name_mapping label whose value is named like a JavaScript built-in is no known channel", () => {
+    const routing = routingFromArgs({ flashduty: [{ integrationId: 1, cases: [{ if: [{ key: "labels.team", oper: "IN", vals: ["*"] }], routingMode: "name_mapping", nameMappingLabel: "labels.team" }], default: { channelIds: [9] } }] });
+    const opts = { channelNames: { db: 5 } };
+    const unknown = bothPaths(routing, { flashduty: { labels: { team: "nosuch" } } }, opts).units[0];
+    for (const team of ["toString", "constructor", "__proto__"]) {
+      const u = bothPaths(routing, { flashduty: { labels: { team } } }, opts).units[0];
+      expect([u.outcome, u.targetIds]).toEqual([unknown.outcome, unknown.targetIds]);
+    }
+    expect(bothPaths(routing, { flashduty: { labels: { team: "db" } } }, opts).units[0].targetIds).toEqual(["5"]);
+  });
+});
+
 describe("fast path fuzz: regressions (patterns)", () => {
   it("a Ruby \\G pattern decides each value from its start, whatever value came before", () => {
     // oniguruma-to-es gives \G a sticky RegExp, whose `test` starts at the previous match's end.
