@@ -40,6 +40,8 @@ export function endpointProblem(raw: string, shown: string, s: Partial<Pick<Vend
   const known = s.knownHosts ?? [];
   const fix = (host: string) => `https://${host.toLowerCase()}`;
   const sayKnown = () => (known.length ? ` (${known.map((h) => `https://${h}`).join(" or ")})` : "");
+  // Whatever stands before an "@" may be a user and password or token: never echoed.
+  if (/^[^/?#]*@/.test(url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ""))) return `${shown} holds a user name or password: give the credential in its own setting, never in the URL`;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     const host = url.split(/[/?#]/)[0];
     if (/^[A-Za-z0-9.-]+(:\d+)?$/.test(host) && (host.includes(".") || /^localhost\b/.test(host)))

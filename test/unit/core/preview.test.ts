@@ -47,6 +47,11 @@ describe("endpoint checks (no call)", () => {
     expect(og("https://api.opsgenie.com?x=1")).toMatch(/must not have a query/);
     expect(og("ftp://api.opsgenie.com")).toMatch(/scheme must be https/);
     expect(og("https://user:pw@api.opsgenie.com")).toMatch(/never in the URL/);
+    // Without a scheme the text before "@" may still be a token: it is refused without echoing it.
+    for (const leaky of ["me@example.com:tok-5e3a9@api.atlassian.com", "tok-5e3a9@api.opsgenie.com/v2"]) {
+      expect(og(leaky)).toMatch(/never in the URL/);
+      expect(og(leaky)).not.toContain("tok-5e3a9");
+    }
     expect(og("not a url")).toMatch(/not a URL/);
     for (const fine of ["https://api.opsgenie.com", "https://api.eu.opsgenie.com/", "http://127.0.0.1:4010", "https://proxy.example.com/opsgenie"]) expect(og(fine)).toBeUndefined();
   });
