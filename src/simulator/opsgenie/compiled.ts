@@ -1,7 +1,7 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../../opsgenie/team-routing-rule.types";
 import { DEFAULT_ACCOUNT } from "../../opsgenie/accounts";
 import { ValueMemo } from "../guard";
-import { compileTimeRestriction } from "../opsgenie-time";
+import { compileTimeRestriction } from "./time";
 import type { Declared, FastUnit, OpsgenieAlert } from "../types";
 import type { WallTime } from "../zoned";
 import { compileCondition, type CompiledCondition } from "./conditions";

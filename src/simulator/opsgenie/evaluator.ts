@@ -1,5 +1,5 @@
 import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../../opsgenie/team-routing-rule.types";
-import { checkTimeRestriction } from "../opsgenie-time";
+import { checkTimeRestriction } from "./time";
 import { and3, or3, type Tri } from "../tri";
 import type { Check, Declared, FastUnit, OpsgenieAlert, RuleTrace, UnitResult } from "../types";
 import { wallTime, type WallTime } from "../zoned";

@@ -1,6 +1,6 @@
-import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../opsgenie/team-routing-rule.types";
-import type { Check } from "./types";
-import { WEEKDAYS, type WallTime } from "./zoned";
+import type { OpsgenieTeamRoutingRuleArgs as TeamRoutingRuleArgs } from "../../opsgenie/team-routing-rule.types";
+import type { Check } from "../types";
+import { WEEKDAYS, type WallTime } from "../zoned";
 
 type TimeRestriction = NonNullable<TeamRoutingRuleArgs["timeRestriction"]>;
 
