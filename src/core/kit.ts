@@ -435,16 +435,6 @@ export function makeShim(runtimeModule: string, key: string): pulumi.dynamic.Res
   };
 }
 
-/**
- * The resource options every resource of the package registers with: the declared inputs kept
- * as an output (`__inputs`) are secret, since the engine marks an output secret only when an
- * input of the same top-level name was, and a value given as `pulumi.secret(...)` would
- * otherwise sit in plain text inside it.
- */
-export function resourceOptions(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), DECLARED_KEY] };
-}
-
 /** Resource props: the args plus every output key (undefined) so the engine's outputs surface as properties. */
 export function withOutputKeys<T extends object>(args: T, outputKeys: readonly string[]): Record<string, unknown> {
   const props: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim, withOutputKeys, resourceOptions } from "../core/kit";
+import { providerShim, withOutputKeys } from "../core/kit";
 import type { InputArgs, OutputProperties } from "../core/input";
 import { resourceKey } from "../core/vendor";
 import { RUNTIME_MODULE } from "../core/runtime-module";
@@ -16,7 +16,7 @@ export const OUTPUT_PROPERTIES = [...MAPPING_OUTPUT_KEYS, "schemaId", "rows", "a
  */
 export class FlashdutyMappingData extends pulumi.dynamic.Resource {
   constructor(name: string, args: InputArgs<FlashdutyMappingDataArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, resourceKey(MAPPING_IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), resourceOptions(opts), MAPPING_IDENTITY.module, MAPPING_IDENTITY.type);
+    super(providerShim(RUNTIME_MODULE, resourceKey(MAPPING_IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), opts, MAPPING_IDENTITY.module, MAPPING_IDENTITY.type);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim, withOutputKeys, resourceOptions } from "../core/kit";
+import { providerShim, withOutputKeys } from "../core/kit";
 import type { InputArgs, OutputProperties } from "../core/input";
 import { resourceKey } from "../core/vendor";
 import { RUNTIME_MODULE } from "../core/runtime-module";
@@ -16,7 +16,7 @@ export const OUTPUT_PROPERTIES = [...ROUTE_OUTPUT_KEYS, "integrationId", "adoptE
  */
 export class FlashdutyRoute extends pulumi.dynamic.Resource {
   constructor(name: string, args: InputArgs<FlashdutyRouteArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, resourceKey(ROUTE_IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), resourceOptions(opts), ROUTE_IDENTITY.module, ROUTE_IDENTITY.type);
+    super(providerShim(RUNTIME_MODULE, resourceKey(ROUTE_IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), opts, ROUTE_IDENTITY.module, ROUTE_IDENTITY.type);
   }
 }
 

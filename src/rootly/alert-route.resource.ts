@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim, withOutputKeys, resourceOptions } from "../core/kit";
+import { providerShim, withOutputKeys } from "../core/kit";
 import type { InputArgs, OutputProperties } from "../core/input";
 import { RUNTIME_MODULE } from "../core/runtime-module";
 import { resourceKey } from "../core/vendor";
@@ -23,7 +23,7 @@ export const OUTPUT_PROPERTIES = [
  */
 export class RootlyAlertRoute extends pulumi.dynamic.Resource {
   constructor(name: string, args: InputArgs<RootlyAlertRouteArgs>, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), resourceOptions(opts), IDENTITY.module, IDENTITY.type);
+    super(providerShim(RUNTIME_MODULE, resourceKey(IDENTITY)), name, withOutputKeys(args, OUTPUT_PROPERTIES), opts, IDENTITY.module, IDENTITY.type);
   }
 }
 
